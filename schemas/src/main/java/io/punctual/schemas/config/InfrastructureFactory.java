@@ -1,0 +1,62 @@
+package io.punctual.schemas.config;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Value;
+import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.SchemaRegistryClient;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.TopicProvisioner;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Beans every Punctual service shares: the registry, the serdes, the key material and the topics. */
+@Factory
+public class InfrastructureFactory {
+
+    @Singleton
+    SchemaRegistryClient schemaRegistryClient(@Value("${" + ConfigKeys.SCHEMA_REGISTRY_URL + ":`http://localhost:8081`}") String url) {
+        return new SchemaRegistryClient(url);
+    }
+
+    @Singleton
+    TopicSerdes topicSerdes(SchemaRegistryClient registry) {
+        return new TopicSerdes(registry);
+    }
+
+    @Singleton
+    KeyMaterial keyMaterial(@Property(name = ConfigKeys.KEYSET_JSON) Optional<String> json,
+                            @Property(name = ConfigKeys.KEYSET_PATH) Optional<String> path) {
+        if (json.isPresent() && !json.get().isBlank()) {
+            return KeyMaterial.fromJson(json.get());
+        }
+        return path.map(p -> KeyMaterial.read(Path.of(p)))
+                .orElseThrow(() -> new IllegalStateException("No key material: set " + ConfigKeys.KEYSET_PATH
+                        + " (env PUNCTUAL_KEYSET_PATH) to a keyset file, or " + ConfigKeys.KEYSET_JSON + " (env PUNCTUAL_KEYSET_JSON) to its content"));
+    }
+
+    @Bean(preDestroy = "close")
+    @Singleton
+    Admin admin(KafkaSettings kafka) {
+        return Admin.create(kafka.clientProperties());
+    }
+
+    /** Creating the topics is a dependency of every service: inject {@link TopicsReady} to be started after it. */
+    @Singleton
+    TopicsReady topicsReady(Admin admin,
+                            @Value("${" + ConfigKeys.TOPIC_PARTITIONS + ":6}") int partitions,
+                            @Value("${" + ConfigKeys.TOPIC_REPLICATION_FACTOR + ":1}") short replicationFactor) {
+        new TopicProvisioner(admin, partitions, replicationFactor).ensureAll();
+        return new TopicsReady();
+    }
+
+    /** Marker: the catalog's topics exist. */
+    public static final class TopicsReady {
+        TopicsReady() {
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.punctual.schemas.serde;
+
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Avro values in the Confluent wire format: magic byte 0, the writer schema's 4-byte big-endian registry id,
+ * then Avro binary. Any Confluent-compatible consumer can read what this writes, and the reverse.
+ * Records written with an older compatible schema are resolved to this class's schema.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+    private static final byte MAGIC_BYTE = 0;
+    private static final int HEADER_SIZE = 5;
+
+    private final Class<T> type;
+    private final Schema readerSchema;
+    private final SchemaRegistryClient registry;
+    private final boolean autoRegister;
+    private final SpecificDatumWriter<T> writer;
+    private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+
+    public AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister) {
+        this.type = type;
+        this.readerSchema = SpecificData.get().getSchema(type);
+        this.registry = registry;
+        this.autoRegister = autoRegister;
+        this.writer = new SpecificDatumWriter<>(readerSchema);
+    }
+
+    public AvroSerde(Class<T> type, SchemaRegistryClient registry) {
+        this(type, registry, true);
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public byte[] serialize(String topic, T value) {
+        if (value == null) {
+            return null;
+        }
+        int id = idByTopic.computeIfAbsent(topic, t -> autoRegister
+                ? registry.register(t + "-value", readerSchema)
+                : registry.lookup(t + "-value", readerSchema));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(value, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Could not write " + type.getSimpleName() + " for " + topic + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length < HEADER_SIZE || data[0] != MAGIC_BYTE) {
+            throw new SerializationException("Not in the Confluent wire format (no magic byte 0 and schema id)");
+        }
+        int id = ByteBuffer.wrap(data, 1, 4).getInt();
+        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id,
+                i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
+        try {
+            T value = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new SerializationException("Trailing bytes after a " + type.getSimpleName());
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SerializationException se) {
+                throw se;
+            }
+            throw new SerializationException("Could not read a " + type.getSimpleName() + " written with schema id " + id + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+}

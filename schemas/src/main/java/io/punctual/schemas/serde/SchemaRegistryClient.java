@@ -1,0 +1,103 @@
+package io.punctual.schemas.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A compact client of the Confluent Schema Registry REST API (also served by Apicurio's ccompat API,
+ * Karapace, Redpanda and Punctual's embedded registry). Every answer is cached: after the first record of
+ * a type, serializing and deserializing make no HTTP call.
+ */
+public final class SchemaRegistryClient {
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+
+    public SchemaRegistryClient(String baseUrl) {
+        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl.toString();
+    }
+
+    /** Registers the schema under the subject (or finds it registered already) and returns its global id. */
+    public int register(String subject, Schema schema) {
+        return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, k -> {
+            JsonNode answer = send("POST", "subjects/" + encode(subject) + "/versions", body(schema));
+            int id = answer.get("id").asInt();
+            schemaById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    /** Looks up the id of a schema already registered under the subject, without registering it. */
+    public int lookup(String subject, Schema schema) {
+        return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, k -> {
+            JsonNode answer = send("POST", "subjects/" + encode(subject), body(schema));
+            int id = answer.get("id").asInt();
+            schemaById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    /** The writer schema with this global id. */
+    public Schema schemaById(int id) {
+        return schemaById.computeIfAbsent(id, k -> {
+            JsonNode answer = send("GET", "schemas/ids/" + id, null);
+            return new Schema.Parser().parse(answer.get("schema").asText());
+        });
+    }
+
+    private static String body(Schema schema) {
+        try {
+            return JSON.writeValueAsString(Map.of("schema", schema.toString(), "schemaType", "AVRO"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        if (body == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new SchemaRegistryException(response.statusCode(), method + " " + path + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SchemaRegistryException(-1, method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException(-1, method + " " + path + " interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.punctual.schemas.topic;
+
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleState;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The catalog of every topic Punctual reads or writes. Keys are UTF-8 strings on every topic. */
+public final class Topics {
+
+    /** Schedule commands from the gateway or any Kafka producer. Compacted; a delete, once applied, leaves a tombstone. */
+    public static final TopicDef<ScheduleCommand> COMMANDS =
+            new TopicDef<>("punctual.commands", Cleanup.COMPACT, "schedule id", ScheduleCommand.class, Optional.empty());
+
+    /** The planner's authoritative schedule state. Compacted; a deleted schedule is a tombstone. */
+    public static final TopicDef<ScheduleState> SCHEDULES =
+            new TopicDef<>("punctual.schedules", Cleanup.COMPACT, "schedule id", ScheduleState.class, Optional.empty());
+
+    /** One answer per command; read by the gateway to acknowledge writes. Short-lived. */
+    public static final TopicDef<CommandResult> COMMAND_RESULTS =
+            new TopicDef<>("punctual.command-results", Cleanup.DELETE, "schedule id", CommandResult.class, Optional.of(Duration.ofDays(1)));
+
+    /** Fires that are due, keyed by agent so that one agent's fires stay in order on one partition. */
+    public static final TopicDef<DueEvent> DUE =
+            new TopicDef<>("punctual.due", Cleanup.DELETE, "Letta agent id", DueEvent.class, Optional.of(Duration.ofDays(7)));
+
+    /** Delivery outcomes, each written once in the executor's transaction; the run history. */
+    public static final TopicDef<ExecutionResult> RESULTS =
+            new TopicDef<>("punctual.results", Cleanup.DELETE, "schedule id", ExecutionResult.class, Optional.of(Duration.ofDays(30)));
+
+    /** Command records that could not be decoded or made no sense: original bytes, reason in headers. */
+    public static final TopicDef<byte[]> COMMANDS_DLQ =
+            new TopicDef<>("punctual.commands.dlq", Cleanup.DELETE, "original key", byte[].class, Optional.of(Duration.ofDays(30)));
+
+    /** Due events the executor could not decode or deliver for good: original bytes, reason in headers. */
+    public static final TopicDef<byte[]> DLQ =
+            new TopicDef<>("punctual.dlq", Cleanup.DELETE, "original key", byte[].class, Optional.of(Duration.ofDays(30)));
+
+    public static final List<TopicDef<?>> ALL = List.of(COMMANDS, SCHEDULES, COMMAND_RESULTS, DUE, RESULTS, COMMANDS_DLQ, DLQ);
+
+    /** Header names on dead-letter records. */
+    public static final String HEADER_DLQ_REASON = "punctual.dlq.reason";
+    public static final String HEADER_DLQ_SOURCE_TOPIC = "punctual.dlq.source.topic";
+    public static final String HEADER_DLQ_SOURCE_PARTITION = "punctual.dlq.source.partition";
+    public static final String HEADER_DLQ_SOURCE_OFFSET = "punctual.dlq.source.offset";
+
+    private Topics() {
+    }
+}
