@@ -1,0 +1,13 @@
+package io.punctual.executor;
+
+import io.punctual.schemas.config.HeadlessService;
+
+/** Runs the executor alone: consumes {@code punctual.due} and delivers to Letta until the JVM is asked to stop. */
+public final class ExecutorApplication {
+    private ExecutorApplication() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        HeadlessService.runUntilStopped("punctual-executor");
+    }
+}

@@ -1,0 +1,40 @@
+package io.punctual.executor.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The executor's own settings, read once from the {@code punctual.executor.*} keys of
+ * {@link io.punctual.schemas.config.ConfigKeys}.
+ *
+ * @param groupId             consumer group shared by every executor instance
+ * @param instanceId          unique per running instance: it names the transactional producer, so two
+ *                            instances never fence each other
+ * @param maxInFlight         Letta requests in flight at once, over all agents
+ * @param requestTimeout      how long one Letta request may take before it counts as failed
+ * @param defaultLettaBaseUrl the Letta server of schedules that name none
+ */
+public record ExecutorSettings(String groupId, String instanceId, int maxInFlight, Duration requestTimeout, String defaultLettaBaseUrl) {
+    public static final String DEFAULT_GROUP_ID = "punctual-executor";
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final String DEFAULT_LETTA_BASE_URL = "https://api.letta.com";
+
+    public ExecutorSettings {
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(defaultLettaBaseUrl, "defaultLettaBaseUrl");
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max in flight must be at least 1, was " + maxInFlight);
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive, was " + requestTimeout);
+        }
+    }
+
+    /** The transactional id of this instance's producer. */
+    public String transactionalId() {
+        return "punctual-executor-" + instanceId;
+    }
+}

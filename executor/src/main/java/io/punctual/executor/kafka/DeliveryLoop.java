@@ -1,0 +1,387 @@
+package io.punctual.executor.kafka;
+
+import io.punctual.executor.delivery.FireDispatcher;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The executor's consume-deliver-produce loop, on one thread: poll a batch of due fires, deliver them all,
+ * then write one result per fire and the batch's offsets in one Kafka transaction. A batch that cannot be
+ * committed is consumed again, so a fire may be delivered twice (with the same idempotency key) but never lost.
+ *
+ * <p>The transaction is opened only once every delivery has finished, so it stays short whatever Letta does;
+ * while deliveries run, the consumer is paused and keeps polling so that it stays in its group.
+ */
+public final class DeliveryLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** How often a waiting loop polls its paused consumer: group liveness, rebalances and stop requests. */
+    private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(250);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ExecutorKafkaClients clients;
+    private final DueRecordDecoder decoder;
+    private final FireDispatcher dispatcher;
+    private final ResultRecords results;
+    private final Duration shutdownGrace;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Backoff backoff = new Backoff(stopRequested);
+
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile long stopDeadlineNanos;
+    private volatile boolean healthy;
+    private Producer<byte[], byte[]> producer;
+    private boolean transactionOpen;
+    private boolean replaceConsumer;
+    // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
+    private InFlightBatch inFlight;
+
+    /**
+     * @param shutdownGrace how long a stop waits for the deliveries in flight before leaving them to the
+     *                      partitions' next owner
+     */
+    public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
+                        ResultRecords results, Duration shutdownGrace) {
+        this.clients = clients;
+        this.decoder = decoder;
+        this.dispatcher = dispatcher;
+        this.results = results;
+        this.shutdownGrace = shutdownGrace;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!isStopRequested()) {
+                try {
+                    ensureClients();
+                    pollAndDeliver();
+                    healthy = true;
+                    backoff.reset();
+                } catch (WakeupException e) {
+                    // stop() woke the consumer up; the loop condition ends the loop.
+                } catch (RuntimeException e) {
+                    if (isStopRequested()) {
+                        break;
+                    }
+                    healthy = false;
+                    LOG.warn("Delivery loop failed, retrying: {}", e.toString(), e);
+                    recover(e);
+                    backoff.pause();
+                }
+            }
+        } finally {
+            healthy = false;
+            finishInFlightOnStop();
+            closeClients();
+            finished.countDown();
+        }
+    }
+
+    /** Asks the loop to stop; {@link #awaitStopped(Duration)} waits for it. Callable from any thread. */
+    public void stop() {
+        stopDeadlineNanos = System.nanoTime() + shutdownGrace.toNanos();
+        stopRequested.countDown();
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** True once the loop has its clients and while its last round of poll, deliver and commit succeeded. */
+    public boolean isHealthy() {
+        return healthy;
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean isStopRequested() {
+        return stopRequested.getCount() == 0;
+    }
+
+    private void ensureClients() {
+        if (producer == null) {
+            results.registerSchema();
+            Producer<byte[], byte[]> p = clients.producer();
+            try {
+                p.initTransactions();
+            } catch (RuntimeException e) {
+                p.close(Duration.ZERO);
+                throw e;
+            }
+            producer = p;
+        }
+        if (replaceConsumer) {
+            replaceConsumer = false;
+            closeConsumer();
+        }
+        if (consumer == null) {
+            Consumer<byte[], byte[]> c = clients.consumer();
+            c.subscribe(List.of(Topics.DUE.name()), new Rebalance());
+            consumer = c;
+            if (isStopRequested()) {
+                c.wakeup(); // stop() may have looked for a consumer just before this one existed
+            }
+        }
+    }
+
+    private void pollAndDeliver() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (records.isEmpty()) {
+            return;
+        }
+        InFlightBatch batch = start(records);
+        inFlight = batch;
+        consumer.pause(consumer.assignment());
+        try {
+            awaitDeliveries(batch);
+            if (inFlight == batch) {
+                commit(batch);
+            }
+        } finally {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private InFlightBatch start(ConsumerRecords<byte[], byte[]> records) {
+        List<DueEvent> fires = new ArrayList<>(records.count());
+        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                DecodedRecord decoded = decoder.decode(record);
+                if (decoded instanceof DecodedRecord.Fire fire) {
+                    fires.add(fire.event());
+                } else if (decoded instanceof DecodedRecord.Poison poison) {
+                    LOG.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.reason());
+                    deadLetters.add(DeadLetters.of(record, poison.reason()));
+                }
+            }
+        } catch (RuntimeException e) {
+            // Nothing was delivered yet: read the whole batch again after the pause.
+            rewind(InFlightBatch.firstOffsets(records));
+            throw e;
+        }
+        return new InFlightBatch(records, consumer::position, deadLetters, fires.size(), dispatcher.deliverAll(fires));
+    }
+
+    /** Waits for the batch's deliveries, unless a rebalance callback settled the batch meanwhile. */
+    private void awaitDeliveries(InFlightBatch batch) {
+        while (inFlight == batch && !batch.awaitDone(LIVENESS_INTERVAL)) {
+            ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ZERO);
+            if (!unexpected.isEmpty()) {
+                // Partitions assigned mid-batch are paused on assignment; should any slip through, read them again later.
+                rewind(InFlightBatch.firstOffsets(unexpected));
+            }
+            consumer.pause(consumer.assignment());
+        }
+    }
+
+    private void commit(InFlightBatch batch) {
+        long commitStarted = System.nanoTime();
+        List<ExecutionResult> outcomes = batch.results();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.deadLetters());
+        for (ExecutionResult result : outcomes) {
+            out.add(results.of(result));
+        }
+        producer.beginTransaction();
+        transactionOpen = true;
+        for (ProducerRecord<byte[], byte[]> record : out) {
+            producer.send(record);
+        }
+        producer.sendOffsetsToTransaction(batch.nextOffsets(), consumer.groupMetadata());
+        producer.commitTransaction();
+        transactionOpen = false;
+        inFlight = null;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Committed {} results and {} dead letters; delivery took {} ms, commit {} ms", outcomes.size(),
+                    batch.deadLetters().size(), batch.age().toMillis() - millisSince(commitStarted), millisSince(commitStarted));
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    /** After a failure: abort what was open and rewind to the start of the uncommitted batch. */
+    private void recover(RuntimeException cause) {
+        InFlightBatch batch = inFlight;
+        inFlight = null;
+        abortTransaction(cause);
+        if (batch != null) {
+            rewind(batch.firstOffsets());
+        }
+    }
+
+    private void abortTransaction(RuntimeException cause) {
+        if (producer == null) {
+            return;
+        }
+        if (isFatalForProducer(cause)) {
+            LOG.warn("Transactional producer unusable ({}); creating a new one", cause.toString());
+            closeProducer();
+            return;
+        }
+        if (transactionOpen) {
+            try {
+                producer.abortTransaction();
+                transactionOpen = false;
+            } catch (KafkaException e) {
+                LOG.warn("Could not abort the transaction ({}); creating a new producer", e.toString());
+                closeProducer();
+            }
+        }
+    }
+
+    private static boolean isFatalForProducer(Throwable e) {
+        return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
+                || e instanceof AuthorizationException || e instanceof UnsupportedVersionException
+                || e instanceof IllegalStateException;
+    }
+
+    /** Seeks the still-assigned partitions back, so the next poll reads them again from these offsets. */
+    private void rewind(Map<TopicPartition, Long> offsets) {
+        Consumer<byte[], byte[]> c = consumer;
+        if (c == null) {
+            return;
+        }
+        try {
+            Set<TopicPartition> assigned = c.assignment();
+            offsets.forEach((partition, offset) -> {
+                if (assigned.contains(partition)) {
+                    c.seek(partition, offset);
+                }
+            });
+        } catch (RuntimeException e) {
+            // A new consumer starts from the committed offsets, which is the same place. Not closed here: this
+            // may run inside one of the consumer's own rebalance callbacks.
+            LOG.warn("Could not rewind the consumer ({}); it will be replaced", e.toString());
+            replaceConsumer = true;
+        }
+    }
+
+    private void finishInFlightOnStop() {
+        InFlightBatch batch = inFlight;
+        if (batch == null || consumer == null || producer == null) {
+            return;
+        }
+        long remainingNanos = stopDeadlineNanos - System.nanoTime();
+        if (batch.isDone() || (remainingNanos > 0 && batch.awaitDone(Duration.ofNanos(remainingNanos)))) {
+            try {
+                commit(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not commit the last batch on stop ({}); its fires will be delivered again", e.toString());
+                abortTransaction(e);
+            }
+        } else {
+            LOG.info("Stopping with {} fires still in delivery; the partitions' next owner delivers them again", batch.fires());
+        }
+        inFlight = null;
+    }
+
+    private void closeClients() {
+        closeConsumer();
+        closeProducer();
+    }
+
+    private void closeProducer() {
+        Producer<byte[], byte[]> p = producer;
+        producer = null;
+        transactionOpen = false;
+        if (p != null) {
+            try {
+                p.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the producer failed", e);
+            }
+        }
+    }
+
+    private void closeConsumer() {
+        Consumer<byte[], byte[]> c = consumer;
+        consumer = null;
+        if (c != null) {
+            try {
+                c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the consumer failed", e);
+            }
+        }
+    }
+
+    /** Keeps an in-flight batch from committing offsets of partitions this consumer no longer owns. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            InFlightBatch batch = inFlight;
+            if (batch == null || !batch.touchesAny(partitions)) {
+                return;
+            }
+            // This member's generation is still valid until the callback returns: finish the batch and commit
+            // it now, rather than leave its fires to the next owner to deliver again.
+            LOG.info("Partitions {} revoked mid-batch; finishing and committing the batch's {} fires first", partitions, batch.fires());
+            while (!batch.awaitDone(LIVENESS_INTERVAL)) {
+                if (isStopRequested() && System.nanoTime() - stopDeadlineNanos > 0) {
+                    LOG.info("Partitions revoked during stop with {} fires still in delivery; the next owner delivers them again", batch.fires());
+                    inFlight = null;
+                    rewind(batch.firstOffsets());
+                    return;
+                }
+            }
+            try {
+                commit(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not commit the batch before giving up partitions ({}); its fires will be delivered again", e.toString());
+                recover(e);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            InFlightBatch batch = inFlight;
+            if (batch == null || !batch.touchesAny(partitions)) {
+                return;
+            }
+            // Another member owns these partitions already: a commit would be refused, and its fires are theirs to deliver.
+            LOG.warn("Partitions lost with a batch of {} fires uncommitted; they will be delivered again", batch.fires());
+            inFlight = null;
+            rewind(batch.firstOffsets());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (inFlight != null) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+}

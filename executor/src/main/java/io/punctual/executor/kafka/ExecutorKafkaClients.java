@@ -1,0 +1,53 @@
+package io.punctual.executor.kafka;
+
+import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.schemas.config.KafkaSettings;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.util.Map;
+
+/**
+ * Creates the loop's consumer and transactional producer. Both work on bytes: decoding is the loop's job, so
+ * that a record that does not decode can be dead-lettered as it was instead of failing the poll.
+ */
+public final class ExecutorKafkaClients {
+    private final KafkaSettings kafka;
+    private final ExecutorSettings settings;
+
+    public ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings) {
+        this.kafka = kafka;
+        this.settings = settings;
+    }
+
+    public Consumer<byte[], byte[]> consumer() {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
+        // Only fires of committed planner transactions are real; an aborted one may be emitted again.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Offsets are committed in the producer's transaction, together with the results.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(props);
+    }
+
+    public Producer<byte[], byte[]> producer() {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(props);
+    }
+}

@@ -1,0 +1,150 @@
+package io.punctual.executor.delivery;
+
+import io.micronaut.context.ApplicationContext;
+import io.punctual.executor.support.Fires;
+import io.punctual.schemas.DeliveryMode;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.testkit.LettaStandIn;
+import io.punctual.testkit.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Letta deliverer against a real HTTP stand-in, without Kafka: every kind of outcome becomes a result. */
+class LettaDelivererTest {
+    // Generous enough for a cold first request on a busy two-core machine.
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    private static LettaStandIn letta;
+    private static ApplicationContext context;
+    private static Deliverer deliverer;
+    private static Fires fires;
+
+    @BeforeAll
+    static void start() {
+        letta = new LettaStandIn();
+        KeyMaterial keys = KeyMaterial.generate();
+        context = ApplicationContext.run(Map.of(
+                ConfigKeys.EXECUTOR_ENABLED, "false",
+                ConfigKeys.KEYSET_JSON, keys.toJson(),
+                ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
+                ConfigKeys.EXECUTOR_REQUEST_TIMEOUT, REQUEST_TIMEOUT.toMillis() + "ms"));
+        deliverer = context.getBean(Deliverer.class);
+        fires = new Fires(keys.apiKeyCipher());
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+        letta.close();
+    }
+
+    private static String agent() {
+        return "agent-" + UUID.randomUUID();
+    }
+
+    private static ExecutionResult deliver(DueEvent fire) throws Exception {
+        return deliverer.deliver(fire).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSyncTargetIsSentToTheWaitingCall() throws Exception {
+        String agent = agent();
+        DueEvent fire = fires.fire(agent, "sk-sync", "hello", DeliveryMode.SYNC, null);
+
+        ExecutionResult result = deliver(fire);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.getHttpStatus()).isEqualTo(200);
+        assertThat(result.getLettaRunId()).isNull();
+        assertThat(letta.messagesTo(agent)).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/v1/agents/" + agent + "/messages");
+            assertThat(request.apiKey()).isEqualTo("sk-sync");
+        });
+    }
+
+    @Test
+    void aServerErrorIsAFailureWithTheAnswerInTheDetail() throws Exception {
+        String agent = agent();
+        letta.failNext(agent, 503);
+
+        ExecutionResult result = deliver(fires.fire(agent, "sk-1", "hello"));
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getHttpStatus()).isEqualTo(503);
+        assertThat(result.getDetail()).startsWith("503 ").contains("stand-in scripted status 503");
+        assertThat(result.getDetail()).doesNotContain("sk-1");
+    }
+
+    @Test
+    void aLongAnswerIsCutInTheDetail() throws Exception {
+        String agent = agent();
+        letta.respondNext(agent, io.punctual.testkit.StubbedResponse.status(500).withBody("x".repeat(5_000)));
+
+        ExecutionResult result = deliver(fires.fire(agent, "sk-1", "hello"));
+
+        assertThat(result.getDetail()).hasSize("500 ".length() + LettaDeliverer.MAX_DETAIL_BODY_CHARS);
+    }
+
+    @Test
+    void anUnreachableServerIsAFailureWithoutStatus() throws Exception {
+        // The schedule's own base URL wins over the configured one; nothing listens on port 1.
+        ExecutionResult result = deliver(fires.fire(agent(), "sk-1", "hello", DeliveryMode.ASYNC, "http://127.0.0.1:1"));
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getHttpStatus()).isNull();
+        assertThat(result.getDetail()).isNotBlank();
+    }
+
+    @Test
+    void anAnswerLaterThanTheRequestTimeoutIsAFailure() throws Exception {
+        String agent = agent();
+        letta.delayResponses(agent, REQUEST_TIMEOUT.multipliedBy(5));
+
+        ExecutionResult result = deliver(fires.fire(agent, "sk-1", "hello"));
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getHttpStatus()).isNull();
+        assertThat(result.getDetail()).contains("no answer within " + REQUEST_TIMEOUT.toMillis() + " ms");
+        assertThat(Duration.between(result.getStartedAt(), result.getFinishedAt())).isLessThan(REQUEST_TIMEOUT.multipliedBy(2));
+    }
+
+    @Test
+    void aKeyThatDoesNotDecryptIsAFailureWithoutACall() throws Exception {
+        String agent = agent();
+        DueEvent fire = fires.fire(agent, "sk-1", "hello");
+        // A ciphertext is bound to its schedule: moved to another schedule it must not decrypt.
+        DueEvent moved = DueEvent.newBuilder(fire).setScheduleId("another-schedule").build();
+        moved.getTarget().setApiKeyCiphertext(ByteBuffer.wrap(fire.getTarget().getApiKeyCiphertext().array()));
+
+        ExecutionResult result = deliver(moved);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getDetail()).isEqualTo("api key could not be decrypted");
+        assertThat(result.getHttpStatus()).isNull();
+        assertThat(letta.messagesTo(agent)).isEmpty();
+    }
+
+    @Test
+    void theIdempotencyKeyIsTheFireId() throws Exception {
+        String agent = agent();
+        DueEvent fire = fires.fire(agent, "sk-1", "hello");
+
+        deliver(fire);
+
+        RecordedRequest request = letta.messagesTo(agent).get(0);
+        assertThat(request.header("Idempotency-Key")).contains(fire.getFireId());
+    }
+}

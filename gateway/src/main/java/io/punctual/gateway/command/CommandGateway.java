@@ -1,0 +1,80 @@
+package io.punctual.gateway.command;
+
+import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.ProblemType;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.config.InfrastructureFactory.TopicsReady;
+import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes schedule commands and completes each with the planner's result for it, so that a write answers
+ * only once the planner has applied (or refused) it.
+ */
+@Singleton
+public class CommandGateway implements AutoCloseable {
+    private final KafkaProducer<String, ScheduleCommand> producer;
+    private final Map<String, CompletableFuture<CommandResult>> pending = new ConcurrentHashMap<>();
+    private final Duration timeout;
+
+    public CommandGateway(KafkaSettings kafka, TopicSerdes serdes, TopicsReady topicsReady,
+                          @Value("${" + ConfigKeys.GATEWAY_COMMAND_TIMEOUT + ":10s}") Duration timeout) {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "punctual-gateway-commands");
+        Serializer<ScheduleCommand> values = serdes.valueSerde(Topics.COMMANDS).serializer();
+        this.producer = new KafkaProducer<>(props, serdes.keySerde().serializer(), values);
+        this.timeout = timeout;
+    }
+
+    /** Sends the command; the future completes with the planner's result, or fails with a 503 problem on timeout. */
+    public CompletableFuture<CommandResult> submit(ScheduleCommand command) {
+        CompletableFuture<CommandResult> result = new CompletableFuture<>();
+        pending.put(command.getCommandId(), result);
+        producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), command.getScheduleId(), command), (metadata, error) -> {
+            if (error != null) {
+                pending.remove(command.getCommandId());
+                result.completeExceptionally(new ApiProblem(ProblemType.UNAVAILABLE, "The command could not be published to Kafka: " + error.getMessage()));
+            }
+        });
+        return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pending.remove(command.getCommandId()))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
+                        ? new ApiProblem(ProblemType.PLANNER_TIMEOUT, "The planner did not answer within " + timeout.toMillis()
+                        + " ms; the command may still be applied. Read the schedule before retrying.")
+                        : e));
+    }
+
+    /** Called for every command result on the topic; completes the matching pending write, if it is ours. */
+    public void onResult(CommandResult result) {
+        CompletableFuture<CommandResult> waiting = pending.get(result.getCommandId());
+        if (waiting != null) {
+            waiting.complete(result);
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

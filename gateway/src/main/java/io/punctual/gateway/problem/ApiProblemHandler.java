@@ -1,0 +1,22 @@
+package io.punctual.gateway.problem;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+
+/** Answers an {@link ApiProblem} as application/problem+json with its status. */
+@Produces
+@Singleton
+public class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, ApiProblem problem) {
+        ProblemType type = problem.type();
+        return HttpResponse.status(type.status())
+                .contentType(MediaType.of(ProblemType.MEDIA_TYPE))
+                .body(ProblemBodies.body(type.uri(), type.title(), type.status().getCode(), problem.detail(), request, problem.errors()));
+    }
+}

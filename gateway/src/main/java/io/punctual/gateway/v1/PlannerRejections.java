@@ -1,0 +1,32 @@
+package io.punctual.gateway.v1;
+
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.FieldError;
+import io.punctual.gateway.problem.ProblemType;
+import io.punctual.schemas.CommandResult;
+
+import java.util.List;
+
+/** Turns the planner's machine-readable rejection reasons into problems naming the request field at fault. */
+final class PlannerRejections {
+    private PlannerRejections() {
+    }
+
+    static ApiProblem toProblem(CommandResult result) {
+        String reason = result.getReason() == null ? "rejected" : result.getReason();
+        String message = result.getMessage() == null ? "The planner rejected the command (" + reason + ")." : result.getMessage();
+        return switch (reason) {
+            case "invalid_cron" -> field("schedule.expression", message);
+            case "invalid_timezone" -> field("schedule.timezone", message);
+            case "in_the_past" -> field("schedule.at", message);
+            case "not_found" -> new ApiProblem(ProblemType.NOT_FOUND, message);
+            case "version_conflict" -> new ApiProblem(ProblemType.VERSION_CONFLICT, message);
+            case "already_exists" -> new ApiProblem(ProblemType.CONFLICT, message);
+            default -> new ApiProblem(ProblemType.VALIDATION, message);
+        };
+    }
+
+    private static ApiProblem field(String field, String message) {
+        return new ApiProblem(ProblemType.VALIDATION, message, List.of(new FieldError(field, message)));
+    }
+}

@@ -1,0 +1,13 @@
+package io.punctual.planner;
+
+import io.punctual.schemas.config.HeadlessService;
+
+/** Runs the planner on its own, configured by Micronaut properties and environment variables, until the JVM is stopped. */
+public final class PlannerApplication {
+    private PlannerApplication() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        HeadlessService.runUntilStopped("punctual-planner");
+    }
+}

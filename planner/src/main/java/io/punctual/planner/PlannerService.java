@@ -1,0 +1,127 @@
+package io.punctual.planner;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.config.InfrastructureFactory;
+import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.health.ReadinessCheck;
+import io.punctual.schemas.serde.TopicSerdes;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/** Runs the planner's Kafka Streams application for as long as the application context lives. */
+@Singleton
+@Context
+@Requires(property = ConfigKeys.PLANNER_ENABLED, notEquals = "false")
+public class PlannerService implements ReadinessCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(PlannerService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaSettings kafka;
+    private final TopicSerdes serdes;
+    private final PlannerSettings settings;
+    private volatile KafkaStreams streams;
+
+    /**
+     * The bean constructor. {@code topicsReady} is unused but injected so the topics exist before the streams start.
+     * An empty state dir means {@link PlannerSettings#defaultStateDir()}.
+     */
+    @Inject
+    public PlannerService(KafkaSettings kafka,
+                          TopicSerdes serdes,
+                          InfrastructureFactory.TopicsReady topicsReady,
+                          @Value("${" + ConfigKeys.PLANNER_APPLICATION_ID + ":" + PlannerSettings.DEFAULT_APPLICATION_ID + "}") String applicationId,
+                          @Value("${" + ConfigKeys.PLANNER_STATE_DIR + ":}") String stateDir,
+                          @Value("${" + ConfigKeys.PLANNER_PUNCTUATE_INTERVAL + ":100ms}") Duration punctuateInterval,
+                          @Value("${" + ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION + ":" + PlannerSettings.DEFAULT_MAX_FIRES_PER_PUNCTUATION + "}") int maxFiresPerPunctuation,
+                          @Value("${" + ConfigKeys.PLANNER_STREAM_THREADS + ":" + PlannerSettings.DEFAULT_STREAM_THREADS + "}") int streamThreads,
+                          @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval) {
+        this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, PlannerSettings.DEFAULT_ONCE_GRACE,
+                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval));
+    }
+
+    /** For callers that build the settings themselves; they must make sure the topics exist first. */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
+        this.kafka = kafka;
+        this.serdes = serdes;
+        this.settings = settings;
+    }
+
+    @PostConstruct
+    public synchronized void start() {
+        if (streams != null) {
+            return;
+        }
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings), streamsProperties());
+        created.setUncaughtExceptionHandler(e -> {
+            LOG.error("Planner stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        created.setStateListener((to, from) -> LOG.info("Planner {} -> {}", from, to));
+        created.start();
+        streams = created;
+        LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
+    }
+
+    @PreDestroy
+    public synchronized void stop() {
+        if (streams == null) {
+            return;
+        }
+        if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true))) {
+            LOG.warn("Planner did not stop within {}", CLOSE_TIMEOUT);
+        }
+        streams = null;
+    }
+
+    @Override
+    public String name() {
+        return "planner";
+    }
+
+    /** True while the planner processes commands and emits fires. */
+    @Override
+    public boolean isReady() {
+        return state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The Kafka Streams state, or NOT_RUNNING before start and after stop. */
+    public KafkaStreams.State state() {
+        KafkaStreams current = streams;
+        return current == null ? KafkaStreams.State.NOT_RUNNING : current.state();
+    }
+
+    public PlannerSettings settings() {
+        return settings;
+    }
+
+    Properties streamsProperties() {
+        Properties props = new Properties();
+        for (Map.Entry<String, Object> e : kafka.clientProperties().entrySet()) {
+            props.put(e.getKey(), e.getValue());
+        }
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // Kafka Streams keeps a closed member in the group until its session times out (45 s), which would hold a
+        // restarted planner's tasks back that long; a clean close leaves the group instead.
+        props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+        return props;
+    }
+}

@@ -1,0 +1,98 @@
+package io.punctual.planner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the planner runs.
+ *
+ * @param punctuateInterval      how often the timeline is scanned for due fires (wall-clock); bounds the delivery delay
+ * @param maxFiresPerPunctuation most due events one scan emits, so a burst of fires cannot stall commands and commits;
+ *                               the rest go out on the next scans
+ * @param onceGrace              how far in the past a one-time schedule may be created and still fire (at once)
+ * @param applicationId          the Kafka Streams application id: consumer group, transactional id and topic prefix
+ * @param stateDir               where RocksDB keeps the local copies of the stores
+ * @param streamThreads          stream threads of this instance
+ * @param commitInterval         how often a transaction is committed, so how long outputs wait to become visible
+ */
+public record PlannerSettings(Duration punctuateInterval,
+                              int maxFiresPerPunctuation,
+                              Duration onceGrace,
+                              String applicationId,
+                              Path stateDir,
+                              int streamThreads,
+                              Duration commitInterval) {
+
+    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
+    public static final int DEFAULT_MAX_FIRES_PER_PUNCTUATION = 10_000;
+    public static final Duration DEFAULT_ONCE_GRACE = Duration.ofSeconds(60);
+    public static final String DEFAULT_APPLICATION_ID = "punctual-planner";
+    public static final int DEFAULT_STREAM_THREADS = 1;
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+    public PlannerSettings {
+        Objects.requireNonNull(punctuateInterval, "punctuateInterval");
+        Objects.requireNonNull(onceGrace, "onceGrace");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        requirePositive(punctuateInterval, "punctuateInterval");
+        requirePositive(commitInterval, "commitInterval");
+        if (onceGrace.isNegative()) {
+            throw new IllegalArgumentException("onceGrace must not be negative: " + onceGrace);
+        }
+        if (maxFiresPerPunctuation < 1) {
+            throw new IllegalArgumentException("maxFiresPerPunctuation must be at least 1: " + maxFiresPerPunctuation);
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("streamThreads must be at least 1: " + streamThreads);
+        }
+        if (applicationId.isBlank()) {
+            throw new IllegalArgumentException("applicationId must not be blank");
+        }
+    }
+
+    public static PlannerSettings defaults() {
+        return new PlannerSettings(DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_MAX_FIRES_PER_PUNCTUATION, DEFAULT_ONCE_GRACE,
+                DEFAULT_APPLICATION_ID, defaultStateDir(), DEFAULT_STREAM_THREADS, DEFAULT_COMMIT_INTERVAL);
+    }
+
+    public static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "punctual-planner");
+    }
+
+    public PlannerSettings withPunctuateInterval(Duration value) {
+        return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withMaxFiresPerPunctuation(int value) {
+        return new PlannerSettings(punctuateInterval, value, onceGrace, applicationId, stateDir, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withOnceGrace(Duration value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, applicationId, stateDir, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withApplicationId(String value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, stateDir, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withStateDir(Path value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, value, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withStreamThreads(int value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, value, commitInterval);
+    }
+
+    public PlannerSettings withCommitInterval(Duration value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, streamThreads, value);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.punctual.planner;
+
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.TopicDef;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The planner's topology: one processor reads the commands and owns both stores, so a command's state change,
+ * its result and its timeline entry are written in one task, and in one transaction under exactly-once.
+ */
+public final class PlannerTopology {
+    public static final String COMMANDS_SOURCE = "commands-source";
+    public static final String PLANNER_PROCESSOR = "planner";
+
+    /** Schedule id to {@code ScheduleState}. */
+    public static final String SCHEDULES_STORE = "schedules";
+    /** Time-ordered index of next fires, keyed by {@code TimelineKey}. */
+    public static final String TIMELINE_STORE = "timeline";
+
+    public static final String SCHEDULES_SINK = "schedules-sink";
+    public static final String COMMAND_RESULTS_SINK = "command-results-sink";
+    public static final String DUE_SINK = "due-sink";
+    /** Tombstones for the commands of deleted schedules, so compaction forgets them. */
+    public static final String COMMANDS_SINK = "commands-sink";
+    public static final String COMMANDS_DLQ_SINK = "commands-dlq-sink";
+
+    private PlannerTopology() {
+    }
+
+    public static Topology build(TopicSerdes serdes, PlannerSettings settings) {
+        Topology topology = new Topology();
+        // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
+        // instead of failing the deserializer and the whole stream thread.
+        topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings), COMMANDS_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
+                Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+
+        addSink(topology, serdes, SCHEDULES_SINK, Topics.SCHEDULES);
+        addSink(topology, serdes, COMMAND_RESULTS_SINK, Topics.COMMAND_RESULTS);
+        addSink(topology, serdes, DUE_SINK, Topics.DUE);
+        addSink(topology, serdes, COMMANDS_SINK, Topics.COMMANDS);
+        addSink(topology, serdes, COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ);
+        return topology;
+    }
+
+    private static <V> void addSink(Topology topology, TopicSerdes serdes, String name, TopicDef<V> topic) {
+        Serializer<V> values = serdes.valueSerde(topic).serializer();
+        topology.addSink(name, topic.name(), serdes.keySerde().serializer(), values, PLANNER_PROCESSOR);
+    }
+}

@@ -1,0 +1,131 @@
+package io.punctual.planner;
+
+import io.micronaut.context.ApplicationContext;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.fire.FireIds;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.KafkaFixture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The Micronaut bean running the topology against a real broker, under exactly-once. */
+class PlannerServiceTest {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void isNotStartedWhenDisabled() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(ConfigKeys.PLANNER_ENABLED, "false"))) {
+            assertThat(context.findBean(PlannerService.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void appliesACommandAndDeliversItsFireThroughKafka() {
+        KafkaFixture kafka = KafkaFixture.shared();
+        String applicationId = kafka.uniqueName("planner-service-test");
+        Map<String, Object> properties = Map.of(
+                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
+                ConfigKeys.TOPIC_PARTITIONS, "2",
+                ConfigKeys.PLANNER_APPLICATION_ID, applicationId,
+                ConfigKeys.PLANNER_STATE_DIR, stateDir.toString(),
+                ConfigKeys.PLANNER_PUNCTUATE_INTERVAL, "50ms",
+                ConfigKeys.PLANNER_COMMIT_INTERVAL, "50ms",
+                ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION, "500",
+                ConfigKeys.PLANNER_STREAM_THREADS, "1");
+        PlannerService planner;
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            planner = context.getBean(PlannerService.class);
+            assertThat(planner.settings()).isEqualTo(PlannerSettings.defaults()
+                    .withApplicationId(applicationId)
+                    .withStateDir(stateDir)
+                    .withPunctuateInterval(Duration.ofMillis(50))
+                    .withCommitInterval(Duration.ofMillis(50))
+                    .withMaxFiresPerPunctuation(500));
+            await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
+
+            TopicSerdes serdes = context.getBean(TopicSerdes.class);
+            String scheduleId = kafka.uniqueName("s-service");
+            Instant at = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+            ScheduleCommand create = TestCommands.createOnce(scheduleId, "agent-" + scheduleId, at);
+            send(kafka, serdes, create);
+
+            List<CommandResult> results = new ArrayList<>();
+            List<ConsumerRecord<String, DueEvent>> fires = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+                consumer.subscribe(List.of(Topics.COMMAND_RESULTS.name(), Topics.DUE.name()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (record.topic().equals(Topics.COMMAND_RESULTS.name())) {
+                            CommandResult result = serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer().deserialize(record.topic(), record.value());
+                            if (result.getScheduleId().equals(scheduleId)) {
+                                results.add(result);
+                            }
+                        } else {
+                            DueEvent event = serdes.valueSerde(Topics.DUE).deserializer().deserialize(record.topic(), record.value());
+                            if (event.getScheduleId().equals(scheduleId)) {
+                                fires.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), event));
+                            }
+                        }
+                    }
+                    return !results.isEmpty() && !fires.isEmpty();
+                });
+            }
+
+            assertThat(results).singleElement().satisfies(result -> {
+                assertThat(result.getCommandId()).isEqualTo(create.getCommandId());
+                assertThat(result.getAccepted()).isTrue();
+                assertThat(result.getState().getStatus()).isEqualTo(ScheduleStatus.ACTIVE);
+            });
+            assertThat(fires).singleElement().satisfies(fire -> {
+                assertThat(fire.key()).isEqualTo("agent-" + scheduleId);
+                assertThat(fire.value().getFireId()).isEqualTo(FireIds.of(scheduleId, at));
+                assertThat(fire.value().getEmittedAt()).isAfterOrEqualTo(at);
+            });
+        }
+        assertThat(planner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+    }
+
+    private static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
+        Map<String, Object> props = kafka.producerProps();
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            byte[] value = serdes.valueSerde(Topics.COMMANDS).serializer().serialize(Topics.COMMANDS.name(), command);
+            producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), command.getScheduleId(), value));
+            producer.flush();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(KafkaFixture kafka) {
+        Map<String, Object> props = kafka.consumerProps(kafka.uniqueName("planner-service-test-reader"));
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(props);
+    }
+}

@@ -1,0 +1,115 @@
+package io.punctual.standalone;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.punctual.embedded.kafka.EmbeddedKafka;
+import io.punctual.embedded.registry.EmbeddedSchemaRegistry;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.secrets.KeyMaterial;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Punctual in one JVM: the embedded broker and registry, then one Micronaut context with the planner, the
+ * executor and the gateway. Stops in the reverse order, so no service outlives the broker it talks to.
+ */
+public final class Standalone implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+    static final String KEYSET_FILE = "keyset.json";
+
+    private final StandaloneConfig config;
+    private EmbeddedKafka kafka;
+    private EmbeddedSchemaRegistry registry;
+    private ApplicationContext context;
+    private EmbeddedServer server;
+
+    private Standalone(StandaloneConfig config) {
+        this.config = config;
+    }
+
+    public static Standalone start(StandaloneConfig config) {
+        Standalone standalone = new Standalone(config);
+        try {
+            standalone.startAll();
+            return standalone;
+        } catch (RuntimeException | Error e) {
+            standalone.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Path data = config.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(data);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot create the data directory " + data, e);
+        }
+        kafka = EmbeddedKafka.builder().dataDirectory(data.resolve("kafka")).port(config.kafkaPort()).build().start();
+        registry = EmbeddedSchemaRegistry.builder(kafka.bootstrapServers()).port(config.registryPort()).build().start();
+        Path keyset = data.resolve(KEYSET_FILE);
+        KeyMaterial.readOrCreate(keyset);
+
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        props.put(ConfigKeys.SCHEMA_REGISTRY_URL, registry.url());
+        props.put(ConfigKeys.KEYSET_PATH, keyset.toString());
+        props.put(ConfigKeys.LETTA_BASE_URL, config.lettaBaseUrl());
+        props.put(ConfigKeys.PLANNER_STATE_DIR, data.resolve("planner").toString());
+        // A single broker holds one copy of everything.
+        props.put(ConfigKeys.TOPIC_REPLICATION_FACTOR, 1);
+        // Micronaut takes -1 as "any free port".
+        props.put("micronaut.server.port", config.httpPort() == 0 ? -1 : config.httpPort());
+        props.putAll(config.extra());
+        context = ApplicationContext.builder().deduceEnvironment(false).properties(props).start();
+        server = context.getBean(EmbeddedServer.class);
+        server.start();
+        LOG.info("Punctual is up. REST API http://localhost:{} | Kafka {} | schema registry {} | data {}",
+                server.getPort(), kafka.bootstrapServers(), registry.url(), data);
+    }
+
+    public int httpPort() {
+        return server.getPort();
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + server.getPort();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String schemaRegistryUrl() {
+        return registry.url();
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null && server.isRunning()) {
+            server.stop();
+        }
+        if (context != null && context.isRunning()) {
+            context.stop();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        server = null;
+        context = null;
+        registry = null;
+        kafka = null;
+    }
+}
