@@ -1,5 +1,6 @@
 package io.punctual.executor;
 
+import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.HeadlessService;
 
 /** Runs the executor alone: consumes {@code punctual.due} and delivers to Letta until the JVM is asked to stop. */
@@ -8,6 +9,6 @@ public final class ExecutorApplication {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        HeadlessService.runUntilStopped("punctual-executor");
+        HeadlessService.runUntilStopped("punctual-executor", ConfigKeys.EXECUTOR_ENABLED);
     }
 }

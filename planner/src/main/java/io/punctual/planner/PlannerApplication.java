@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.HeadlessService;
 
 /** Runs the planner on its own, configured by Micronaut properties and environment variables, until the JVM is stopped. */
@@ -8,6 +9,6 @@ public final class PlannerApplication {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        HeadlessService.runUntilStopped("punctual-planner");
+        HeadlessService.runUntilStopped("punctual-planner", ConfigKeys.PLANNER_ENABLED);
     }
 }
