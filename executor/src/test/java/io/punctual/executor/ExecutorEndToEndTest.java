@@ -1,5 +1,6 @@
 package io.punctual.executor;
 
+import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.Fires;
@@ -130,7 +131,7 @@ class ExecutorEndToEndTest {
     }
 
     private static ProducerRecord<byte[], byte[]> due(DueEvent fire, Integer partition) {
-        return new ProducerRecord<>(Topics.DUE.name(), partition, utf8(fire.getTarget().getAgentId()),
+        return new ProducerRecord<>(Topics.DUE.name(), partition, utf8(((LettaTarget) fire.getTarget()).getAgentId()),
                 dueSerializer.serialize(Topics.DUE.name(), fire));
     }
 
@@ -169,7 +170,7 @@ class ExecutorEndToEndTest {
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.path()).isEqualTo("/v1/agents/" + agent + "/messages/async");
         assertThat(call.authorization()).isEqualTo("Bearer " + apiKey);
-        assertThat(call.json()).isEqualTo(LettaMessagesJson.requestBody(fire.getTarget()));
+        assertThat(call.json()).isEqualTo(LettaMessagesJson.requestBody((LettaTarget) fire.getTarget()));
         assertThat(call.header("Idempotency-Key")).contains(fire.getFireId());
         assertThat(call.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
 
@@ -271,8 +272,8 @@ class ExecutorEndToEndTest {
         }
         publish(batch.stream().map(ExecutorEndToEndTest::due).toList());
         await("deliveries in flight").atMost(WAIT).until(() -> letta.requests().stream()
-                .anyMatch(r -> batch.get(0).getTarget().getAgentId().equals(r.agentId())
-                        || batch.get(batch.size() - 1).getTarget().getAgentId().equals(r.agentId())));
+                .anyMatch(r -> ((LettaTarget) batch.get(0).getTarget()).getAgentId().equals(r.agentId())
+                        || ((LettaTarget) batch.get(batch.size() - 1).getTarget()).getAgentId().equals(r.agentId())));
 
         try (ApplicationContext second = startExecutor("second")) {
             awaitResults(batch);
@@ -286,7 +287,7 @@ class ExecutorEndToEndTest {
         assertThat(resultsPerFire).hasSize(batch.size());
         assertThat(resultsPerFire.values()).containsOnly(1L);
         // The first instance committed its batch before handing the partitions over, so nothing was delivered twice.
-        assertThat(batch.stream().map(f -> f.getTarget().getAgentId()).distinct())
+        assertThat(batch.stream().map(f -> ((LettaTarget) f.getTarget()).getAgentId()).distinct())
                 .allSatisfy(agent -> assertThat(letta.messagesTo(agent)).hasSize(2));
     }
 

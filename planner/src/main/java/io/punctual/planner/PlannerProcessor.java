@@ -15,6 +15,7 @@ import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -130,7 +131,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 continue;
             }
             Fired fired = firing.fire(state, entry.fireAt(), now);
-            context.forward(new Record<>(state.getSpec().getTarget().getAgentId(), fired.event(), nowMs), PlannerTopology.DUE_SINK);
+            context.forward(new Record<>(DueKeys.of(fired.event().getTarget(), state.getScheduleId()), fired.event(), nowMs), PlannerTopology.DUE_SINK);
             store(fired.state(), nowMs);
         }
         if (due.size() == settings.maxFiresPerPunctuation()) {

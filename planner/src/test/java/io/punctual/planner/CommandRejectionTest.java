@@ -126,7 +126,7 @@ class CommandRejectionTest extends PlannerTestBase {
     void aSpecOfAnotherTenantOrWithoutAgentIsAnInvalidCommand() {
         PlannerHarness planner = planner();
         ScheduleSpec foreign = TestCommands.spec(TestCommands.OTHER_TENANT, "agent-1", new CronCadence("*/5 * * * *", "UTC"));
-        ScheduleCommand create = TestCommands.command("s-foreign", TestCommands.TENANT, null, new CreateSchedule(foreign));
+        ScheduleCommand create = TestCommands.command("s-foreign", TestCommands.TENANT, null, CreateSchedule.newBuilder().setSpec(foreign).build());
         assertRejected(planner, planner.send(create), Reasons.INVALID_COMMAND);
 
         ScheduleCommand noAgent = TestCommands.createCron("s-noagent", "", "*/5 * * * *", "UTC");

@@ -36,7 +36,7 @@ final class TestCommands {
     }
 
     static ScheduleCommand create(String scheduleId, ScheduleSpec spec) {
-        return command(scheduleId, spec.getTenant(), null, new CreateSchedule(spec));
+        return command(scheduleId, spec.getTenant(), null, CreateSchedule.newBuilder().setSpec(spec).build());
     }
 
     static ScheduleCommand delete(String scheduleId, String tenant, Long expectedVersion) {

@@ -1,5 +1,6 @@
 package io.punctual.executor.delivery;
 
+import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
@@ -33,7 +34,7 @@ public final class ExecutionResults {
                 .setFireId(fire.getFireId())
                 .setScheduleId(fire.getScheduleId())
                 .setTenant(fire.getTenant())
-                .setAgentId(fire.getTarget().getAgentId())
+                .setAgentId(fire.getTarget() instanceof LettaTarget letta ? letta.getAgentId() : null)
                 .setScheduledFor(fire.getScheduledFor())
                 .setStartedAt(startedAt)
                 .setFinishedAt(finishedAt)

@@ -1,5 +1,6 @@
 package io.punctual.executor.delivery;
 
+import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public final class FireDispatcher {
     public CompletableFuture<List<ExecutionResult>> deliverAll(List<DueEvent> fires) {
         List<CompletableFuture<ExecutionResult>> results = new ArrayList<>(fires.size());
         for (DueEvent fire : fires) {
-            results.add(perAgent.submit(fire.getTarget().getAgentId(), () -> limiter.submit(() -> deliverer.deliver(fire)))
+            results.add(perAgent.submit(DueKeys.of(fire.getTarget(), fire.getScheduleId()), () -> limiter.submit(() -> deliverer.deliver(fire)))
                     .exceptionally(error -> unexpected(fire, error)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))

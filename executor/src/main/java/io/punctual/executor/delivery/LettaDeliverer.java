@@ -41,7 +41,10 @@ public class LettaDeliverer implements Deliverer {
     @Override
     public CompletableFuture<ExecutionResult> deliver(DueEvent fire) {
         Instant startedAt = clock.instant();
-        LettaTarget target = fire.getTarget();
+        if (!(fire.getTarget() instanceof LettaTarget target)) {
+            return CompletableFuture.completedFuture(ExecutionResults.failed(fire, startedAt, clock.instant(), null,
+                    "target type " + fire.getTarget().getClass().getSimpleName() + " is not delivered by this executor"));
+        }
         String apiKey;
         try {
             apiKey = cipher.decrypt(target.getApiKeyCiphertext(), fire.getScheduleId());

@@ -1,5 +1,6 @@
 package io.punctual.executor.kafka;
 
+import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.topic.Topics;
@@ -32,11 +33,13 @@ public final class DueRecordDecoder {
         } catch (RuntimeException e) {
             return new DecodedRecord.Poison(record, "not a DueEvent: " + e.getMessage());
         }
-        if (fire.getTarget().getAgentId().isBlank()) {
-            return new DecodedRecord.Poison(record, "no agent id");
-        }
-        if (fire.getTarget().getMessages().isEmpty()) {
-            return new DecodedRecord.Poison(record, "no messages to deliver");
+        if (fire.getTarget() instanceof LettaTarget letta) {
+            if (letta.getAgentId().isBlank()) {
+                return new DecodedRecord.Poison(record, "no agent id");
+            }
+            if (letta.getMessages().isEmpty()) {
+                return new DecodedRecord.Poison(record, "no messages to deliver");
+            }
         }
         return new DecodedRecord.Fire(record, fire);
     }

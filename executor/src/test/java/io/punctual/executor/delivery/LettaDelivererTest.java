@@ -1,5 +1,6 @@
 package io.punctual.executor.delivery;
 
+import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.support.Fires;
 import io.punctual.schemas.DeliveryMode;
@@ -127,7 +128,7 @@ class LettaDelivererTest {
         DueEvent fire = fires.fire(agent, "sk-1", "hello");
         // A ciphertext is bound to its schedule: moved to another schedule it must not decrypt.
         DueEvent moved = DueEvent.newBuilder(fire).setScheduleId("another-schedule").build();
-        moved.getTarget().setApiKeyCiphertext(ByteBuffer.wrap(fire.getTarget().getApiKeyCiphertext().array()));
+        ((LettaTarget) moved.getTarget()).setApiKeyCiphertext(ByteBuffer.wrap(((LettaTarget) fire.getTarget()).getApiKeyCiphertext().array()));
 
         ExecutionResult result = deliver(moved);
 

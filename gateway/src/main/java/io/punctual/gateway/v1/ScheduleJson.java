@@ -23,12 +23,15 @@ final class ScheduleJson {
 
     static ObjectNode schedule(ScheduleState state) {
         ObjectNode json = NODES.objectNode();
-        LettaTarget target = state.getSpec().getTarget();
         json.put("id", state.getScheduleId());
         json.put("version", state.getVersion());
         json.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
-        json.put("agent_id", target.getAgentId());
-        json.set("messages", LettaMessagesJson.toJson(target.getMessages()));
+        if (state.getSpec().getTarget() instanceof LettaTarget target) {
+            letta(json, target);
+        } else {
+            // Created straight on Kafka with a target this API version does not render yet.
+            json.putObject("target").put("type", state.getSpec().getTarget().getClass().getSimpleName().replace("Target", "").toLowerCase(Locale.ROOT));
+        }
         ObjectNode schedule = json.putObject("schedule");
         if (state.getSpec().getCadence() instanceof OnceCadence once) {
             schedule.put("type", "once");
@@ -38,6 +41,19 @@ final class ScheduleJson {
             schedule.put("expression", cron.getExpression());
             schedule.put("timezone", cron.getTimezone());
         }
+        ObjectNode labels = json.putObject("labels");
+        state.getSpec().getLabels().forEach(labels::put);
+        putTime(json, "next_fire_at", state.getNextFireAt());
+        putTime(json, "last_fire_at", state.getLastFireAt());
+        json.put("fire_count", state.getFireCount());
+        putTime(json, "created_at", state.getCreatedAt());
+        putTime(json, "updated_at", state.getUpdatedAt());
+        return json;
+    }
+
+    private static void letta(ObjectNode json, LettaTarget target) {
+        json.put("agent_id", target.getAgentId());
+        json.set("messages", LettaMessagesJson.toJson(target.getMessages()));
         if (target.getMaxSteps() != null) {
             json.put("max_steps", target.getMaxSteps());
         }
@@ -48,14 +64,6 @@ final class ScheduleJson {
             var types = json.putArray("include_return_message_types");
             target.getIncludeReturnMessageTypes().forEach(types::add);
         }
-        ObjectNode labels = json.putObject("labels");
-        state.getSpec().getLabels().forEach(labels::put);
-        putTime(json, "next_fire_at", state.getNextFireAt());
-        putTime(json, "last_fire_at", state.getLastFireAt());
-        json.put("fire_count", state.getFireCount());
-        putTime(json, "created_at", state.getCreatedAt());
-        putTime(json, "updated_at", state.getUpdatedAt());
-        return json;
     }
 
     static ObjectNode runs(List<ExecutionResult> results) {

@@ -5,7 +5,9 @@ import io.punctual.planner.cadence.NextFireCalculator;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeleteSchedule;
+import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
@@ -109,17 +111,33 @@ public final class CommandHandler {
         if (!command.getTenant().equals(spec.getTenant())) {
             return "The spec's tenant differs from the command's tenant.";
         }
-        LettaTarget target = spec.getTarget();
-        if (target == null || target.getAgentId() == null || target.getAgentId().isBlank()) {
-            return "The target has no agent id.";
-        }
-        if (target.getMessages() == null || target.getMessages().isEmpty()) {
-            return "The target has no messages to send.";
+        String targetProblem = invalidTarget(spec.getTarget());
+        if (targetProblem != null) {
+            return targetProblem;
         }
         if (spec.getCadence() == null) {
             return "The spec has no cadence.";
         }
         return null;
+    }
+
+    private static String invalidTarget(Object target) {
+        if (target instanceof LettaTarget letta) {
+            if (letta.getAgentId() == null || letta.getAgentId().isBlank()) {
+                return "The target has no agent id.";
+            }
+            if (letta.getMessages() == null || letta.getMessages().isEmpty()) {
+                return "The target has no messages to send.";
+            }
+            return null;
+        }
+        if (target instanceof WebhookTarget webhook) {
+            return webhook.getUrl() == null || webhook.getUrl().isBlank() ? "The webhook target has no URL." : null;
+        }
+        if (target instanceof KafkaTarget kafka) {
+            return kafka.getTopic() == null || kafka.getTopic().isBlank() ? "The Kafka target has no topic." : null;
+        }
+        return "The spec has no target.";
     }
 
     private static boolean ownedBy(ScheduleState state, ScheduleCommand command) {
