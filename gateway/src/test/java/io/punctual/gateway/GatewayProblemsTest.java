@@ -22,31 +22,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every client mistake is a 4xx application/problem+json naming the field at fault. These are refused before a
- * command is published, so the gateway runs here on the real broker without a planner.
+ * Every client mistake is a 4xx application/problem+json naming the field at fault.
  */
 class GatewayProblemsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static ApplicationContext context;
-    private static String baseUrl;
+    private static final String VALIDATION = "urn:punctual:problem:validation";
+    private static GatewayHarness gateway;
 
     @BeforeAll
     static void start() {
-        KafkaFixture kafka = KafkaFixture.shared();
-        context = ApplicationContext.builder().deduceEnvironment(false).properties(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
-                ConfigKeys.KEYSET_JSON, KeyMaterial.generate().toJson(),
-                "micronaut.server.port", -1)).start();
-        EmbeddedServer server = context.getBean(EmbeddedServer.class);
-        server.start();
-        baseUrl = "http://localhost:" + server.getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        context.close();
+        gateway = GatewayHarness.shared();
     }
 
     @Test
@@ -57,20 +42,20 @@ class GatewayProblemsTest {
 
     @Test
     void malformedJsonIs400WithItsPosition() throws Exception {
-        HttpResponse<String> response = send("POST", "/v1/schedules", "key-1", "application/json", "{\"agent_id\": \"a\",");
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json", "{\"agent_id\": \"a\",");
         JsonNode problem = assertProblem(response, 400, "urn:punctual:problem:malformed-json");
         assertThat(problem.get("detail").asText()).contains("line 1");
     }
 
     @Test
     void wrongContentTypeIs415Problem() throws Exception {
-        HttpResponse<String> response = send("POST", "/v1/schedules", "key-1", "text/plain", validBody());
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "text/plain", validBody());
         assertProblem(response, 415, "urn:punctual:problem:http-415");
     }
 
     @Test
     void everyInvalidFieldIsNamed() throws Exception {
-        HttpResponse<String> response = send("POST", "/v1/schedules", "key-1", "application/json",
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
                 "{\"agent_id\": \"bad id with spaces\", \"messages\": [{\"role\": \"robot\", \"content\": \"hi\"}], "
                         + "\"schedule\": {\"type\": \"weekly\"}, \"colour\": \"blue\"}");
         JsonNode problem = assertProblem(response, 400, "urn:punctual:problem:validation");
@@ -79,7 +64,7 @@ class GatewayProblemsTest {
 
     @Test
     void onceNeedsAnInstantWithOffset() throws Exception {
-        HttpResponse<String> response = send("POST", "/v1/schedules", "key-1", "application/json",
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
                 "{\"agent_id\": \"agent-1\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
                         + "\"schedule\": {\"type\": \"once\", \"at\": \"2026-12-01 09:00\"}}");
         JsonNode problem = assertProblem(response, 400, "urn:punctual:problem:validation");
@@ -93,7 +78,7 @@ class GatewayProblemsTest {
             messages.append(i == 0 ? "" : ",").append("{\"role\": \"user\", \"content\": \"m").append(i).append("\"}");
         }
         messages.append(']');
-        HttpResponse<String> response = send("POST", "/v1/schedules", "key-1", "application/json",
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
                 "{\"agent_id\": \"agent-1\", \"messages\": " + messages + ", \"schedule\": {\"type\": \"cron\", \"expression\": \"* * * * *\"}}");
         JsonNode problem = assertProblem(response, 400, "urn:punctual:problem:validation");
         assertThat(fields(problem)).containsExactly("messages");
@@ -101,14 +86,92 @@ class GatewayProblemsTest {
 
     @Test
     void unknownScheduleIs404Problem() throws Exception {
-        HttpResponse<String> response = send("GET", "/v1/schedules/sch_nope", "key-1", null, null);
+        HttpResponse<String> response = send("GET", "/v1/schedules/sch_nope", GatewayHarness.KEY_A, null, null);
         assertProblem(response, 404, "urn:punctual:problem:not-found");
     }
 
     @Test
     void unknownRouteIs404Problem() throws Exception {
-        HttpResponse<String> response = send("GET", "/v1/nothing-here", "key-1", null, null);
+        HttpResponse<String> response = send("GET", "/v1/nothing-here", GatewayHarness.KEY_A, null, null);
         assertProblem(response, 404, "urn:punctual:problem:http-404");
+    }
+
+    @Test
+    void invalidCronCarriesTheParsersReason() throws Exception {
+        JsonNode problem = assertProblem(create("\"schedule\": {\"type\": \"cron\", \"expression\": \"61 * * * *\"}"), 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("schedule.expression");
+        assertThat(problem.get("errors").get(0).get("message").asText()).contains("61");
+    }
+
+    @Test
+    void unknownTimeZoneIsNamed() throws Exception {
+        JsonNode problem = assertProblem(create("\"schedule\": {\"type\": \"cron\", \"expression\": \"0 9 * * *\", \"timezone\": \"Mars/Olympus\"}"), 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("schedule.timezone");
+    }
+
+    @Test
+    void anInstantInThePastIsRefused() throws Exception {
+        JsonNode problem = assertProblem(create("\"schedule\": {\"type\": \"once\", \"at\": \"2020-01-01T00:00:00Z\"}"), 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("schedule.at");
+    }
+
+    @Test
+    void endBeforeStartIsRefused() throws Exception {
+        JsonNode problem = assertProblem(create("\"schedule\": {\"type\": \"interval\", \"every\": \"15m\"}, "
+                + "\"start_at\": \"2031-01-02T00:00:00Z\", \"end_at\": \"2031-01-01T00:00:00Z\""), 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("end_at");
+    }
+
+    @Test
+    void intervalBelowOneSecondIsRefused() throws Exception {
+        JsonNode problem = assertProblem(create("\"schedule\": {\"type\": \"interval\", \"every\": \"500ms\"}"), 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("schedule.every");
+    }
+
+    @Test
+    void messagesOverTheSizeLimitAreRefused() throws Exception {
+        String big = "x".repeat(70 * 1024);
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"agent_id\": \"agent-1\", \"messages\": [{\"role\": \"user\", \"content\": \"" + big + "\"}], "
+                        + "\"schedule\": {\"type\": \"cron\", \"expression\": \"* * * * *\"}}");
+        JsonNode problem = assertProblem(response, 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("messages");
+        assertThat(problem.get("detail").asText()).contains("65536");
+    }
+
+    @Test
+    void unknownTargetTypeIsNamed() throws Exception {
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"target\": {\"type\": \"carrier-pigeon\"}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(fields(assertProblem(response, 400, VALIDATION))).containsExactly("target.type");
+    }
+
+    @Test
+    void webhookToAPrivateAddressIsRefused() throws Exception {
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"target\": {\"type\": \"webhook\", \"url\": \"http://169.254.169.254/latest/meta-data\"}, "
+                        + "\"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        JsonNode problem = assertProblem(response, 400, VALIDATION);
+        assertThat(fields(problem)).containsExactly("target.url");
+    }
+
+    @Test
+    void badAgentIdIsNamed() throws Exception {
+        HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"agent_id\": \"../../etc\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
+                        + "\"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(fields(assertProblem(response, 400, VALIDATION))).containsExactly("agent_id");
+    }
+
+    @Test
+    void aKeyLettaRefusesIs401() throws Exception {
+        HttpResponse<String> response = send("GET", "/v1/schedules", "sk-let-unknown", null, null);
+        assertProblem(response, 401, "urn:punctual:problem:unauthenticated");
+    }
+
+    private static HttpResponse<String> create(String scheduleJson) throws Exception {
+        return send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"agent_id\": \"agent-1\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], " + scheduleJson + "}");
     }
 
     private static String validBody() {
@@ -133,14 +196,6 @@ class GatewayProblemsTest {
     }
 
     private static HttpResponse<String> send(String method, String path, String key, String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.send(method, path, key, contentType, body);
     }
 }

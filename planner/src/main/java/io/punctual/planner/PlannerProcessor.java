@@ -7,10 +7,19 @@ import io.punctual.planner.command.CommandHandler;
 import io.punctual.planner.command.DeadLetterHeaders;
 import io.punctual.planner.command.Decision;
 import io.punctual.planner.command.PoisonCommandException;
+import io.punctual.planner.fire.DueEvents;
 import io.punctual.planner.fire.Fired;
 import io.punctual.planner.fire.Firing;
+import io.punctual.planner.outcome.Applied;
+import io.punctual.planner.outcome.AppliedResults;
+import io.punctual.planner.outcome.OutcomeApplier;
+import io.punctual.planner.outcome.ResultDecoder;
+import io.punctual.planner.retry.RetryTimer;
+import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
@@ -32,27 +41,33 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The single writer of schedule state. Applies each command to the schedules store and the timeline, and on a
- * wall-clock punctuation emits the fires the timeline says are due. "Now" is always the task's wall clock.
+ * The single writer of schedule state. Applies each command, and each execution result, to the schedules store and
+ * the timeline, and on a wall-clock punctuation emits the retries and fires that are due. "Now" is always the
+ * task's wall clock.
  */
 final class PlannerProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerProcessor.class);
 
     private final PlannerSettings settings;
     private final CommandDecoder decoder;
+    private final ResultDecoder resultDecoder;
+    private final OutcomeApplier outcomes = new OutcomeApplier();
     private final CommandHandler handler;
     private final Firing firing;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ScheduleState> schedules;
     private Timeline timeline;
+    private RetryTimers retries;
+    private AppliedResults appliedResults;
 
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings) {
         this.settings = settings;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
+        this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
-        this.handler = new CommandHandler(nextFire);
-        this.firing = new Firing(nextFire);
+        this.firing = new Firing(nextFire, settings.misfireThreshold());
+        this.handler = new CommandHandler(nextFire, firing);
     }
 
     @Override
@@ -61,6 +76,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         this.schedules = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
         KeyValueStore<Bytes, byte[]> timelineStore = context.getStateStore(PlannerTopology.TIMELINE_STORE);
         this.timeline = new Timeline(timelineStore);
+        KeyValueStore<Bytes, byte[]> retryStore = context.getStateStore(PlannerTopology.RETRIES_STORE);
+        this.retries = new RetryTimers(retryStore);
+        KeyValueStore<String, String> appliedStore = context.getStateStore(PlannerTopology.APPLIED_RESULTS_STORE);
+        this.appliedResults = new AppliedResults(appliedStore);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDueFires());
     }
 
@@ -70,6 +89,35 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
             return;
         }
+        if (context.recordMetadata().map(m -> Topics.RESULTS.name().equals(m.topic())).orElse(false)) {
+            processResult(record);
+        } else {
+            processCommand(record);
+        }
+    }
+
+    private void processResult(Record<String, byte[]> record) {
+        String where = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
+        Optional<ExecutionResult> decoded = resultDecoder.decode(record.key(), record.value(), where);
+        if (decoded.isEmpty()) {
+            return;
+        }
+        ExecutionResult result = decoded.get();
+        ScheduleState state = schedules.get(result.getScheduleId());
+        if (state == null || appliedResults.seen(result)) {
+            // A deleted or unknown schedule has nothing left to count; a result seen before was counted then.
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        Applied applied = outcomes.apply(state, result, Instant.ofEpochMilli(now));
+        appliedResults.remember(result);
+        applied.retry().ifPresent(retries::add);
+        if (applied.state() != null) {
+            save(state, applied.state(), now);
+        }
+    }
+
+    private void processCommand(Record<String, byte[]> record) {
         ScheduleCommand command;
         try {
             command = decoder.decode(record.key(), record.value());
@@ -88,6 +136,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         apply(command.getScheduleId(), decision.change(), now);
+        for (DueEvent fire : decision.fires()) {
+            emit(fire, now);
+        }
         context.forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
     }
 
@@ -95,48 +146,84 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (change instanceof Change.Upsert upsert) {
             ScheduleState previous = upsert.previous();
             ScheduleState state = upsert.state();
-            if (previous != null && previous.getNextFireAt() != null) {
-                timeline.remove(previous.getNextFireAt(), scheduleId);
-            }
-            store(state, now);
+            save(previous, state, now);
         } else if (change instanceof Change.Removal removal) {
-            ScheduleState previous = removal.previous();
-            if (previous.getNextFireAt() != null) {
-                timeline.remove(previous.getNextFireAt(), scheduleId);
-            }
+            unindex(removal.previous());
             schedules.delete(scheduleId);
+            appliedResults.forget(scheduleId);
             context.forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
             context.forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
         }
     }
 
-    /** Stores the state, publishes it and indexes its next fire. */
-    private void store(ScheduleState state, long now) {
+    /** Stores the state, publishes it and moves its timeline entry from where {@code previous} had it. */
+    private void save(ScheduleState previous, ScheduleState state, long now) {
+        if (previous != null) {
+            unindex(previous);
+        }
         schedules.put(state.getScheduleId(), state);
         context.forward(new Record<>(state.getScheduleId(), state, now), PlannerTopology.SCHEDULES_SINK);
-        if (state.getStatus() == ScheduleStatus.ACTIVE && state.getNextFireAt() != null) {
-            timeline.add(state.getNextFireAt(), state.getScheduleId());
+        if (onTimeline(state)) {
+            timeline.add(firing.dueAt(state), state.getScheduleId());
         }
     }
 
+    private void unindex(ScheduleState state) {
+        if (onTimeline(state)) {
+            timeline.remove(firing.dueAt(state), state.getScheduleId());
+        }
+    }
+
+    /** Only active schedules with a fire left are indexed; a paused one keeps its next fire in its state only. */
+    private static boolean onTimeline(ScheduleState state) {
+        return state.getStatus() == ScheduleStatus.ACTIVE && state.getNextFireAt() != null;
+    }
+
+    /**
+     * Emits due retries first (they finish fires already emitted), then due fires, within one budget per
+     * punctuation. The timeline is scanned again while budget is left, since working through a missed run
+     * (catch-up) indexes fires that are themselves already due.
+     */
     private void emitDueFires() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
-        List<TimelineKey> due = timeline.due(now, settings.maxFiresPerPunctuation());
-        for (TimelineKey entry : due) {
-            timeline.remove(entry.fireAt(), entry.scheduleId());
-            ScheduleState state = schedules.get(entry.scheduleId());
-            if (state == null || state.getStatus() != ScheduleStatus.ACTIVE || !entry.fireAt().equals(state.getNextFireAt())) {
-                LOG.debug("Skipping stale timeline entry {} at {}", entry.scheduleId(), entry.fireAt());
+        int budget = settings.maxFiresPerPunctuation();
+        for (RetryTimer timer : retries.due(now, budget)) {
+            retries.remove(timer);
+            budget--;
+            ScheduleState state = schedules.get(timer.scheduleId());
+            if (state == null || state.getCreatedAt().isAfter(timer.armedAt())) {
+                // Deleted, or deleted and created anew under the same id: the fire belonged to the old schedule.
+                LOG.debug("Dropping retry {} of deleted schedule {}", timer.timerId(), timer.scheduleId());
                 continue;
             }
-            Fired fired = firing.fire(state, entry.fireAt(), now);
-            context.forward(new Record<>(DueKeys.of(fired.event().getTarget(), state.getScheduleId()), fired.event(), nowMs), PlannerTopology.DUE_SINK);
-            store(fired.state(), nowMs);
+            // A paused schedule's retries still go out: they finish a fire that was already emitted.
+            emit(DueEvents.of(state, timer.fireId(), timer.scheduledFor(), timer.attempt(), timer.manual(), 0, now), nowMs);
         }
-        if (due.size() == settings.maxFiresPerPunctuation()) {
-            LOG.debug("Emitted the maximum of {} fires; the rest go out on the next punctuation", due.size());
+        while (budget > 0) {
+            List<TimelineKey> due = timeline.due(now, budget);
+            if (due.isEmpty()) {
+                return;
+            }
+            for (TimelineKey entry : due) {
+                timeline.remove(entry.fireAt(), entry.scheduleId());
+                ScheduleState state = schedules.get(entry.scheduleId());
+                if (state == null || !onTimeline(state) || !entry.fireAt().equals(firing.dueAt(state))) {
+                    LOG.debug("Skipping stale timeline entry {} at {}", entry.scheduleId(), entry.fireAt());
+                    continue;
+                }
+                Fired fired = firing.fire(state, now);
+                if (fired.event().isPresent()) {
+                    emit(fired.event().get(), nowMs);
+                    budget--;
+                }
+                save(null, fired.state(), nowMs);
+            }
         }
+    }
+
+    private void emit(DueEvent event, long nowMs) {
+        context.forward(new Record<>(DueKeys.of(event.getTarget(), event.getScheduleId()), event, nowMs), PlannerTopology.DUE_SINK);
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {

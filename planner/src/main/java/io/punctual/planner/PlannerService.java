@@ -49,8 +49,10 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_PUNCTUATE_INTERVAL + ":100ms}") Duration punctuateInterval,
                           @Value("${" + ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION + ":" + PlannerSettings.DEFAULT_MAX_FIRES_PER_PUNCTUATION + "}") int maxFiresPerPunctuation,
                           @Value("${" + ConfigKeys.PLANNER_STREAM_THREADS + ":" + PlannerSettings.DEFAULT_STREAM_THREADS + "}") int streamThreads,
-                          @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval) {
-        this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, PlannerSettings.DEFAULT_ONCE_GRACE,
+                          @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
+                          @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
+                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold) {
+        this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
                 applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval));
     }
 

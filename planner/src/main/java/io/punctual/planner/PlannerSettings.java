@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param maxFiresPerPunctuation most due events one scan emits, so a burst of fires cannot stall commands and commits;
  *                               the rest go out on the next scans
  * @param onceGrace              how far in the past a one-time schedule may be created and still fire (at once)
+ * @param misfireThreshold       how late a fire may come due before it counts as missed (schedule paused, planner down
+ *                               or far behind) and the schedule's catch-up policy decides what happens to it
  * @param applicationId          the Kafka Streams application id: consumer group, transactional id and topic prefix
  * @param stateDir               where RocksDB keeps the local copies of the stores
  * @param streamThreads          stream threads of this instance
@@ -19,6 +21,7 @@ import java.util.Objects;
 public record PlannerSettings(Duration punctuateInterval,
                               int maxFiresPerPunctuation,
                               Duration onceGrace,
+                              Duration misfireThreshold,
                               String applicationId,
                               Path stateDir,
                               int streamThreads,
@@ -27,6 +30,7 @@ public record PlannerSettings(Duration punctuateInterval,
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
     public static final int DEFAULT_MAX_FIRES_PER_PUNCTUATION = 10_000;
     public static final Duration DEFAULT_ONCE_GRACE = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
     public static final String DEFAULT_APPLICATION_ID = "punctual-planner";
     public static final int DEFAULT_STREAM_THREADS = 1;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -34,6 +38,8 @@ public record PlannerSettings(Duration punctuateInterval,
     public PlannerSettings {
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
         Objects.requireNonNull(onceGrace, "onceGrace");
+        Objects.requireNonNull(misfireThreshold, "misfireThreshold");
+        requirePositive(misfireThreshold, "misfireThreshold");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(commitInterval, "commitInterval");
@@ -54,7 +60,7 @@ public record PlannerSettings(Duration punctuateInterval,
     }
 
     public static PlannerSettings defaults() {
-        return new PlannerSettings(DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_MAX_FIRES_PER_PUNCTUATION, DEFAULT_ONCE_GRACE,
+        return new PlannerSettings(DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_MAX_FIRES_PER_PUNCTUATION, DEFAULT_ONCE_GRACE, DEFAULT_MISFIRE_THRESHOLD,
                 DEFAULT_APPLICATION_ID, defaultStateDir(), DEFAULT_STREAM_THREADS, DEFAULT_COMMIT_INTERVAL);
     }
 
@@ -63,31 +69,35 @@ public record PlannerSettings(Duration punctuateInterval,
     }
 
     public PlannerSettings withPunctuateInterval(Duration value) {
-        return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
     }
 
     public PlannerSettings withMaxFiresPerPunctuation(int value) {
-        return new PlannerSettings(punctuateInterval, value, onceGrace, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, value, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
     }
 
     public PlannerSettings withOnceGrace(Duration value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
+    }
+
+    public PlannerSettings withMisfireThreshold(Duration value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, applicationId, stateDir, streamThreads, commitInterval);
     }
 
     public PlannerSettings withApplicationId(String value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, value, stateDir, streamThreads, commitInterval);
     }
 
     public PlannerSettings withStateDir(Path value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, value, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval);
     }
 
     public PlannerSettings withStreamThreads(int value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, value, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, value, commitInterval);
     }
 
     public PlannerSettings withCommitInterval(Duration value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, applicationId, stateDir, streamThreads, value);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value);
     }
 
     private static void requirePositive(Duration d, String name) {

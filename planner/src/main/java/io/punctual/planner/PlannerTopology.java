@@ -11,17 +11,24 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The planner's topology: one processor reads the commands and owns both stores, so a command's state change,
- * its result and its timeline entry are written in one task, and in one transaction under exactly-once.
+ * The planner's topology: one processor reads the commands and the execution results and owns every store, so a
+ * command's state change, its result and its timeline entry are written in one task, in one transaction under
+ * exactly-once. Both topics are keyed by schedule id with the same partition count, so the task that owns a
+ * schedule's commands also reads its results.
  */
 public final class PlannerTopology {
     public static final String COMMANDS_SOURCE = "commands-source";
+    public static final String RESULTS_SOURCE = "results-source";
     public static final String PLANNER_PROCESSOR = "planner";
 
     /** Schedule id to {@code ScheduleState}. */
     public static final String SCHEDULES_STORE = "schedules";
     /** Time-ordered index of next fires, keyed by {@code TimelineKey}. */
     public static final String TIMELINE_STORE = "timeline";
+    /** Durable retry timers, keyed like the timeline by time then {@code fire id#attempt}. */
+    public static final String RETRIES_STORE = "retries";
+    /** Schedule id to the fire id#attempt of the last results applied, so a result read twice counts once. */
+    public static final String APPLIED_RESULTS_STORE = "applied-results";
 
     public static final String SCHEDULES_SINK = "schedules-sink";
     public static final String COMMAND_RESULTS_SINK = "command-results-sink";
@@ -38,11 +45,16 @@ public final class PlannerTopology {
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings), COMMANDS_SOURCE);
+        topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings), COMMANDS_SOURCE, RESULTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRIES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_RESULTS_STORE),
+                Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
 
         addSink(topology, serdes, SCHEDULES_SINK, Topics.SCHEDULES);
         addSink(topology, serdes, COMMAND_RESULTS_SINK, Topics.COMMAND_RESULTS);

@@ -80,15 +80,17 @@ class CronScheduleTest extends PlannerTestBase {
     }
 
     @Test
-    void aLateFireCoalescesTheBoundariesMissedMeanwhile() {
+    void afterAnOutageTheMissedBoundariesAreSkippedAndCountedByDefault() {
         PlannerHarness planner = planner();
         Instant first = Instant.parse("2025-03-03T08:00:00Z");
         planner.send(TestCommands.createCron("s-behind", "agent-d", "*/5 * * * *", "UTC"));
 
-        // The clock jumps 17 minutes past the first boundary, as after an outage: one fire for 08:00, then on.
-        List<TestRecord<String, DueEvent>> fires = planner.advanceTo(first.plus(Duration.ofMinutes(17)));
-        assertThat(fires).extracting(f -> f.value().getScheduledFor()).containsExactly(first);
-        assertThat(planner.scheduleStore().get("s-behind").getNextFireAt()).isEqualTo(Instant.parse("2025-03-03T08:20:00Z"));
-        assertThat(planner.advance(Duration.ofMillis(100))).isEmpty();
+        // The clock jumps 17 minutes past the first boundary, as after an outage: 08:00..08:15 were missed.
+        assertThat(planner.advanceTo(first.plus(Duration.ofMinutes(17)))).isEmpty();
+        ScheduleState state = planner.scheduleStore().get("s-behind");
+        assertThat(state.getNextFireAt()).isEqualTo(Instant.parse("2025-03-03T08:20:00Z"));
+        assertThat(state.getMissedCount()).isEqualTo(4);
+        assertThat(state.getFireCount()).isZero();
+        assertThat(planner.advanceTo(Instant.parse("2025-03-03T08:20:00Z"))).hasSize(1);
     }
 }

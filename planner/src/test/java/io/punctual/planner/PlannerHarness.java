@@ -3,6 +3,7 @@ package io.punctual.planner;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -39,6 +40,7 @@ final class PlannerHarness implements AutoCloseable {
     final TopicSerdes serdes;
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> commands;
+    final TestInputTopic<String, byte[]> executionResults;
     final TestOutputTopic<String, CommandResult> results;
     final TestOutputTopic<String, ScheduleState> schedules;
     final TestOutputTopic<String, DueEvent> due;
@@ -56,6 +58,7 @@ final class PlannerHarness implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
+        executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),
                 serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer());
         schedules = driver.createOutputTopic(Topics.SCHEDULES.name(), new StringDeserializer(),
@@ -77,6 +80,12 @@ final class PlannerHarness implements AutoCloseable {
         assertThat(answers.get(0).key).isEqualTo(command.getScheduleId());
         assertThat(answers.get(0).value.getCommandId()).isEqualTo(command.getCommandId());
         return answers.get(0).value;
+    }
+
+    /** Sends an execution result as the executor would, keyed by its schedule id. */
+    void sendResult(ExecutionResult result) {
+        executionResults.pipeInput(result.getScheduleId(),
+                serdes.valueSerde(Topics.RESULTS).serializer().serialize(Topics.RESULTS.name(), result));
     }
 
     void sendRaw(String key, byte[] value, Headers headers) {

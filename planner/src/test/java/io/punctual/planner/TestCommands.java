@@ -7,6 +7,11 @@ import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.PauseSchedule;
+import io.punctual.schemas.ReplaceSchedule;
+import io.punctual.schemas.ResumeSchedule;
+import io.punctual.schemas.TriggerSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 
@@ -41,6 +46,30 @@ final class TestCommands {
 
     static ScheduleCommand delete(String scheduleId, String tenant, Long expectedVersion) {
         return command(scheduleId, tenant, expectedVersion, new DeleteSchedule());
+    }
+
+    static ScheduleCommand pause(String scheduleId, String note) {
+        return command(scheduleId, TENANT, null, new PauseSchedule(note));
+    }
+
+    static ScheduleCommand resume(String scheduleId) {
+        return command(scheduleId, TENANT, null, new ResumeSchedule());
+    }
+
+    static ScheduleCommand trigger(String scheduleId) {
+        return command(scheduleId, TENANT, null, new TriggerSchedule());
+    }
+
+    static ScheduleCommand replace(String scheduleId, Long expectedVersion, ScheduleSpec spec) {
+        return command(scheduleId, spec.getTenant(), expectedVersion, new ReplaceSchedule(spec));
+    }
+
+    static ScheduleCommand patch(String scheduleId, Long expectedVersion, PatchSchedule patch) {
+        return command(scheduleId, TENANT, expectedVersion, patch);
+    }
+
+    static ScheduleCommand createPaused(String scheduleId, ScheduleSpec spec, String note) {
+        return command(scheduleId, spec.getTenant(), null, CreateSchedule.newBuilder().setSpec(spec).setPaused(true).setPausedNote(note).build());
     }
 
     static ScheduleCommand command(String scheduleId, String tenant, Long expectedVersion, Object action) {

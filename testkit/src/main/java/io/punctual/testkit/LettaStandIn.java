@@ -240,6 +240,7 @@ public final class LettaStandIn implements AutoCloseable {
             int now = current.incrementAndGet();
             maxInFlight.computeIfAbsent(agentId, id -> new AtomicInteger()).accumulateAndGet(now, Math::max);
         }
+        boolean counted = current != null;
         try {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -253,6 +254,12 @@ public final class LettaStandIn implements AutoCloseable {
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            // Stop counting before answering: once the client has the answer it may send the agent's next request,
+            // which could otherwise arrive while this one still counts and look like an overlap.
+            if (counted) {
+                current.decrementAndGet();
+                counted = false;
+            }
             exchange.sendResponseHeaders(answer.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
@@ -262,7 +269,7 @@ public final class LettaStandIn implements AutoCloseable {
             throw e;
         } finally {
             exchange.close();
-            if (current != null) {
+            if (counted) {
                 current.decrementAndGet();
             }
         }

@@ -6,7 +6,10 @@ import io.micronaut.context.annotation.Value;
 import io.punctual.schemas.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
+import io.punctual.schemas.webhook.WebhookUrlPolicy;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 @Factory
@@ -25,5 +28,32 @@ public class ExecutorSettingsFactory {
                 maxInFlight,
                 requestTimeout.orElse(ExecutorSettings.DEFAULT_REQUEST_TIMEOUT),
                 lettaBaseUrl);
+    }
+
+    @Singleton
+    DeliverySettings deliverySettings(
+            @Value("${" + ConfigKeys.EXECUTOR_MAX_POLL_RECORDS + ":" + DeliverySettings.DEFAULT_MAX_POLL_RECORDS + "}") int maxPollRecords,
+            @Property(name = ConfigKeys.EXECUTOR_RETRY_BASE_DELAY) Optional<Duration> retryBaseDelay,
+            @Property(name = ConfigKeys.EXECUTOR_RETRY_MAX_DELAY) Optional<Duration> retryMaxDelay,
+            @Value("${" + ConfigKeys.EXECUTOR_REPLY_MAX_CHARS + ":" + DeliverySettings.DEFAULT_REPLY_MAX_CHARS + "}") int replyMaxChars,
+            @Value("${" + ConfigKeys.EXECUTOR_LETTA_ALLOWED_BASE_URLS + ":}") String allowedBaseUrls,
+            @Value("${" + ConfigKeys.EXECUTOR_DEDUP_CAPACITY + ":" + DeliverySettings.DEFAULT_DEDUP_CAPACITY + "}") int dedupCapacity,
+            @Property(name = ConfigKeys.EXECUTOR_DEDUP_RESTORE_WINDOW) Optional<Duration> restoreWindow) {
+        return new DeliverySettings(maxPollRecords,
+                retryBaseDelay.orElse(DeliverySettings.DEFAULT_RETRY_BASE_DELAY),
+                retryMaxDelay.orElse(DeliverySettings.DEFAULT_RETRY_MAX_DELAY),
+                replyMaxChars,
+                List.copyOf(WebhookUrlPolicy.hostList(allowedBaseUrls)),
+                dedupCapacity,
+                restoreWindow.orElse(DeliverySettings.DEFAULT_DEDUP_RESTORE_WINDOW));
+    }
+
+    @Singleton
+    WebhookUrlPolicy webhookUrlPolicy(
+            @Value("${" + ConfigKeys.WEBHOOK_ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
+            @Value("${" + ConfigKeys.WEBHOOK_ALLOW_PRIVATE + ":false}") boolean allowPrivate,
+            @Value("${" + ConfigKeys.WEBHOOK_ALLOWED_HOSTS + ":}") String allowedHosts,
+            @Value("${" + ConfigKeys.WEBHOOK_DENIED_HOSTS + ":}") String deniedHosts) {
+        return new WebhookUrlPolicy(allowLoopback, allowPrivate, WebhookUrlPolicy.hostList(allowedHosts), WebhookUrlPolicy.hostList(deniedHosts));
     }
 }

@@ -1,7 +1,6 @@
 package io.punctual.executor.delivery;
 
 import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.ExecutionResult;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -10,5 +9,5 @@ import java.util.concurrent.CompletableFuture;
  * included, so that each fire gets a result: an exceptional completion is a bug, not an outcome.
  */
 public interface Deliverer {
-    CompletableFuture<ExecutionResult> deliver(DueEvent fire);
+    CompletableFuture<Attempt> deliver(DueEvent fire);
 }

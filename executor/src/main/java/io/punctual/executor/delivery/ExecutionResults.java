@@ -1,9 +1,11 @@
 package io.punctual.executor.delivery;
 
-import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.KafkaTarget;
+import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
+import io.punctual.schemas.WebhookTarget;
 
 import java.time.Instant;
 
@@ -12,21 +14,47 @@ public final class ExecutionResults {
     private ExecutionResults() {
     }
 
-    public static ExecutionResult delivered(DueEvent fire, Instant startedAt, Instant finishedAt, int httpStatus, String runId) {
+    public static ExecutionResult delivered(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String runId) {
+        return delivered(fire, startedAt, finishedAt, httpStatus, runId, null);
+    }
+
+    public static ExecutionResult delivered(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String runId, String reply) {
         return base(fire, startedAt, finishedAt)
                 .setOutcome(Outcome.DELIVERED)
                 .setHttpStatus(httpStatus)
                 .setLettaRunId(runId)
+                .setReply(reply)
                 .build();
     }
 
-    /** @param httpStatus Letta's status, or null when no answer arrived */
+    /** @param httpStatus the target's status, or null when no answer arrived */
     public static ExecutionResult failed(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String detail) {
         return base(fire, startedAt, finishedAt)
                 .setOutcome(Outcome.FAILED)
                 .setHttpStatus(httpStatus)
                 .setDetail(detail)
                 .build();
+    }
+
+    public static ExecutionResult skippedOverlap(DueEvent fire, Instant startedAt, Instant finishedAt, String runId, String runStatus) {
+        return base(fire, startedAt, finishedAt)
+                .setOutcome(Outcome.SKIPPED_OVERLAP)
+                .setHttpStatus(null)
+                .setLettaRunId(runId)
+                .setDetail("previous run " + runId + " is still " + runStatus)
+                .build();
+    }
+
+    /** The target's type as results name it: letta, webhook or kafka. */
+    public static String targetType(DueEvent fire) {
+        Object target = fire.getTarget();
+        if (target instanceof WebhookTarget) {
+            return "webhook";
+        }
+        if (target instanceof KafkaTarget) {
+            return "kafka";
+        }
+        return "letta";
     }
 
     private static ExecutionResult.Builder base(DueEvent fire, Instant startedAt, Instant finishedAt) {
@@ -38,6 +66,8 @@ public final class ExecutionResults {
                 .setScheduledFor(fire.getScheduledFor())
                 .setStartedAt(startedAt)
                 .setFinishedAt(finishedAt)
-                .setAttempt(fire.getAttempt());
+                .setAttempt(fire.getAttempt())
+                .setTargetType(targetType(fire))
+                .setManual(fire.getManual());
     }
 }

@@ -1,8 +1,9 @@
 package io.punctual.executor.delivery;
 
-import io.punctual.schemas.topic.DueKeys;
+import io.punctual.executor.retry.RetryPolicyEnforcer;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.topic.DueKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +15,21 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Delivers a batch of fires as concurrently as the rules allow: one agent's fires in order and never two at
  * once, at most a fixed number of requests in flight overall. A fire waiting for its agent holds no slot.
+ * Each attempt's outcome passes through the fire's retry policy before it is recorded.
  */
 public final class FireDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(FireDispatcher.class);
 
     private final Deliverer deliverer;
+    private final RetryPolicyEnforcer retries;
     private final PerAgentSequencer perAgent = new PerAgentSequencer();
     private final InFlightLimiter limiter;
+    // Ranks fires in the order they were handed over, which is the order their offsets are committed in.
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
-    public FireDispatcher(Deliverer deliverer, int maxInFlight) {
+    public FireDispatcher(Deliverer deliverer, RetryPolicyEnforcer retries, int maxInFlight) {
         this.deliverer = deliverer;
+        this.retries = retries;
         this.limiter = new InFlightLimiter(maxInFlight);
     }
 
@@ -31,11 +37,21 @@ public final class FireDispatcher {
     public CompletableFuture<List<ExecutionResult>> deliverAll(List<DueEvent> fires) {
         List<CompletableFuture<ExecutionResult>> results = new ArrayList<>(fires.size());
         for (DueEvent fire : fires) {
-            results.add(perAgent.submit(DueKeys.of(fire.getTarget(), fire.getScheduleId()), () -> limiter.submit(() -> deliverer.deliver(fire)))
-                    .exceptionally(error -> unexpected(fire, error)));
+            results.add(deliver(fire));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Starts the fire's delivery behind earlier fires to the same agent; its result, after the retry policy.
+     * The future never completes exceptionally.
+     */
+    public CompletableFuture<ExecutionResult> deliver(DueEvent fire) {
+        long rank = sequence.getAndIncrement();
+        return perAgent.submit(DueKeys.of(fire.getTarget(), fire.getScheduleId()), () -> limiter.submit(rank, () -> deliverer.deliver(fire)))
+                .thenApply(attempt -> retries.settle(fire, attempt))
+                .exceptionally(error -> unexpected(fire, error));
     }
 
     private static ExecutionResult unexpected(DueEvent fire, Throwable error) {

@@ -1,17 +1,24 @@
 package io.punctual.executor.delivery;
 
-import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * Bounds how many asynchronous tasks run at once without blocking a thread: a task over the limit waits in
- * a queue and is started by the completion of an earlier one.
+ * a queue and is started by the completion of an earlier one. Waiting tasks start in the order of their rank
+ * (then of submission), so a task ranked early but submitted late (a fire that waited for its agent) goes ahead
+ * of later-ranked ones: results then settle roughly in batch order and can be committed sooner.
  */
 public final class InFlightLimiter {
     private final int limit;
-    private final Queue<Runnable> waiting = new ArrayDeque<>();
+    private record Waiting(long rank, long order, Runnable task) {
+    }
+
+    private final Queue<Waiting> waiting = new PriorityQueue<>(Comparator.comparingLong(Waiting::rank).thenComparingLong(Waiting::order));
+    private long submitted;
     private int running;
     // Tasks that complete at once (a key that does not decrypt) would otherwise start each other recursively,
     // one stack frame deeper per queued task.
@@ -25,9 +32,14 @@ public final class InFlightLimiter {
     }
 
     public <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
+        return submit(0, task);
+    }
+
+    /** Like {@link #submit(Supplier)}; among waiting tasks, a lower rank starts first. */
+    public <T> CompletableFuture<T> submit(long rank, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (this) {
-            waiting.add(() -> run(task, result));
+            waiting.add(new Waiting(rank, submitted++, () -> run(task, result)));
         }
         drain();
         return result;
@@ -77,7 +89,7 @@ public final class InFlightLimiter {
                         return;
                     }
                     running++;
-                    next = waiting.poll();
+                    next = waiting.poll().task();
                 }
                 next.run();
             }

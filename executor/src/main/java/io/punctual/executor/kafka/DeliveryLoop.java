@@ -1,8 +1,11 @@
 package io.punctual.executor.kafka;
 
+import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.KafkaTarget;
+import io.punctual.schemas.Outcome;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -21,9 +24,11 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +55,9 @@ public final class DeliveryLoop implements Runnable {
     private final FireDispatcher dispatcher;
     private final ResultRecords results;
     private final Duration shutdownGrace;
+    private final FinishedFires finishedFires;
+    private final Duration restoreWindow;
+    private boolean restored;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Backoff backoff = new Backoff(stopRequested);
@@ -68,12 +76,14 @@ public final class DeliveryLoop implements Runnable {
      *                      partitions' next owner
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
-                        ResultRecords results, Duration shutdownGrace) {
+                        ResultRecords results, Duration shutdownGrace, FinishedFires finished, Duration restoreWindow) {
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
         this.results = results;
         this.shutdownGrace = shutdownGrace;
+        this.finishedFires = finished;
+        this.restoreWindow = restoreWindow;
     }
 
     @Override
@@ -129,6 +139,11 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private void ensureClients() {
+        if (!restored) {
+            results.registerSchema();
+            FinishedFiresRestore.restore(clients, Topics.RESULTS.name(), results, finishedFires, restoreWindow, Clock.systemUTC());
+            restored = true;
+        }
         if (producer == null) {
             results.registerSchema();
             Producer<byte[], byte[]> p = clients.producer();
@@ -173,27 +188,41 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private InFlightBatch start(ConsumerRecords<byte[], byte[]> records) {
-        List<DueEvent> fires = new ArrayList<>(records.count());
-        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        List<InFlightBatch.Entry> entries = new ArrayList<>(records.count());
+        List<DecodedRecord> decoded = new ArrayList<>(records.count());
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                DecodedRecord decoded = decoder.decode(record);
-                if (decoded instanceof DecodedRecord.Fire fire) {
-                    fires.add(fire.event());
-                } else if (decoded instanceof DecodedRecord.Poison poison) {
-                    LOG.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.reason());
-                    deadLetters.add(DeadLetters.of(record, poison.reason()));
-                }
+                decoded.add(decoder.decode(record));
             }
         } catch (RuntimeException e) {
             // Nothing was delivered yet: read the whole batch again after the pause.
             rewind(InFlightBatch.firstOffsets(records));
             throw e;
         }
-        return new InFlightBatch(records, consumer::position, deadLetters, fires.size(), dispatcher.deliverAll(fires));
+        Set<String> inBatch = new HashSet<>();
+        for (DecodedRecord record : decoded) {
+            if (record instanceof DecodedRecord.Fire fire) {
+                DueEvent event = fire.event();
+                if (finishedFires.isFinished(event) || !inBatch.add(event.getFireId() + "#" + event.getAttempt())) {
+                    // Its outcome is committed already (or is about to be, in this batch): no second delivery, no second result.
+                    LOG.info("Fire {} attempt {} seen again after its result; not delivered again", event.getFireId(), event.getAttempt());
+                    entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
+                } else {
+                    entries.add(new InFlightBatch.Entry(record.record(), event, dispatcher.deliver(event), null));
+                }
+            } else if (record instanceof DecodedRecord.Poison poison) {
+                ConsumerRecord<byte[], byte[]> r = poison.record();
+                LOG.warn("Dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), poison.reason());
+                entries.add(new InFlightBatch.Entry(r, null, null, DeadLetters.of(r, poison.reason())));
+            }
+        }
+        return new InFlightBatch(records, consumer::position, entries);
     }
 
-    /** Waits for the batch's deliveries, unless a rebalance callback settled the batch meanwhile. */
+    /**
+     * Waits for the batch's deliveries, unless a rebalance callback settled the batch meanwhile; commits what is
+     * settled as it goes, so a crash mid-batch delivers again only what finished since the last commit.
+     */
     private void awaitDeliveries(InFlightBatch batch) {
         while (inFlight == batch && !batch.awaitDone(LIVENESS_INTERVAL)) {
             ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ZERO);
@@ -202,28 +231,58 @@ public final class DeliveryLoop implements Runnable {
                 rewind(InFlightBatch.firstOffsets(unexpected));
             }
             consumer.pause(consumer.assignment());
+            if (inFlight == batch) {
+                commitSettled(batch);
+            }
         }
     }
 
+    /** Commits every settled entry of the batch; once nothing is left, the batch is done. */
     private void commit(InFlightBatch batch) {
+        commitSettled(batch);
+        if (batch.isFullyCommitted() && inFlight == batch) {
+            inFlight = null;
+        }
+    }
+
+    private void commitSettled(InFlightBatch batch) {
+        InFlightBatch.Ready ready = batch.ready();
+        if (ready.isEmpty()) {
+            return;
+        }
         long commitStarted = System.nanoTime();
-        List<ExecutionResult> outcomes = batch.results();
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.deadLetters());
-        for (ExecutionResult result : outcomes) {
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (InFlightBatch.Entry entry : ready.entries()) {
+            if (entry.deadLetter() != null) {
+                out.add(entry.deadLetter());
+            }
+            if (entry.result() == null) {
+                continue;
+            }
+            ExecutionResult result = entry.result().join();
+            outcomes.add(result);
             out.add(results.of(result));
+            if (result.getOutcome() == Outcome.FAILED) {
+                out.add(DeadLetters.ofFailure(entry.record(), result));
+            } else if (result.getOutcome() == Outcome.DELIVERED && entry.fire().getTarget() instanceof KafkaTarget target) {
+                // Produced in the same transaction as the result and the offset: the user's topic sees it exactly once.
+                out.add(UserTopicRecords.of(entry.fire(), target));
+            }
         }
         producer.beginTransaction();
         transactionOpen = true;
         for (ProducerRecord<byte[], byte[]> record : out) {
             producer.send(record);
         }
-        producer.sendOffsetsToTransaction(batch.nextOffsets(), consumer.groupMetadata());
+        producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
         producer.commitTransaction();
         transactionOpen = false;
-        inFlight = null;
+        batch.committed(ready);
+        outcomes.forEach(finishedFires::record);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Committed {} results and {} dead letters; delivery took {} ms, commit {} ms", outcomes.size(),
-                    batch.deadLetters().size(), batch.age().toMillis() - millisSince(commitStarted), millisSince(commitStarted));
+            LOG.debug("Committed {} results and {} other records (dead letters, user topic records) {} ms after the poll, commit {} ms",
+                    outcomes.size(), out.size() - outcomes.size(), batch.age().toMillis(), millisSince(commitStarted));
         }
     }
 
@@ -302,7 +361,13 @@ public final class DeliveryLoop implements Runnable {
                 abortTransaction(e);
             }
         } else {
-            LOG.info("Stopping with {} fires still in delivery; the partitions' next owner delivers them again", batch.fires());
+            try {
+                commitSettled(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not commit the settled part of the last batch on stop ({})", e.toString());
+                abortTransaction(e);
+            }
+            LOG.info("Stopping with fires still in delivery; the partitions' next owner delivers them again");
         }
         inFlight = null;
     }

@@ -2,7 +2,11 @@ package io.punctual.executor.kafka;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.punctual.executor.config.DeliverySettings;
 import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.executor.delivery.FinishedFires;
+import io.punctual.executor.retry.RetryBackoff;
+import io.punctual.executor.retry.RetryPolicyEnforcer;
 import io.punctual.executor.delivery.Deliverer;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.config.ConfigKeys;
@@ -17,6 +21,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -36,15 +41,19 @@ public class DeliveryService implements ReadinessCheck {
     private final DeliveryLoop loop;
     private Thread thread;
 
-    public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, Deliverer deliverer,
-                           @SuppressWarnings("unused") TopicsReady topicsReady) {
+    public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
+                           Deliverer deliverer, @SuppressWarnings("unused") TopicsReady topicsReady) {
         this.settings = settings;
         this.loop = new DeliveryLoop(
-                new ExecutorKafkaClients(kafka, settings),
+                new ExecutorKafkaClients(kafka, settings, delivery.maxPollRecords()),
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
-                new FireDispatcher(deliverer, settings.maxInFlight()),
+                new FireDispatcher(deliverer,
+                        new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC()),
+                        settings.maxInFlight()),
                 new ResultRecords(serdes),
-                SHUTDOWN_GRACE);
+                SHUTDOWN_GRACE,
+                new FinishedFires(delivery.dedupCapacity()),
+                delivery.dedupRestoreWindow());
     }
 
     @PostConstruct

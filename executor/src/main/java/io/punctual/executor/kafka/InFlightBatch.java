@@ -1,14 +1,18 @@
 package io.punctual.executor.kafka;
 
+import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,31 +22,58 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * One polled batch between poll and commit: where each of its partitions started (to rewind to if the batch
- * cannot be committed), where each ends (the offsets to commit), its dead letters and its pending results.
+ * One polled batch between poll and its last commit. Every record of the batch is an entry, in partition order:
+ * a fire being delivered, poison to dead-letter, or a repeat that is skipped. Entries are committed per partition
+ * as soon as a prefix of them is settled, so a slow delivery holds back only the records behind it on its own
+ * partition, and a crash delivers again only what was settled but not yet committed, not the whole batch.
  */
 final class InFlightBatch {
-    private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
-    private final List<ProducerRecord<byte[], byte[]>> deadLetters;
-    private final CompletableFuture<List<ExecutionResult>> results;
+
+    /** One record of the batch and what it becomes. */
+    record Entry(ConsumerRecord<byte[], byte[]> record, DueEvent fire, CompletableFuture<ExecutionResult> result,
+                 ProducerRecord<byte[], byte[]> deadLetter) {
+        boolean isSettled() {
+            return result == null || result.isDone();
+        }
+    }
+
+    /** What one commit takes: the settled prefix of each partition and the offsets after it. */
+    record Ready(List<Entry> entries, Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Integer> upTo) {
+        boolean isEmpty() {
+            return offsets.isEmpty();
+        }
+    }
+
+    private final Map<TopicPartition, List<Entry>> entries = new LinkedHashMap<>();
+    private final Map<TopicPartition, Integer> committedUpTo = new HashMap<>();
+    private final Map<TopicPartition, Long> endPositions = new HashMap<>();
+    private final CompletableFuture<Void> allSettled;
     private final int fires;
     private final long startedNanos = System.nanoTime();
 
     /**
-     * @param positions the consumer's position of each partition right after the poll. It is committed rather
-     *                  than last offset + 1 because it lies past a transaction marker that follows the batch, so
-     *                  a group that has done everything shows no lag of one.
+     * @param positions the consumer's position of each partition right after the poll. Once a partition's every
+     *                  entry is committed, that position is committed rather than last offset + 1 because it lies
+     *                  past a transaction marker that follows the batch, so a group that has done everything shows
+     *                  no lag of one.
      */
-    InFlightBatch(ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions,
-                  List<ProducerRecord<byte[], byte[]>> deadLetters, int fires, CompletableFuture<List<ExecutionResult>> results) {
-        firstOffsets.putAll(firstOffsets(records));
+    InFlightBatch(ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions, List<Entry> all) {
         for (TopicPartition partition : records.partitions()) {
-            nextOffsets.put(partition, new OffsetAndMetadata(positions.apply(partition)));
+            entries.put(partition, new ArrayList<>());
+            committedUpTo.put(partition, 0);
+            endPositions.put(partition, positions.apply(partition));
         }
-        this.deadLetters = List.copyOf(deadLetters);
-        this.fires = fires;
-        this.results = results;
+        int count = 0;
+        List<CompletableFuture<ExecutionResult>> pending = new ArrayList<>();
+        for (Entry entry : all) {
+            entries.get(new TopicPartition(entry.record().topic(), entry.record().partition())).add(entry);
+            if (entry.result() != null) {
+                count++;
+                pending.add(entry.result());
+            }
+        }
+        this.fires = count;
+        this.allSettled = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
 
     static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
@@ -53,16 +84,45 @@ final class InFlightBatch {
         return first;
     }
 
+    /** Where each partition with uncommitted entries must be read again from, should the batch be abandoned. */
     Map<TopicPartition, Long> firstOffsets() {
-        return firstOffsets;
+        Map<TopicPartition, Long> first = new HashMap<>();
+        entries.forEach((partition, list) -> {
+            int from = committedUpTo.get(partition);
+            if (from < list.size()) {
+                first.put(partition, list.get(from).record().offset());
+            }
+        });
+        return first;
     }
 
-    Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
-        return nextOffsets;
+    /** The settled, uncommitted prefix of every partition. */
+    Ready ready() {
+        List<Entry> out = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, Integer> upTo = new HashMap<>();
+        entries.forEach((partition, list) -> {
+            int from = committedUpTo.get(partition);
+            int to = from;
+            while (to < list.size() && list.get(to).isSettled()) {
+                to++;
+            }
+            if (to > from) {
+                out.addAll(list.subList(from, to));
+                long next = to == list.size() ? endPositions.get(partition) : list.get(to).record().offset();
+                offsets.put(partition, new OffsetAndMetadata(next));
+                upTo.put(partition, to);
+            }
+        });
+        return new Ready(out, offsets, upTo);
     }
 
-    List<ProducerRecord<byte[], byte[]>> deadLetters() {
-        return deadLetters;
+    void committed(Ready ready) {
+        committedUpTo.putAll(ready.upTo());
+    }
+
+    boolean isFullyCommitted() {
+        return entries.entrySet().stream().allMatch(e -> committedUpTo.get(e.getKey()) == e.getValue().size());
     }
 
     /** Time since the batch was polled. */
@@ -75,30 +135,25 @@ final class InFlightBatch {
     }
 
     boolean isDone() {
-        return results.isDone();
+        return allSettled.isDone();
     }
 
     /** Waits up to the timeout; true once every delivery of the batch has its result. */
     boolean awaitDone(Duration timeout) {
         try {
-            results.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            allSettled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return results.isDone();
+            return allSettled.isDone();
         } catch (ExecutionException e) {
             return true;
         }
     }
 
-    /** The results; only once {@link #isDone()}. */
-    List<ExecutionResult> results() {
-        return results.join();
-    }
-
     boolean touchesAny(Collection<TopicPartition> partitions) {
-        return partitions.stream().anyMatch(firstOffsets::containsKey);
+        return partitions.stream().anyMatch(p -> entries.containsKey(p) && committedUpTo.get(p) < entries.get(p).size());
     }
 }

@@ -4,6 +4,7 @@ import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 public final class ResultRecords {
     private final TopicSerdes serdes;
     private final Serializer<ExecutionResult> values;
+    private final Deserializer<ExecutionResult> reader;
 
     public ResultRecords(TopicSerdes serdes) {
         this.serdes = serdes;
         this.values = serdes.valueSerde(Topics.RESULTS).serializer();
+        this.reader = serdes.valueSerde(Topics.RESULTS).deserializer();
     }
 
     /**
@@ -24,6 +27,10 @@ public final class ResultRecords {
      */
     public void registerSchema() {
         serdes.registry().register(Topics.RESULTS.valueSubject(), ExecutionResult.getClassSchema());
+    }
+
+    public ExecutionResult decode(byte[] value) {
+        return reader.deserialize(Topics.RESULTS.name(), value);
     }
 
     public ProducerRecord<byte[], byte[]> of(ExecutionResult result) {

@@ -7,13 +7,18 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Letta's HTTP answer to one message call, whatever its status.
+ * Letta's HTTP answer to one call, whatever its status.
  *
- * @param status the HTTP status
- * @param body   the body as text (empty if none)
+ * @param status     the HTTP status
+ * @param body       the body as text (empty if none)
+ * @param retryAfter the {@code Retry-After} header, or null
  */
-public record LettaAnswer(int status, String body) {
+public record LettaAnswer(int status, String body, String retryAfter) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    public LettaAnswer(int status, String body) {
+        this(status, body, null);
+    }
 
     public boolean isSuccess() {
         return status >= 200 && status < 300;
@@ -21,19 +26,66 @@ public record LettaAnswer(int status, String body) {
 
     /** The {@code id} of the Run object an async call answers with, if the body is one. */
     public Optional<String> runId() {
-        if (body.isEmpty()) {
+        return textField("id");
+    }
+
+    /** The {@code status} of a Run object. */
+    public Optional<String> runStatus() {
+        return textField("status");
+    }
+
+    /**
+     * The assistant's text in a synchronous call's answer: the content of its {@code assistant_message}s, joined
+     * by blank lines; content given as parts contributes its text parts.
+     */
+    public Optional<String> assistantText() {
+        JsonNode messages = tree().path("messages");
+        if (!messages.isArray()) {
             return Optional.empty();
         }
-        try {
-            JsonNode id = JSON.readTree(body).path("id");
-            return id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
+        StringBuilder text = new StringBuilder();
+        for (JsonNode message : messages) {
+            if (!"assistant_message".equals(message.path("message_type").asText())) {
+                continue;
+            }
+            JsonNode content = message.path("content");
+            String piece;
+            if (content.isTextual()) {
+                piece = content.asText();
+            } else if (content.isArray()) {
+                StringBuilder parts = new StringBuilder();
+                content.forEach(part -> parts.append(part.path("text").asText("")));
+                piece = parts.toString();
+            } else {
+                continue;
+            }
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            text.append(piece);
         }
+        return text.isEmpty() ? Optional.empty() : Optional.of(text.toString());
     }
 
     /** The start of the body, for a failure's detail: enough to diagnose, bounded so results stay small. */
     public String bodyExcerpt(int maxChars) {
         return body.length() <= maxChars ? body : body.substring(0, maxChars);
+    }
+
+    private Optional<String> textField(String name) {
+        JsonNode value = tree().path(name);
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private JsonNode tree() {
+        if (body.isEmpty()) {
+            return JSON.missingNode();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node == null ? JSON.missingNode() : node;
+        } catch (IOException e) {
+            return JSON.missingNode();
+        }
     }
 }

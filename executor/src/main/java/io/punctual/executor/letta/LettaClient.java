@@ -62,8 +62,26 @@ public class LettaClient {
                 .toFuture();
     }
 
+    /** {@code GET {base}/v1/runs/{id}}: the run's state, for the overlap policy. Completes like {@link #send}. */
+    public CompletableFuture<LettaAnswer> run(String baseUrl, String apiKey, String runId) {
+        HttpRequest<?> httpRequest;
+        try {
+            String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+            httpRequest = HttpRequest.GET(base + "/v1/runs/" + PathSegments.encode(runId))
+                    .accept(MediaType.APPLICATION_JSON_TYPE)
+                    .bearerAuth(apiKey);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return Mono.from(http.exchange(httpRequest, BYTES, BYTES))
+                .map(LettaClient::answer)
+                .onErrorResume(HttpClientResponseException.class, e -> Mono.just(answer(e.getResponse())))
+                .onErrorMap(ReadTimeoutException.class, e -> new LettaTimeoutException(timeout))
+                .toFuture();
+    }
+
     private static LettaAnswer answer(HttpResponse<?> response) {
         byte[] body = response.getBody(byte[].class).orElse(new byte[0]);
-        return new LettaAnswer(response.code(), new String(body, StandardCharsets.UTF_8));
+        return new LettaAnswer(response.code(), new String(body, StandardCharsets.UTF_8), response.getHeaders().get("Retry-After"));
     }
 }

@@ -12,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExecutorSettingsFactoryTest {
 
     private static ExecutorSettings settings(Map<String, Object> properties) {
-        try (ApplicationContext context = ApplicationContext.run(properties)) {
+        Map<String, Object> withoutPlanner = new java.util.HashMap<>(properties);
+        // The planner is on the test classpath (for the retry loop tests); these contexts have no Kafka for it.
+        withoutPlanner.put(ConfigKeys.PLANNER_ENABLED, "false");
+        try (ApplicationContext context = ApplicationContext.run(withoutPlanner)) {
             return context.getBean(ExecutorSettings.class);
         }
     }

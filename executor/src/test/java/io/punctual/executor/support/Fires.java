@@ -3,13 +3,17 @@ package io.punctual.executor.support;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.LettaMessage;
+import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.WebhookMethod;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.fire.FireIds;
 import io.punctual.schemas.secrets.ApiKeyCipher;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Due events as the planner writes them, with the key encrypted for their schedule. */
@@ -22,6 +26,39 @@ public final class Fires {
 
     public DueEvent fire(String agentId, String apiKey, String text) {
         return fire(agentId, apiKey, text, DeliveryMode.ASYNC, null);
+    }
+
+    /** A webhook fire; {@code secret} null for an unsigned one. */
+    public DueEvent webhookFire(String url, WebhookMethod method, Map<String, String> headers, String bodyJson, String secret) {
+        String scheduleId = "sched-" + UUID.randomUUID();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return base(scheduleId, at).setTarget(WebhookTarget.newBuilder()
+                .setUrl(url).setMethod(method).setHeaders(new java.util.HashMap<>(headers)).setBodyJson(bodyJson)
+                .setSecretCiphertext(secret == null ? null : cipher.encrypt(secret, scheduleId))
+                .build()).build();
+    }
+
+    public DueEvent kafkaFire(String topic, String key, String valueJson) {
+        String scheduleId = "sched-" + UUID.randomUUID();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return base(scheduleId, at).setTarget(KafkaTarget.newBuilder()
+                .setTopic(topic).setKey(key).setValueJson(valueJson).setHeaders(new java.util.HashMap<>(Map.of("source", "punctual-test")))
+                .build()).build();
+    }
+
+    /** The same fire asking for another attempt, as the planner emits a retry. */
+    public static DueEvent attempt(DueEvent fire, int attempt) {
+        return DueEvent.newBuilder(fire).setAttempt(attempt).setEmittedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+    }
+
+    private static DueEvent.Builder base(String scheduleId, Instant at) {
+        return DueEvent.newBuilder()
+                .setFireId(FireIds.of(scheduleId, at))
+                .setScheduleId(scheduleId)
+                .setTenant("tenant-test")
+                .setScheduledFor(at)
+                .setEmittedAt(at)
+                .setAttempt(1);
     }
 
     public DueEvent fire(String agentId, String apiKey, String text, DeliveryMode mode, String baseUrl) {

@@ -1,5 +1,7 @@
 package io.punctual.gateway.command;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
@@ -33,9 +35,12 @@ public class CommandGateway implements AutoCloseable {
     private final KafkaProducer<String, ScheduleCommand> producer;
     private final Map<String, CompletableFuture<CommandResult>> pending = new ConcurrentHashMap<>();
     private final Duration timeout;
+    private final MeterRegistry meters;
 
     public CommandGateway(KafkaSettings kafka, TopicSerdes serdes, TopicsReady topicsReady,
-                          @Value("${" + ConfigKeys.GATEWAY_COMMAND_TIMEOUT + ":10s}") Duration timeout) {
+                          @Value("${" + ConfigKeys.GATEWAY_COMMAND_TIMEOUT + ":10s}") Duration timeout,
+                          MeterRegistry meters) {
+        this.meters = meters;
         Map<String, Object> props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -49,6 +54,7 @@ public class CommandGateway implements AutoCloseable {
     /** Sends the command; the future completes with the planner's result, or fails with a 503 problem on timeout. */
     public CompletableFuture<CommandResult> submit(ScheduleCommand command) {
         CompletableFuture<CommandResult> result = new CompletableFuture<>();
+        long started = System.nanoTime();
         pending.put(command.getCommandId(), result);
         producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), command.getScheduleId(), command), (metadata, error) -> {
             if (error != null) {
@@ -57,7 +63,17 @@ public class CommandGateway implements AutoCloseable {
             }
         });
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> pending.remove(command.getCommandId()))
+                .whenComplete((r, e) -> {
+                    pending.remove(command.getCommandId());
+                    String outcome = e != null ? "unanswered" : r.getAccepted() ? "accepted" : "rejected";
+                    // The gateway's view of acknowledgement: publish to the planner's result arriving here.
+                    Timer.builder("punctual.gateway.command.ack")
+                            .description("From publishing a command to the planner's result for it")
+                            .tag("outcome", outcome)
+                            .publishPercentileHistogram()
+                            .register(meters)
+                            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                })
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
                         ? new ApiProblem(ProblemType.PLANNER_TIMEOUT, "The planner did not answer within " + timeout.toMillis()
                         + " ms; the command may still be applied. Read the schedule before retrying.")

@@ -1,4 +1,4 @@
-package io.punctual.gateway.v1;
+package io.punctual.gateway.command;
 
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
@@ -8,11 +8,11 @@ import io.punctual.schemas.CommandResult;
 import java.util.List;
 
 /** Turns the planner's machine-readable rejection reasons into problems naming the request field at fault. */
-final class PlannerRejections {
+public final class PlannerRejections {
     private PlannerRejections() {
     }
 
-    static ApiProblem toProblem(CommandResult result) {
+    public static ApiProblem toProblem(CommandResult result) {
         String reason = result.getReason() == null ? "rejected" : result.getReason();
         String message = result.getMessage() == null ? "The planner rejected the command (" + reason + ")." : result.getMessage();
         return switch (reason) {

@@ -6,12 +6,16 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.schemas.health.ReadinessCheck;
 
 import java.util.List;
 
 /** {@code GET /health}: 200 once every part of this process is ready, 503 with the parts that are not. */
 @Controller("/health")
+// The Kafka and registry probes block for up to a few seconds: never on the event loop.
+@ExecuteOn(TaskExecutors.BLOCKING)
 public class HealthController {
     private final List<ReadinessCheck> checks;
 

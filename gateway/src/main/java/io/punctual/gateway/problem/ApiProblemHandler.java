@@ -1,6 +1,9 @@
 package io.punctual.gateway.problem;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.punctual.gateway.limits.TenantRateLimiter;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Produces;
@@ -15,7 +18,11 @@ public class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespo
     @Override
     public HttpResponse<?> handle(HttpRequest request, ApiProblem problem) {
         ProblemType type = problem.type();
-        return HttpResponse.status(type.status())
+        MutableHttpResponse<Object> response = HttpResponse.status(type.status());
+        if (problem instanceof TenantRateLimiter.RateLimited limited) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        }
+        return response
                 .contentType(MediaType.of(ProblemType.MEDIA_TYPE))
                 .body(ProblemBodies.body(type.uri(), type.title(), type.status().getCode(), problem.detail(), request, problem.errors()));
     }

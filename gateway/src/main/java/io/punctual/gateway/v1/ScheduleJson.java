@@ -2,11 +2,10 @@ package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaTarget;
-import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.Outcome;
+import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.letta.LettaMessagesJson;
 
@@ -14,11 +13,35 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders schedules and runs as the JSON of the /v1 API. Times are ISO-8601 in UTC. The API key is never rendered. */
+/** Renders schedules and runs as the JSON of the /v1 API. Times are ISO-8601 in UTC. Secrets are never rendered. */
 final class ScheduleJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ScheduleJson() {
+    }
+
+    /** The writable fields of a schedule, shaped like a create request: what a merge patch applies to. */
+    static ObjectNode writable(ScheduleSpec spec) {
+        ObjectNode json = NODES.objectNode();
+        json.set("target", TargetJson.render(spec.getTarget()));
+        json.set("schedule", CadenceJson.render(spec.getCadence()));
+        putTime(json, "start_at", spec.getStartAt());
+        putTime(json, "end_at", spec.getEndAt());
+        if (spec.getMaxRuns() == null) {
+            json.putNull("max_runs");
+        } else {
+            json.put("max_runs", spec.getMaxRuns());
+        }
+        json.put("catchup", spec.getCatchup().name().toLowerCase(Locale.ROOT));
+        json.put("catchup_window", Durations.format(spec.getCatchupWindowMs()));
+        json.put("jitter", Durations.format(spec.getJitterMs()));
+        json.put("overlap", spec.getOverlap().name().toLowerCase(Locale.ROOT));
+        json.putObject("retry").put("max_attempts", spec.getRetry().getMaxAttempts())
+                .put("max_age", Durations.format(spec.getRetry().getMaxAgeMs()));
+        json.put("pause_after_failures", spec.getPauseAfterFailures());
+        ObjectNode labels = json.putObject("labels");
+        spec.getLabels().forEach(labels::put);
+        return json;
     }
 
     static ObjectNode schedule(ScheduleState state) {
@@ -26,70 +49,72 @@ final class ScheduleJson {
         json.put("id", state.getScheduleId());
         json.put("version", state.getVersion());
         json.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
-        if (state.getSpec().getTarget() instanceof LettaTarget target) {
-            letta(json, target);
-        } else {
-            // Created straight on Kafka with a target this API version does not render yet.
-            json.putObject("target").put("type", state.getSpec().getTarget().getClass().getSimpleName().replace("Target", "").toLowerCase(Locale.ROOT));
+        if (state.getSpec().getTarget() instanceof LettaTarget letta) {
+            // The short form too, so clients of the first API version keep reading agent_id and messages.
+            json.put("agent_id", letta.getAgentId());
+            json.set("messages", LettaMessagesJson.toJson(letta.getMessages()));
         }
-        ObjectNode schedule = json.putObject("schedule");
-        if (state.getSpec().getCadence() instanceof OnceCadence once) {
-            schedule.put("type", "once");
-            schedule.put("at", once.getAt().toString());
-        } else if (state.getSpec().getCadence() instanceof CronCadence cron) {
-            schedule.put("type", "cron");
-            schedule.put("expression", cron.getExpression());
-            schedule.put("timezone", cron.getTimezone());
-        }
-        ObjectNode labels = json.putObject("labels");
-        state.getSpec().getLabels().forEach(labels::put);
+        json.setAll(writable(state.getSpec()));
+        json.put("paused_note", state.getPausedNote());
         putTime(json, "next_fire_at", state.getNextFireAt());
+        var times = json.putArray("next_fire_times");
+        Cadences.next(state, 5).forEach(t -> times.add(t.toString()));
         putTime(json, "last_fire_at", state.getLastFireAt());
+        if (state.getLastFireId() == null) {
+            json.putNull("last_fire");
+        } else {
+            ObjectNode last = json.putObject("last_fire");
+            last.put("fire_id", state.getLastFireId());
+            putTime(last, "at", state.getLastFireAt());
+            last.put("outcome", state.getLastOutcome());
+            last.put("letta_run_id", state.getLastLettaRunId());
+            last.put("lateness_ms", state.getLastLatenessMs());
+        }
         json.put("fire_count", state.getFireCount());
+        json.putObject("counters")
+                .put("fires", state.getFireCount())
+                .put("manual_fires", state.getManualFireCount())
+                .put("missed", state.getMissedCount())
+                .put("delivered", state.getDeliveredCount())
+                .put("failed", state.getFailureCount())
+                .put("consecutive_failures", state.getConsecutiveFailures());
         putTime(json, "created_at", state.getCreatedAt());
         putTime(json, "updated_at", state.getUpdatedAt());
         return json;
     }
 
-    private static void letta(ObjectNode json, LettaTarget target) {
-        json.put("agent_id", target.getAgentId());
-        json.set("messages", LettaMessagesJson.toJson(target.getMessages()));
-        if (target.getMaxSteps() != null) {
-            json.put("max_steps", target.getMaxSteps());
+    static ObjectNode run(ExecutionResult r) {
+        ObjectNode run = NODES.objectNode();
+        run.put("fire_id", r.getFireId());
+        run.put("schedule_id", r.getScheduleId());
+        putTime(run, "scheduled_for", r.getScheduledFor());
+        putTime(run, "started_at", r.getStartedAt());
+        putTime(run, "delivered_at", r.getOutcome() == Outcome.DELIVERED ? r.getFinishedAt() : null);
+        run.put("outcome", r.getOutcome().name().toLowerCase(Locale.ROOT));
+        run.put("attempt", r.getAttempt());
+        if (r.getHttpStatus() == null) {
+            run.putNull("http_status");
+        } else {
+            run.put("http_status", r.getHttpStatus());
         }
-        if (target.getCallbackUrl() != null) {
-            json.put("callback_url", target.getCallbackUrl());
+        run.put("letta_run_id", r.getLettaRunId());
+        run.put("target_type", r.getTargetType());
+        run.put("manual", r.getManual());
+        if (r.getDetail() != null) {
+            run.put("detail", r.getDetail());
         }
-        if (target.getIncludeReturnMessageTypes() != null) {
-            var types = json.putArray("include_return_message_types");
-            target.getIncludeReturnMessageTypes().forEach(types::add);
-        }
+        return run;
     }
 
-    static ObjectNode runs(List<ExecutionResult> results) {
+    static ObjectNode runs(List<ExecutionResult> results, String nextCursor) {
         ObjectNode json = NODES.objectNode();
         var runs = json.putArray("runs");
-        for (ExecutionResult r : results) {
-            ObjectNode run = runs.addObject();
-            run.put("fire_id", r.getFireId());
-            putTime(run, "scheduled_for", r.getScheduledFor());
-            putTime(run, "delivered_at", r.getOutcome() == Outcome.DELIVERED ? r.getFinishedAt() : null);
-            run.put("outcome", r.getOutcome().name().toLowerCase(Locale.ROOT));
-            run.put("attempt", r.getAttempt());
-            if (r.getHttpStatus() == null) {
-                run.putNull("http_status");
-            } else {
-                run.put("http_status", r.getHttpStatus());
-            }
-            run.put("letta_run_id", r.getLettaRunId());
-            if (r.getDetail() != null) {
-                run.put("detail", r.getDetail());
-            }
-        }
+        results.forEach(r -> runs.add(run(r)));
+        json.put("next_cursor", nextCursor);
         return json;
     }
 
-    private static void putTime(ObjectNode json, String field, Instant time) {
+    static void putTime(ObjectNode json, String field, Instant time) {
         if (time == null) {
             json.putNull(field);
         } else {

@@ -1,9 +1,10 @@
 package io.punctual.gateway.v1;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -15,164 +16,225 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.auth.Callers;
-import io.punctual.gateway.command.CommandGateway;
+import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
-import io.punctual.gateway.problem.ProblemType;
+import io.punctual.gateway.problem.FieldError;
+import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.gateway.view.GatewayViews;
-import io.punctual.schemas.CommandResult;
-import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeleteSchedule;
-import io.punctual.schemas.LettaTarget;
-import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.PauseSchedule;
+import io.punctual.schemas.ReplaceSchedule;
+import io.punctual.schemas.ResumeSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.TriggerSchedule;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;
 import io.punctual.schemas.secrets.KeyMaterial;
 
 import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
-/** Door 1: Punctual's own API, {@code /v1/schedules}. */
+/** Door 1: Punctual's own API, {@code /v1/schedules}, with the whole schedule model. */
 @Controller("/v1/schedules")
 @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
 @Produces(MediaType.APPLICATION_JSON)
+@ExecuteOn(TaskExecutors.BLOCKING)
 public class SchedulesController {
+    static final String MERGE_PATCH = "application/merge-patch+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LIMIT = 500;
 
     private final Callers callers;
-    private final CommandGateway commands;
+    private final ScheduleCommands schedules;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
+    private final RequestLimits limits;
+    private final IdempotentCreates idempotency;
 
-    public SchedulesController(Callers callers, CommandGateway commands, GatewayViews views, KeyMaterial keys) {
+    public SchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys,
+                               RequestLimits limits, IdempotentCreates idempotency) {
         this.callers = callers;
-        this.commands = commands;
+        this.schedules = schedules;
         this.views = views;
         this.cipher = keys.apiKeyCipher();
+        this.limits = limits;
+        this.idempotency = idempotency;
     }
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletableFuture<HttpResponse<ObjectNode>> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                              @Nullable @Body String body) {
+    public HttpResponse<String> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                       @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                       @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
-        CreateScheduleRequest request = CreateScheduleRequest.parse(parseJson(body));
-        String scheduleId = "sch_" + UUID.randomUUID().toString().replace("-", "");
-        LettaTarget target = LettaTarget.newBuilder()
-                .setAgentId(request.agentId())
-                .setMessages(request.messages())
-                .setMaxSteps(request.maxSteps())
-                .setCallbackUrl(request.callbackUrl())
-                .setIncludeReturnMessageTypes(request.includeReturnMessageTypes())
-                .setApiKeyCiphertext(cipher.encrypt(caller.apiKey(), scheduleId))
-                .build();
-        ScheduleSpec spec = ScheduleSpec.newBuilder()
-                .setTenant(caller.tenant())
-                .setTarget(target)
-                .setCadence(request.cadence())
-                .setLabels(request.labels())
-                .build();
-        ScheduleCommand command = command(caller, scheduleId, null).setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
-        return commands.submit(command).thenApply(result -> {
-            ScheduleState state = accepted(result);
-            return HttpResponse.<ObjectNode>status(HttpStatus.CREATED)
-                    .header(HttpHeaders.LOCATION, "/v1/schedules/" + scheduleId)
-                    .header(HttpHeaders.ETAG, etag(state.getVersion()))
-                    .body(ScheduleJson.schedule(state));
-        });
+        JsonNode json = JsonBodies.parse(body);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiProblem.invalid("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        IdempotentCreates.CreatedSchedule created = idempotencyKey == null
+                ? createNow(caller, json)
+                : idempotency.once(caller.tenant(), idempotencyKey, () -> createNow(caller, json));
+        return HttpResponse.<String>status(HttpStatus.CREATED)
+                .header(HttpHeaders.LOCATION, "/v1/schedules/" + created.scheduleId())
+                .header(HttpHeaders.ETAG, Versions.etag(created.version()))
+                .body(created.body());
+    }
+
+    private IdempotentCreates.CreatedSchedule createNow(Caller caller, JsonNode json) {
+        String scheduleId = ScheduleCommands.newScheduleId();
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, agent -> cipher.encrypt(caller.apiKey(), scheduleId), Instant.now());
+        ScheduleState state = schedules.create(caller, scheduleId, request.spec(), request.paused(), request.pausedNote());
+        return new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString());
     }
 
     @Get("/{id}")
     public HttpResponse<ObjectNode> get(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         Caller caller = callers.fromAuthorization(authorization);
-        ScheduleState state = visible(caller, id);
-        return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, etag(state.getVersion()));
+        ScheduleState state = schedules.visible(caller, id);
+        return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
+    }
+
+    @Get
+    public ObjectNode list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                           @Nullable @QueryValue("agent_id") String agentId,
+                           @Nullable @QueryValue("status") String status,
+                           @Nullable @QueryValue("type") String type,
+                           @Nullable @QueryValue("limit") String limitText,
+                           @Nullable @QueryValue("cursor") String cursor) {
+        Caller caller = callers.fromAuthorization(authorization);
+        int limit = Pages.limit(limitText, 50, MAX_LIMIT);
+        List<FieldError> errors = new ArrayList<>();
+        if (status != null && !Set.of("active", "paused", "completed").contains(status)) {
+            errors.add(new FieldError("status", "must be one of active, paused, completed"));
+        }
+        if (type != null && !Set.of("once", "cron", "interval").contains(type)) {
+            errors.add(new FieldError("type", "must be one of once, cron, interval"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        String after = Pages.decodeCursor(cursor);
+        List<ScheduleState> page = views.schedules().page(caller.tenant(), after, limit, s ->
+                (agentId == null || agentId.equals(agentOf(s)))
+                        && (status == null || s.getStatus().name().toLowerCase(Locale.ROOT).equals(status))
+                        && (type == null || CadenceJson.typeOf(s.getSpec().getCadence()).equals(type)));
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        var items = json.putArray("schedules");
+        page.stream().limit(limit).forEach(s -> items.add(ScheduleJson.schedule(s)));
+        json.put("next_cursor", page.size() > limit ? Pages.encodeCursor(page.get(limit - 1).getScheduleId()) : null);
+        return json;
+    }
+
+    private static String agentOf(ScheduleState s) {
+        return s.getSpec().getTarget() instanceof io.punctual.schemas.LettaTarget letta ? letta.getAgentId() : null;
+    }
+
+    @Put("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public HttpResponse<ObjectNode> replace(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                            @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
+                                            @PathVariable String id, @Nullable @Body String body) {
+        Caller caller = callers.fromAuthorization(authorization);
+        JsonNode json = JsonBodies.parse(body);
+        ScheduleState current = schedules.visible(caller, id);
+        Long expected = Versions.checked(ifMatch, current);
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, agent -> cipher.encrypt(caller.apiKey(), id), Instant.now());
+        if (request.paused() || request.pausedNote() != null) {
+            throw ApiProblem.invalid("paused", "cannot be changed by a replace; use POST /v1/schedules/" + id + "/pause or /resume");
+        }
+        return answer(schedules.send(caller, id, expected, ReplaceSchedule.newBuilder().setSpec(request.spec()).build()));
+    }
+
+    @Patch("/{id}")
+    @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
+    public HttpResponse<ObjectNode> patch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                          @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
+                                          @PathVariable String id, @Nullable @Body String body) {
+        Caller caller = callers.fromAuthorization(authorization);
+        JsonNode patch = JsonBodies.parse(body);
+        ScheduleState current = schedules.visible(caller, id);
+        Long expected = Versions.checked(ifMatch, current);
+        PatchSchedule action = SchedulePatches.toCommand(patch, current.getSpec(), caller.tenant(), limits,
+                agent -> cipher.encrypt(caller.apiKey(), id));
+        return answer(schedules.send(caller, id, expected, action));
+    }
+
+    @Post("/{id}/pause")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<ObjectNode> pause(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                          @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
+                                          @PathVariable String id, @Nullable @Body String body) {
+        Caller caller = callers.fromAuthorization(authorization);
+        String note = null;
+        if (body != null && !body.isBlank()) {
+            JsonNode json = JsonBodies.parse(body);
+            JsonNode noteNode = json.isObject() ? json.get("note") : null;
+            if (!json.isObject() || noteNode != null && !noteNode.isNull() && !noteNode.isTextual()) {
+                throw ApiProblem.invalid("note", "must be a string; send {\"note\": \"why\"} or no body");
+            }
+            note = noteNode == null || noteNode.isNull() ? null : noteNode.asText();
+        }
+        Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
+        return answer(schedules.send(caller, id, expected, PauseSchedule.newBuilder().setNote(note).build()));
+    }
+
+    @Post("/{id}/resume")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<ObjectNode> resume(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
+        Caller caller = callers.fromAuthorization(authorization);
+        Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
+        return answer(schedules.send(caller, id, expected, ResumeSchedule.newBuilder().build()));
+    }
+
+    @Post("/{id}/trigger")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<ObjectNode> trigger(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        Caller caller = callers.fromAuthorization(authorization);
+        schedules.visible(caller, id);
+        return answer(schedules.send(caller, id, null, TriggerSchedule.newBuilder().build()));
     }
 
     @Delete("/{id}")
-    public CompletableFuture<HttpResponse<Void>> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                        @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
-                                                        @PathVariable String id) {
+    public HttpResponse<Void> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                     @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Caller caller = callers.fromAuthorization(authorization);
-        visible(caller, id);
-        ScheduleCommand command = command(caller, id, expectedVersion(ifMatch)).setAction(DeleteSchedule.newBuilder().build()).build();
-        return commands.submit(command).thenApply(result -> {
-            accepted(result);
-            return HttpResponse.<Void>noContent();
-        });
+        Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
+        schedules.send(caller, id, expected, DeleteSchedule.newBuilder().build());
+        return HttpResponse.noContent();
     }
 
     @Get("/{id}/runs")
-    public HttpResponse<ObjectNode> runs(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    public ObjectNode runs(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
+                           @Nullable @QueryValue("limit") String limitText, @Nullable @QueryValue("cursor") String cursor) {
         Caller caller = callers.fromAuthorization(authorization);
         var runs = views.runs().runsOf(id, caller.tenant());
         if (runs.isEmpty()) {
             // No runs yet: answer 404 only if the schedule is not the caller's either.
-            visible(caller, id);
+            schedules.visible(caller, id);
         }
-        return HttpResponse.ok(ScheduleJson.runs(runs));
+        int limit = Pages.limit(limitText, 50, MAX_LIMIT);
+        int from = Pages.offset(cursor);
+        List<io.punctual.schemas.ExecutionResult> page = runs.subList(Math.min(from, runs.size()), Math.min(from + limit, runs.size()));
+        return ScheduleJson.runs(page, from + limit < runs.size() ? Pages.encodeCursor(Integer.toString(from + limit)) : null);
     }
 
-    private ScheduleState visible(Caller caller, String id) {
-        return views.schedules().get(id)
-                .filter(s -> s.getSpec().getTenant().equals(caller.tenant()))
-                .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No schedule " + id + " exists for this API key."));
-    }
-
-    private static ScheduleCommand.Builder command(Caller caller, String scheduleId, Long expectedVersion) {
-        return ScheduleCommand.newBuilder()
-                .setCommandId(UUID.randomUUID().toString())
-                .setScheduleId(scheduleId)
-                .setTenant(caller.tenant())
-                .setIssuedAt(Instant.now())
-                .setExpectedVersion(expectedVersion);
-    }
-
-    /** The state of an accepted command; a rejection becomes the problem that explains it. */
-    private static ScheduleState accepted(CommandResult result) {
-        if (result.getAccepted()) {
-            return result.getState();
-        }
-        throw PlannerRejections.toProblem(result);
-    }
-
-    private static JsonNode parseJson(String body) {
-        if (body == null || body.isBlank()) {
-            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request has no body; send the schedule as a JSON object.");
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        }
-    }
-
-    static String etag(long version) {
-        return "\"" + version + "\"";
-    }
-
-    static Long expectedVersion(@Nullable String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        String v = ifMatch.trim();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
-        }
-        v = v.replace("\"", "");
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("If-Match", "must be a version ETag such as \"3\"");
-        }
+    private static HttpResponse<ObjectNode> answer(ScheduleState state) {
+        return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
     }
 }

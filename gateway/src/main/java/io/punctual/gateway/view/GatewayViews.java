@@ -65,6 +65,17 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         resultTail.start();
     }
 
+    /** Waits until every view has read its topic up to the end offsets found at start. */
+    public boolean awaitCaughtUp(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (TopicTail tail : java.util.List.of(scheduleTail, resultTail, commandResultTail)) {
+            if (!tail.awaitCaughtUp(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public ScheduleView schedules() {
         return schedules;
     }

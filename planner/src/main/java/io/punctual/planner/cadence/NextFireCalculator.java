@@ -2,7 +2,9 @@ package io.punctual.planner.cadence;
 
 import com.cronutils.model.time.ExecutionTime;
 import io.punctual.schemas.CronCadence;
+import io.punctual.schemas.IntervalCadence;
 import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.ScheduleSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,16 +12,17 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * When a cadence fires: first when a schedule is created (validating it), then after each fire.
- * Cadences are the union of the schema ({@link OnceCadence} or {@link CronCadence}); a new kind is a new branch here.
+ * When a schedule fires: its nominal fire times, within its start_at/end_at window. Cadences are the union of the
+ * schema ({@link OnceCadence}, {@link CronCadence}, {@link IntervalCadence}); a new kind is a new branch here.
+ * How many fires a schedule has left (max_runs) and what happens to fires that were missed are the caller's.
  */
 public final class NextFireCalculator {
     private static final Logger LOG = LoggerFactory.getLogger(NextFireCalculator.class);
     private static final int CACHED_EXPRESSIONS = 1024;
+    static final long MIN_INTERVAL_MS = 1000;
 
     private final Duration onceGrace;
     private final CronExpressions crons = new CronExpressions(CACHED_EXPRESSIONS);
@@ -28,68 +31,124 @@ public final class NextFireCalculator {
         this.onceGrace = onceGrace;
     }
 
-    /** The first fire of a new schedule created at {@code now}. */
-    public Instant first(Object cadence, Instant now) throws InvalidCadenceException {
+    /**
+     * Checks that the spec's timing can be scheduled at {@code now} (created, replaced or patched then) and returns
+     * its first fire: for a one-time cadence its instant (which may lie up to the grace in the past), for the others
+     * the first fire strictly after {@code now} and after {@code lastFireAt} (so a change never repeats a fire),
+     * and not before start_at.
+     */
+    public Instant first(ScheduleSpec spec, Instant createdAt, Instant now, Instant lastFireAt) throws InvalidCadenceException {
+        Object cadence = spec.getCadence();
+        Instant startAt = spec.getStartAt();
+        Instant endAt = spec.getEndAt();
+        if (startAt != null && endAt != null && !endAt.isAfter(startAt)) {
+            throw new InvalidCadenceException(CadenceProblem.END_BEFORE_START,
+                    "end_at " + endAt + " is not after start_at " + startAt + ".");
+        }
         if (cadence instanceof OnceCadence once) {
-            return firstOnce(once, now);
+            Instant at = once.getAt();
+            if (at.isBefore(now.minus(onceGrace))) {
+                throw new InvalidCadenceException(CadenceProblem.IN_THE_PAST,
+                        "The schedule's time " + at + " is more than " + onceGrace.toSeconds() + " s in the past.");
+            }
+            if ((startAt != null && at.isBefore(startAt)) || (endAt != null && at.isAfter(endAt))) {
+                throw new InvalidCadenceException(CadenceProblem.NEVER_FIRES,
+                        "The schedule's time " + at + " lies outside its start_at/end_at window, so it would never fire.");
+            }
+            return at;
         }
-        if (cadence instanceof CronCadence cron) {
-            return firstCron(cron, now);
+        if (endAt != null && !endAt.isAfter(now)) {
+            throw new InvalidCadenceException(CadenceProblem.IN_THE_PAST, "end_at " + endAt + " is in the past.");
         }
-        throw new IllegalArgumentException("Unknown cadence " + (cadence == null ? "null" : cadence.getClass().getName()));
+        validateRecurring(cadence);
+        Instant from = lastFireAt != null && lastFireAt.isAfter(now) ? lastFireAt : now;
+        if (startAt != null && startAt.isAfter(from)) {
+            from = startAt.minusMillis(1);
+        }
+        Optional<Instant> next;
+        try {
+            next = unbounded(cadence, spec, createdAt, from);
+        } catch (RuntimeException e) {
+            throw new InvalidCadenceException(CadenceProblem.INVALID_CRON, "Cannot compute when the schedule fires: " + e.getMessage());
+        }
+        if (next.isEmpty()) {
+            throw new InvalidCadenceException(CadenceProblem.INVALID_CRON, "The cron expression " + describe(cadence) + " never fires: it matches no date.");
+        }
+        if (endAt != null && next.get().isAfter(endAt)) {
+            throw new InvalidCadenceException(CadenceProblem.NEVER_FIRES,
+                    "The schedule's next fire " + next.get() + " is after its end_at " + endAt + ", so it would never fire.");
+        }
+        return next.get();
     }
 
     /**
-     * The fire after the one due at {@code fired}, handled at {@code now}; empty when there is none.
-     * Counting from the later of the two coalesces the fires missed while the planner was behind (or down)
-     * into the one late fire just emitted, instead of bursting them all out at once.
+     * The nominal fire after the one at {@code fired}, within end_at; empty when there is none.
+     * A failure to compute it (a time-zone rule change, a library bug) ends the schedule rather than failing the
+     * stream thread on every retry.
      */
-    public Optional<Instant> after(Object cadence, Instant fired, Instant now) {
+    public Optional<Instant> after(ScheduleSpec spec, Instant createdAt, Instant fired) {
+        Object cadence = spec.getCadence();
         if (cadence instanceof OnceCadence) {
             return Optional.empty();
         }
+        Optional<Instant> next;
+        try {
+            next = unbounded(cadence, spec, createdAt, fired);
+        } catch (RuntimeException e) {
+            LOG.error("Cannot compute the next fire of {} after {}; the schedule ends here", cadence, fired, e);
+            return Optional.empty();
+        }
+        Instant endAt = spec.getEndAt();
+        return next.filter(t -> endAt == null || !t.isAfter(endAt));
+    }
+
+    /** The first nominal fire at or after {@code from}, within end_at. */
+    public Optional<Instant> atOrAfter(ScheduleSpec spec, Instant createdAt, Instant from) {
+        if (spec.getCadence() instanceof OnceCadence once) {
+            return once.getAt().isBefore(from) ? Optional.empty() : Optional.of(once.getAt());
+        }
+        return after(spec, createdAt, from.minusMillis(1));
+    }
+
+    private Optional<Instant> unbounded(Object cadence, ScheduleSpec spec, Instant createdAt, Instant after) {
         if (cadence instanceof CronCadence cron) {
-            Instant from = fired.isAfter(now) ? fired : now;
-            try {
-                return nextCron(crons.executionTime(cron.getExpression()), ZoneId.of(cron.getTimezone()), from);
-            } catch (RuntimeException e) {
-                // It was valid when the schedule was created; a failure now is a bug in the library or a time-zone
-                // rule change. Ending the schedule beats failing the stream thread on every retry.
-                LOG.error("Cannot compute the next fire of cron '{}' in {} after {}; the schedule ends here",
-                        cron.getExpression(), cron.getTimezone(), from, e);
-                return Optional.empty();
-            }
+            return CronSequence.next(crons.executionTime(cron.getExpression()), ZoneId.of(cron.getTimezone()), after);
+        }
+        if (cadence instanceof IntervalCadence interval) {
+            return Optional.of(IntervalSequence.next(anchor(interval, spec, createdAt), interval.getEveryMs(), after));
         }
         throw new IllegalArgumentException("Unknown cadence " + (cadence == null ? "null" : cadence.getClass().getName()));
     }
 
-    private Instant firstOnce(OnceCadence once, Instant now) throws InvalidCadenceException {
-        Instant at = once.getAt();
-        if (at.isBefore(now.minus(onceGrace))) {
-            throw new InvalidCadenceException(CadenceProblem.IN_THE_PAST,
-                    "The schedule's time " + at + " is more than " + onceGrace.toSeconds() + " s in the past.");
-        }
-        return at;
+    private static String describe(Object cadence) {
+        return cadence instanceof CronCadence cron ? "'" + cron.getExpression() + "'" : String.valueOf(cadence);
     }
 
-    private Instant firstCron(CronCadence cron, Instant now) throws InvalidCadenceException {
-        ExecutionTime executionTime;
-        try {
-            executionTime = crons.executionTime(cron.getExpression());
-        } catch (RuntimeException e) {
-            throw new InvalidCadenceException(CadenceProblem.INVALID_CRON,
-                    "Invalid cron expression '" + cron.getExpression() + "': " + e.getMessage());
+    /** Interval fires count from the cadence's anchor, else start_at, else the creation time. */
+    static Instant anchor(IntervalCadence interval, ScheduleSpec spec, Instant createdAt) {
+        if (interval.getAnchor() != null) {
+            return interval.getAnchor();
         }
-        ZoneId zone = zone(cron.getTimezone());
-        Optional<Instant> next;
-        try {
-            next = nextCron(executionTime, zone, now);
-        } catch (RuntimeException e) {
-            throw new InvalidCadenceException(CadenceProblem.INVALID_CRON,
-                    "Cannot compute when cron expression '" + cron.getExpression() + "' fires: " + e.getMessage());
+        return spec.getStartAt() != null ? spec.getStartAt() : createdAt;
+    }
+
+    private void validateRecurring(Object cadence) throws InvalidCadenceException {
+        if (cadence instanceof CronCadence cron) {
+            try {
+                crons.executionTime(cron.getExpression());
+            } catch (RuntimeException e) {
+                throw new InvalidCadenceException(CadenceProblem.INVALID_CRON,
+                        "Invalid cron expression '" + cron.getExpression() + "': " + e.getMessage());
+            }
+            zone(cron.getTimezone());
+        } else if (cadence instanceof IntervalCadence interval) {
+            if (interval.getEveryMs() < MIN_INTERVAL_MS) {
+                throw new InvalidCadenceException(CadenceProblem.INVALID_INTERVAL,
+                        "The interval must be at least 1 s; it is " + interval.getEveryMs() + " ms.");
+            }
+        } else {
+            throw new IllegalArgumentException("Unknown cadence " + (cadence == null ? "null" : cadence.getClass().getName()));
         }
-        return next.orElseThrow(() -> new InvalidCadenceException(CadenceProblem.INVALID_CRON,
-                "Cron expression '" + cron.getExpression() + "' never fires."));
     }
 
     private static ZoneId zone(String timezone) throws InvalidCadenceException {
@@ -102,9 +161,5 @@ public final class NextFireCalculator {
             throw new InvalidCadenceException(CadenceProblem.INVALID_TIMEZONE,
                     "Unknown time zone '" + timezone + "': " + e.getMessage());
         }
-    }
-
-    private static Optional<Instant> nextCron(ExecutionTime executionTime, ZoneId zone, Instant after) {
-        return executionTime.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
     }
 }

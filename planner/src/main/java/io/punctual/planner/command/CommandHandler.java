@@ -2,28 +2,36 @@ package io.punctual.planner.command;
 
 import io.punctual.planner.cadence.InvalidCadenceException;
 import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.planner.fire.Firing;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeleteSchedule;
-import io.punctual.schemas.KafkaTarget;
-import io.punctual.schemas.LettaTarget;
-import io.punctual.schemas.WebhookTarget;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.PauseSchedule;
+import io.punctual.schemas.ReplaceSchedule;
+import io.punctual.schemas.ResumeSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.TriggerSchedule;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Decides what a command does to a schedule, without touching any store: the processor applies the decision,
- * so a command is either applied whole or not at all.
+ * so a command is either applied whole or not at all. Every accepted command increments the version.
  */
 public final class CommandHandler {
     private final NextFireCalculator nextFire;
+    private final Firing firing;
 
-    public CommandHandler(NextFireCalculator nextFire) {
+    public CommandHandler(NextFireCalculator nextFire, Firing firing) {
         this.nextFire = nextFire;
+        this.firing = firing;
     }
 
     /**
@@ -37,18 +45,48 @@ public final class CommandHandler {
         }
         Object action = command.getAction();
         if (action instanceof CreateSchedule create) {
-            return create(command, create.getSpec(), current, now);
+            return create(command, create, current, now);
+        }
+        // Another tenant's schedule is reported exactly like a missing one, so ids cannot be probed across tenants.
+        if (current == null || !ownedBy(current, command)) {
+            return reject(command, null, now, Reasons.NOT_FOUND, "Schedule " + command.getScheduleId() + " does not exist.");
+        }
+        Long expected = command.getExpectedVersion();
+        if (expected != null && expected != current.getVersion()) {
+            return reject(command, current.getVersion(), now, Reasons.VERSION_CONFLICT,
+                    "Schedule " + command.getScheduleId() + " is at version " + current.getVersion() + ", not " + expected + ".");
         }
         if (action instanceof DeleteSchedule) {
             return delete(command, current, now);
         }
-        return reject(command, null, now, Reasons.INVALID_COMMAND,
+        if (action instanceof ReplaceSchedule replace) {
+            return change(command, current, replace.getSpec(), now, "replaced");
+        }
+        if (action instanceof PatchSchedule patch) {
+            List<String> unclearable = SpecPatches.unclearable(patch);
+            if (!unclearable.isEmpty()) {
+                return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND,
+                        "Only start_at, end_at and max_runs can be cleared, not " + String.join(", ", unclearable) + ".");
+            }
+            return change(command, current, SpecPatches.apply(current.getSpec(), patch), now, "patched");
+        }
+        if (action instanceof PauseSchedule pause) {
+            return pause(command, current, pause.getNote(), now);
+        }
+        if (action instanceof ResumeSchedule) {
+            return resume(command, current, now);
+        }
+        if (action instanceof TriggerSchedule) {
+            return trigger(command, current, now);
+        }
+        return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND,
                 "Unknown action " + (action == null ? "null" : action.getClass().getSimpleName()) + ".");
     }
 
-    private Decision create(ScheduleCommand command, ScheduleSpec spec, ScheduleState current, Instant now) {
+    private Decision create(ScheduleCommand command, CreateSchedule create, ScheduleState current, Instant now) {
         Long currentVersion = current != null && ownedBy(current, command) ? current.getVersion() : null;
-        String invalid = invalidSpec(command, spec);
+        ScheduleSpec spec = create.getSpec();
+        String invalid = SpecChecks.problem(spec, command.getTenant());
         if (invalid != null) {
             return reject(command, currentVersion, now, Reasons.INVALID_COMMAND, invalid);
         }
@@ -63,14 +101,15 @@ public final class CommandHandler {
         }
         Instant first;
         try {
-            first = nextFire.first(spec.getCadence(), now);
+            first = nextFire.first(spec, now, now, null);
         } catch (InvalidCadenceException e) {
             return reject(command, null, now, e.problem().reason(), e.getMessage());
         }
+        boolean paused = create.getPaused();
         ScheduleState state = ScheduleState.newBuilder()
                 .setScheduleId(command.getScheduleId())
                 .setSpec(spec)
-                .setStatus(ScheduleStatus.ACTIVE)
+                .setStatus(paused ? ScheduleStatus.PAUSED : ScheduleStatus.ACTIVE)
                 .setVersion(1)
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
@@ -78,21 +117,13 @@ public final class CommandHandler {
                 .setLastFireAt(null)
                 .setLastFireId(null)
                 .setFireCount(0)
+                .setPausedNote(paused ? create.getPausedNote() : null)
                 .build();
-        return accept(command, state, now, "Schedule " + command.getScheduleId() + " created; it fires first at " + first + ".",
-                new Change.Upsert(null, state));
+        return accept(command, state, now, "Schedule " + command.getScheduleId() + " created" + (paused ? " paused" : "")
+                + "; it fires first at " + first + ".", new Change.Upsert(null, state));
     }
 
     private Decision delete(ScheduleCommand command, ScheduleState current, Instant now) {
-        // Another tenant's schedule is reported exactly like a missing one, so ids cannot be probed across tenants.
-        if (current == null || !ownedBy(current, command)) {
-            return reject(command, null, now, Reasons.NOT_FOUND, "Schedule " + command.getScheduleId() + " does not exist.");
-        }
-        Long expected = command.getExpectedVersion();
-        if (expected != null && expected != current.getVersion()) {
-            return reject(command, current.getVersion(), now, Reasons.VERSION_CONFLICT,
-                    "Schedule " + command.getScheduleId() + " is at version " + current.getVersion() + ", not " + expected + ".");
-        }
         ScheduleState snapshot = ScheduleState.newBuilder(current)
                 .setStatus(ScheduleStatus.DELETED)
                 .setVersion(current.getVersion() + 1)
@@ -103,41 +134,89 @@ public final class CommandHandler {
                 new Change.Removal(current, snapshot));
     }
 
-    /** A sentence saying what is wrong with a create's spec, or null if nothing is. */
-    private static String invalidSpec(ScheduleCommand command, ScheduleSpec spec) {
-        if (spec == null) {
-            return "The create command has no spec.";
+    /** Replace and patch: the new spec is checked whole, and the next fire recomputed when its timing changed. */
+    private Decision change(ScheduleCommand command, ScheduleState current, ScheduleSpec spec, Instant now, String verb) {
+        String invalid = SpecChecks.problem(spec, current.getSpec().getTenant());
+        if (invalid != null) {
+            return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND, invalid);
         }
-        if (!command.getTenant().equals(spec.getTenant())) {
-            return "The spec's tenant differs from the command's tenant.";
+        ScheduleState.Builder next = ScheduleState.newBuilder(current)
+                .setSpec(spec)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(now);
+        if (sameTiming(current.getSpec(), spec)) {
+            // Nothing about when it fires changed: a label edit must not revalidate (or refire) a finished schedule.
+            return accept(command, next.build(), now, "Schedule " + command.getScheduleId() + " " + verb + ".",
+                    new Change.Upsert(current, next.build()));
         }
-        String targetProblem = invalidTarget(spec.getTarget());
-        if (targetProblem != null) {
-            return targetProblem;
+        Instant first;
+        try {
+            first = nextFire.first(spec, current.getCreatedAt(), now, current.getLastFireAt());
+        } catch (InvalidCadenceException e) {
+            return reject(command, current.getVersion(), now, e.problem().reason(), e.getMessage());
         }
-        if (spec.getCadence() == null) {
-            return "The spec has no cadence.";
-        }
-        return null;
+        boolean alreadyFired = first.equals(current.getLastFireAt());
+        boolean exhausted = spec.getMaxRuns() != null && current.getFireCount() >= spec.getMaxRuns();
+        Instant nextFireAt = alreadyFired || exhausted ? null : first;
+        ScheduleStatus status = current.getStatus() == ScheduleStatus.PAUSED ? ScheduleStatus.PAUSED
+                : nextFireAt == null ? ScheduleStatus.COMPLETED : ScheduleStatus.ACTIVE;
+        ScheduleState state = next.setNextFireAt(nextFireAt).setStatus(status).build();
+        return accept(command, state, now, "Schedule " + command.getScheduleId() + " " + verb + "; "
+                + (nextFireAt == null ? "it has no fire left." : "it fires next at " + nextFireAt + "."), new Change.Upsert(current, state));
     }
 
-    private static String invalidTarget(Object target) {
-        if (target instanceof LettaTarget letta) {
-            if (letta.getAgentId() == null || letta.getAgentId().isBlank()) {
-                return "The target has no agent id.";
-            }
-            if (letta.getMessages() == null || letta.getMessages().isEmpty()) {
-                return "The target has no messages to send.";
-            }
-            return null;
+    private Decision pause(ScheduleCommand command, ScheduleState current, String note, Instant now) {
+        if (current.getStatus() != ScheduleStatus.ACTIVE) {
+            return reject(command, current.getVersion(), now, Reasons.NOT_ACTIVE,
+                    "Schedule " + command.getScheduleId() + " is " + statusName(current) + ", so it cannot be paused.");
         }
-        if (target instanceof WebhookTarget webhook) {
-            return webhook.getUrl() == null || webhook.getUrl().isBlank() ? "The webhook target has no URL." : null;
+        ScheduleState state = ScheduleState.newBuilder(current)
+                .setStatus(ScheduleStatus.PAUSED)
+                .setPausedNote(note)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(now)
+                .build();
+        return accept(command, state, now, "Schedule " + command.getScheduleId() + " paused.", new Change.Upsert(current, state));
+    }
+
+    /** Fires missed while paused are handled by the catch-up policy when the timeline reaches them, right after. */
+    private Decision resume(ScheduleCommand command, ScheduleState current, Instant now) {
+        if (current.getStatus() != ScheduleStatus.PAUSED) {
+            return reject(command, current.getVersion(), now, Reasons.NOT_PAUSED,
+                    "Schedule " + command.getScheduleId() + " is " + statusName(current) + ", not paused.");
         }
-        if (target instanceof KafkaTarget kafka) {
-            return kafka.getTopic() == null || kafka.getTopic().isBlank() ? "The Kafka target has no topic." : null;
-        }
-        return "The spec has no target.";
+        ScheduleState state = ScheduleState.newBuilder(current)
+                .setStatus(current.getNextFireAt() == null ? ScheduleStatus.COMPLETED : ScheduleStatus.ACTIVE)
+                .setPausedNote(null)
+                // A schedule paused for failing starts counting afresh, or its next failure would pause it again.
+                .setConsecutiveFailures(0)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(now)
+                .build();
+        return accept(command, state, now, "Schedule " + command.getScheduleId() + " resumed.", new Change.Upsert(current, state));
+    }
+
+    private Decision trigger(ScheduleCommand command, ScheduleState current, Instant now) {
+        ScheduleState state = ScheduleState.newBuilder(current)
+                .setVersion(current.getVersion() + 1)
+                .setManualFireCount(current.getManualFireCount() + 1)
+                .setUpdatedAt(now)
+                .build();
+        DueEvent fire = firing.manual(state, now);
+        Decision accepted = accept(command, state, now, "Schedule " + command.getScheduleId() + " triggered: fire " + fire.getFireId() + ".",
+                new Change.Upsert(current, state));
+        return new Decision(accepted.result(), accepted.change(), List.of(fire));
+    }
+
+    private static boolean sameTiming(ScheduleSpec a, ScheduleSpec b) {
+        return Objects.equals(a.getCadence(), b.getCadence())
+                && Objects.equals(a.getStartAt(), b.getStartAt())
+                && Objects.equals(a.getEndAt(), b.getEndAt())
+                && Objects.equals(a.getMaxRuns(), b.getMaxRuns());
+    }
+
+    private static String statusName(ScheduleState state) {
+        return state.getStatus().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean ownedBy(ScheduleState state, ScheduleCommand command) {

@@ -1,7 +1,13 @@
 package io.punctual.planner.command;
 
 import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.DueEvent;
 
-/** The answer to one command and the change it makes, decided before anything is written. */
-public record Decision(CommandResult result, Change change) {
+import java.util.List;
+
+/** The answer to one command, the change it makes and the fires it asks for now, decided before anything is written. */
+public record Decision(CommandResult result, Change change, List<DueEvent> fires) {
+    public Decision(CommandResult result, Change change) {
+        this(result, change, List.of());
+    }
 }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Key of the timeline store: the fire time as 8 big-endian bytes of epoch millis, then the schedule id in UTF-8.
+ * Key of the time-ordered stores (timeline and retry timers): the time as 8 big-endian bytes of epoch millis, then an id
+ * (the schedule id on the timeline, the timer id for retries) in UTF-8.
  * RocksDB orders keys byte by byte, so entries sort by time first (for non-negative millis, which are the only
  * ones the planner indexes) and a scan from the start stops at the first entry that is not due.
  */
@@ -37,7 +38,7 @@ public record TimelineKey(Instant fireAt, String scheduleId) {
     }
 
     /** The smallest possible key: a scan from here starts at the earliest entry. */
-    static Bytes start() {
+    public static Bytes start() {
         return Bytes.wrap(new byte[TIME_BYTES]);
     }
 
@@ -45,7 +46,7 @@ public record TimelineKey(Instant fireAt, String scheduleId) {
      * An inclusive upper bound above every key with a fire time up to {@code time}: the bare time prefix of the
      * next millisecond. No stored key equals it, since every key carries a non-empty schedule id.
      */
-    static Bytes endOfMillisecond(Instant time) {
+    public static Bytes endOfMillisecond(Instant time) {
         return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES).putLong(time.toEpochMilli() + 1).array());
     }
 }

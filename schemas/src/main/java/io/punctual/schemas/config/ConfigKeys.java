@@ -25,15 +25,58 @@ public final class ConfigKeys {
     public static final String PLANNER_MAX_FIRES_PER_PUNCTUATION = "punctual.planner.max-fires-per-punctuation";
     public static final String PLANNER_STREAM_THREADS = "punctual.planner.stream-threads";
     public static final String PLANNER_COMMIT_INTERVAL = "punctual.planner.commit-interval";
+    /** How far in the past a one-time schedule may be created and still fire (at once). */
+    public static final String PLANNER_ONCE_GRACE = "punctual.planner.once-grace";
+    /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
+    public static final String PLANNER_MISFIRE_THRESHOLD = "punctual.planner.misfire-threshold";
 
     public static final String EXECUTOR_ENABLED = "punctual.executor.enabled";
     public static final String EXECUTOR_GROUP_ID = "punctual.executor.group-id";
     public static final String EXECUTOR_INSTANCE_ID = "punctual.executor.instance-id";
     public static final String EXECUTOR_MAX_IN_FLIGHT = "punctual.executor.max-in-flight";
     public static final String EXECUTOR_REQUEST_TIMEOUT = "punctual.executor.request-timeout";
+    /** Most due events one poll (one batch, one transaction) takes: Kafka's max.poll.records. */
+    public static final String EXECUTOR_MAX_POLL_RECORDS = "punctual.executor.max-poll-records";
+    /** First step of the exponential retry backoff (full jitter: the delay is drawn in [0, step]). */
+    public static final String EXECUTOR_RETRY_BASE_DELAY = "punctual.executor.retry.base-delay";
+    /** Cap of one retry backoff step. */
+    public static final String EXECUTOR_RETRY_MAX_DELAY = "punctual.executor.retry.max-delay";
+    /** Most characters of a synchronous Letta reply kept in the result. */
+    public static final String EXECUTOR_REPLY_MAX_CHARS = "punctual.executor.reply-max-chars";
+    /** Comma-separated Letta base URLs a schedule may name besides the deployment's own. */
+    public static final String EXECUTOR_LETTA_ALLOWED_BASE_URLS = "punctual.executor.letta-allowed-base-urls";
+    /** Fire ids (with attempt) remembered as finished, so a due event seen again is not delivered again. */
+    public static final String EXECUTOR_DEDUP_CAPACITY = "punctual.executor.dedup.capacity";
+    /** How far back punctual.results is read at start to restore the finished fire ids. */
+    public static final String EXECUTOR_DEDUP_RESTORE_WINDOW = "punctual.executor.dedup.restore-window";
+
+    /** Allow webhook URLs that resolve to loopback addresses (standalone, tests). */
+    public static final String WEBHOOK_ALLOW_LOOPBACK = "punctual.webhook.allow-loopback";
+    /** Allow webhook URLs that resolve to private ranges (RFC 1918, CGNAT, IPv6 ULA). */
+    public static final String WEBHOOK_ALLOW_PRIVATE = "punctual.webhook.allow-private";
+    /** Comma-separated hosts always allowed, whatever they resolve to (an operator-approved internal service). */
+    public static final String WEBHOOK_ALLOWED_HOSTS = "punctual.webhook.allowed-hosts";
+    /** Comma-separated hosts (or ".suffix" domains) always refused. */
+    public static final String WEBHOOK_DENIED_HOSTS = "punctual.webhook.denied-hosts";
 
     public static final String GATEWAY_ENABLED = "punctual.gateway.enabled";
     public static final String GATEWAY_COMMAND_TIMEOUT = "punctual.gateway.command-timeout";
+    /** How long a Letta key that Letta accepted is trusted before it is checked again. */
+    public static final String GATEWAY_AUTH_VALID_TTL = "punctual.gateway.auth.valid-ttl";
+    /** How long a Letta key that Letta refused is refused without asking again. */
+    public static final String GATEWAY_AUTH_INVALID_TTL = "punctual.gateway.auth.invalid-ttl";
+    /** Largest JSON size of one schedule's messages (or webhook body, Kafka value), in bytes. */
+    public static final String GATEWAY_MAX_MESSAGE_BYTES = "punctual.gateway.max-message-bytes";
+    /** Most messages one schedule may carry. */
+    public static final String GATEWAY_MAX_MESSAGES = "punctual.gateway.max-messages";
+    /** Sustained requests per second one tenant may make (token bucket refill rate). */
+    public static final String GATEWAY_RATE_LIMIT_PER_SECOND = "punctual.gateway.rate-limit.per-second";
+    /** Requests one tenant may make in a burst (token bucket size). */
+    public static final String GATEWAY_RATE_LIMIT_BURST = "punctual.gateway.rate-limit.burst";
+    /** Most schedules one tenant may hold (0: no limit). */
+    public static final String GATEWAY_MAX_SCHEDULES_PER_TENANT = "punctual.gateway.max-schedules-per-tenant";
+    /** How long an Idempotency-Key of a create is remembered. */
+    public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
 
     private ConfigKeys() {
     }

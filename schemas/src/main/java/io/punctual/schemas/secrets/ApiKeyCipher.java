@@ -34,6 +34,15 @@ public final class ApiKeyCipher {
         return new String(aead.decrypt(bytes, associatedData(scheduleId)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The same secret under the current primary key, for key rotation. Fails if no key of the keyset decrypts it
+     * (it was encrypted under a key already retired, or for another schedule).
+     */
+    public ByteBuffer reencrypt(ByteBuffer ciphertext, String scheduleId) throws GeneralSecurityException {
+        String plaintext = decrypt(ciphertext, scheduleId);
+        return encrypt(plaintext, scheduleId);
+    }
+
     private static byte[] associatedData(String scheduleId) {
         return (CONTEXT + scheduleId).getBytes(StandardCharsets.UTF_8);
     }

@@ -23,6 +23,11 @@ import java.security.GeneralSecurityException;
  * The deployment's secret key material, as one JSON document holding two Tink keysets:
  * {@code aead} encrypts Letta API keys at rest, {@code tenant} derives tenant ids from API keys (a keyed hash,
  * so a tenant id reveals nothing about the key). Both are Tink keysets, so keys can be rotated with Tink's tools.
+ *
+ * <p>Rotation of the {@code aead} keyset, in three steps: {@link #withNewPrimaryAeadKey()} adds a key that encrypts
+ * from then on while the older keys still decrypt; re-encrypting every stored key (the gateway's
+ * {@code reencrypt-keys} command) moves every ciphertext to the new primary; {@link #withoutRetiredAeadKeys()}
+ * then drops the older keys. The {@code tenant} keyset is never rotated: tenant ids must stay stable.
  */
 public final class KeyMaterial {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,6 +111,61 @@ public final class KeyMaterial {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A copy whose AEAD keyset has a fresh AES-256-GCM key as primary; the older keys stay to decrypt. */
+    public KeyMaterial withNewPrimaryAeadKey() {
+        try {
+            KeysetHandle rotated = KeysetHandle.newBuilder(aead)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId().makePrimary())
+                    .build();
+            return new KeyMaterial(rotated, tenant);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not add an AEAD key", e);
+        }
+    }
+
+    /** A copy whose AEAD keyset holds only its primary key: run it once every stored key is re-encrypted. */
+    public KeyMaterial withoutRetiredAeadKeys() {
+        try {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(aead);
+            for (int i = builder.size() - 1; i >= 0; i--) {
+                if (!builder.getAt(i).isPrimary()) {
+                    builder.deleteAt(i);
+                }
+            }
+            return new KeyMaterial(builder.build(), tenant);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not retire AEAD keys", e);
+        }
+    }
+
+    /** How many AEAD keys the keyset holds (the primary and the ones kept to decrypt). */
+    public int aeadKeyCount() {
+        return aead.size();
+    }
+
+    /** The id of the AEAD key that encrypts. */
+    public int primaryAeadKeyId() {
+        return aead.getPrimary().getId();
+    }
+
+    /** Writes the document to a file, owner-only, replacing it atomically. */
+    public void write(Path path) {
+        try {
+            Path dir = path.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "keyset", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // Not a POSIX file system: rely on the directory's permissions.
+            }
+            Files.writeString(tmp, toJson());
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the keyset file " + path, e);
         }
     }
 

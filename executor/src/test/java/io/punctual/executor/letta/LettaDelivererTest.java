@@ -1,8 +1,13 @@
-package io.punctual.executor.delivery;
+package io.punctual.executor.letta;
 
 import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
+import io.punctual.executor.delivery.Attempt;
+import io.punctual.executor.delivery.Deliverer;
+import io.punctual.executor.retry.FailedAttempts;
 import io.punctual.executor.support.Fires;
+import io.punctual.schemas.OverlapPolicy;
+import io.punctual.testkit.StubbedResponse;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
@@ -39,9 +44,12 @@ class LettaDelivererTest {
         KeyMaterial keys = KeyMaterial.generate();
         context = ApplicationContext.run(Map.of(
                 ConfigKeys.EXECUTOR_ENABLED, "false",
+                ConfigKeys.PLANNER_ENABLED, "false",
                 ConfigKeys.KEYSET_JSON, keys.toJson(),
                 ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
-                ConfigKeys.EXECUTOR_REQUEST_TIMEOUT, REQUEST_TIMEOUT.toMillis() + "ms"));
+                ConfigKeys.EXECUTOR_REQUEST_TIMEOUT, REQUEST_TIMEOUT.toMillis() + "ms",
+                ConfigKeys.EXECUTOR_REPLY_MAX_CHARS, "10",
+                ConfigKeys.EXECUTOR_LETTA_ALLOWED_BASE_URLS, "http://127.0.0.1:1, https://letta.example.org/"));
         deliverer = context.getBean(Deliverer.class);
         fires = new Fires(keys.apiKeyCipher());
     }
@@ -57,11 +65,16 @@ class LettaDelivererTest {
     }
 
     private static ExecutionResult deliver(DueEvent fire) throws Exception {
+        return attempt(fire).result();
+    }
+
+    private static Attempt attempt(DueEvent fire) throws Exception {
         return deliverer.deliver(fire).get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void aSyncTargetIsSentToTheWaitingCall() throws Exception {
+        letta.replyWith("OK, noted and done");
         String agent = agent();
         DueEvent fire = fires.fire(agent, "sk-sync", "hello", DeliveryMode.SYNC, null);
 
@@ -70,6 +83,8 @@ class LettaDelivererTest {
         assertThat(result.getOutcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(result.getHttpStatus()).isEqualTo(200);
         assertThat(result.getLettaRunId()).isNull();
+        // The stand-in's reply "OK, noted and done" cut to the configured 10 characters.
+        assertThat(result.getReply()).isEqualTo("OK, noted ");
         assertThat(letta.messagesTo(agent)).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/v1/agents/" + agent + "/messages");
             assertThat(request.apiKey()).isEqualTo("sk-sync");
@@ -96,7 +111,7 @@ class LettaDelivererTest {
 
         ExecutionResult result = deliver(fires.fire(agent, "sk-1", "hello"));
 
-        assertThat(result.getDetail()).hasSize("500 ".length() + LettaDeliverer.MAX_DETAIL_BODY_CHARS);
+        assertThat(result.getDetail()).hasSize("500 ".length() + FailedAttempts.MAX_DETAIL_BODY_CHARS);
     }
 
     @Test
@@ -147,5 +162,60 @@ class LettaDelivererTest {
 
         RecordedRequest request = letta.messagesTo(agent).get(0);
         assertThat(request.header("Idempotency-Key")).contains(fire.getFireId());
+    }
+
+    @Test
+    void serverErrorsAndThrottlingMayBeRetriedRefusalsMayNot() throws Exception {
+        String agent = agent();
+        letta.respondNext(agent, StubbedResponse.tooManyRequests(Duration.ofSeconds(7)), StubbedResponse.status(500),
+                StubbedResponse.status(408), StubbedResponse.status(400), StubbedResponse.status(401), StubbedResponse.status(403));
+
+        Attempt throttled = attempt(fires.fire(agent, "sk-1", "a"));
+        assertThat(throttled.retryable()).isTrue();
+        assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(attempt(fires.fire(agent, "sk-1", "b")).retryable()).isTrue();
+        assertThat(attempt(fires.fire(agent, "sk-1", "c")).retryable()).isTrue();
+        assertThat(attempt(fires.fire(agent, "sk-1", "d")).retryable()).isFalse();
+        assertThat(attempt(fires.fire(agent, "sk-1", "e")).retryable()).isFalse();
+        assertThat(attempt(fires.fire(agent, "sk-1", "f")).retryable()).isFalse();
+    }
+
+    @Test
+    void aConnectionFailureMayBeRetried() throws Exception {
+        Attempt attempt = attempt(fires.fire(agent(), "sk-1", "hello", DeliveryMode.ASYNC, "http://127.0.0.1:1"));
+
+        assertThat(attempt.failed()).isTrue();
+        assertThat(attempt.retryable()).isTrue();
+    }
+
+    @Test
+    void aBaseUrlOffTheAllowListIsRefusedWithoutACall() throws Exception {
+        String agent = agent();
+        Attempt attempt = attempt(fires.fire(agent, "sk-1", "hello", DeliveryMode.ASYNC, "http://169.254.169.254"));
+
+        assertThat(attempt.failed()).isTrue();
+        assertThat(attempt.retryable()).isFalse();
+        assertThat(attempt.result().getDetail()).contains("not on the allow-list");
+        assertThat(letta.messagesTo(agent)).isEmpty();
+    }
+
+    @Test
+    void overlapSkipAsksForThePreviousRunAndSkipsWhileItRuns() throws Exception {
+        String agent = agent();
+        ExecutionResult first = deliver(fires.fire(agent, "sk-1", "first"));
+        String runId = first.getLettaRunId();
+        letta.runStatus(runId, "running");
+        DueEvent second = DueEvent.newBuilder(fires.fire(agent, "sk-1", "second"))
+                .setOverlap(OverlapPolicy.SKIP).setPreviousLettaRunId(runId).build();
+
+        ExecutionResult skipped = deliver(second);
+
+        assertThat(skipped.getOutcome()).isEqualTo(Outcome.SKIPPED_OVERLAP);
+        assertThat(letta.messagesTo(agent)).hasSize(1);
+        assertThat(letta.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("/v1/runs/" + runId));
+
+        letta.runStatus(runId, "completed");
+        assertThat(deliver(second).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(letta.messagesTo(agent)).hasSize(2);
     }
 }

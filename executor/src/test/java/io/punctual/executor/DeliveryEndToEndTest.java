@@ -1,0 +1,399 @@
+package io.punctual.executor;
+
+import io.micronaut.context.ApplicationContext;
+import io.punctual.executor.kafka.DeadLetters;
+import io.punctual.executor.kafka.DeliveryService;
+import io.punctual.executor.kafka.UserTopicRecords;
+import io.punctual.executor.support.Fires;
+import io.punctual.executor.support.Groups;
+import io.punctual.executor.support.TopicTail;
+import io.punctual.executor.support.WebhookReceiver;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.OverlapPolicy;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.RetryPolicy;
+import io.punctual.schemas.WebhookMethod;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.DueKeys;
+import io.punctual.schemas.topic.Topics;
+import io.punctual.schemas.webhook.WebhookSignature;
+import io.punctual.testkit.KafkaFixture;
+import io.punctual.testkit.LettaStandIn;
+import io.punctual.testkit.RecordedRequest;
+import io.punctual.testkit.StubbedResponse;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Retries, dead letters, overlap, de-duplication and the webhook and Kafka targets, end to end: the executor in
+ * its Micronaut context on the embedded broker, real HTTP stand-ins, and this test writing due events the way
+ * the planner does (including the next attempt of a retried fire, at its {@code next_attempt_at}).
+ */
+class DeliveryEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration RETRY_BASE = Duration.ofMillis(300);
+
+    private static KafkaFixture kafka;
+    private static LettaStandIn letta;
+    private static WebhookReceiver webhooks;
+    private static ApplicationContext executor;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static Serializer<DueEvent> dueSerializer;
+    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static TopicTail results;
+    private static TopicTail deadLetters;
+    private static Fires fires;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaFixture.shared();
+        letta = new LettaStandIn();
+        webhooks = new WebhookReceiver();
+        KeyMaterial keys = KeyMaterial.generate();
+        String groupId = kafka.uniqueName("executor-delivery");
+        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
+        Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
+        executor = ApplicationContext.run(Map.ofEntries(
+                Map.entry(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers()),
+                Map.entry(ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl()),
+                Map.entry(ConfigKeys.KEYSET_JSON, keys.toJson()),
+                Map.entry(ConfigKeys.LETTA_BASE_URL, letta.baseUrl()),
+                Map.entry(ConfigKeys.PLANNER_ENABLED, "false"),
+                Map.entry(ConfigKeys.GATEWAY_ENABLED, "false"),
+                Map.entry(ConfigKeys.EXECUTOR_GROUP_ID, groupId),
+                Map.entry(ConfigKeys.EXECUTOR_INSTANCE_ID, "delivery-" + UUID.randomUUID()),
+                Map.entry(ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, RETRY_BASE.toMillis() + "ms"),
+                Map.entry(ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s"),
+                Map.entry(ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true")));
+        await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
+        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
+        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
+        Map<String, Object> props = kafka.producerProps();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
+        producer = new KafkaProducer<>(props);
+        producer.initTransactions();
+        results = new TopicTail(kafka, Topics.RESULTS.name());
+        deadLetters = new TopicTail(kafka, Topics.DLQ.name());
+        fires = new Fires(keys.apiKeyCipher());
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        producer.close();
+        results.close();
+        deadLetters.close();
+        letta.close();
+        webhooks.close();
+    }
+
+    // ---- retries ---------------------------------------------------------------------------------------------
+
+    @Test
+    void twoServerErrorsThenSuccessIsDeliveredAtAttemptThreeWithTheBackoffRespected() {
+        String agent = agent();
+        letta.failNext(agent, 500, 500);
+        DueEvent fire = fires.fire(agent, "sk-1", "retry me");
+
+        publish(fire);
+        ExecutionResult first = awaitResult(fire, 1);
+        assertRetrying(first, Duration.ZERO, RETRY_BASE);
+
+        publishWhenDue(Fires.attempt(fire, 2), first.getNextAttemptAt());
+        ExecutionResult second = awaitResult(fire, 2);
+        assertRetrying(second, Duration.ZERO, RETRY_BASE.multipliedBy(2));
+
+        publishWhenDue(Fires.attempt(fire, 3), second.getNextAttemptAt());
+        ExecutionResult third = awaitResult(fire, 3);
+        assertThat(third.getOutcome()).isEqualTo(Outcome.DELIVERED);
+
+        List<RecordedRequest> calls = letta.messagesTo(agent);
+        assertThat(calls).hasSize(3).allSatisfy(c -> assertThat(c.header("Idempotency-Key")).contains(fire.getFireId()));
+        assertThat(calls.get(1).receivedAt()).isAfterOrEqualTo(first.getNextAttemptAt());
+        assertThat(calls.get(2).receivedAt()).isAfterOrEqualTo(second.getNextAttemptAt());
+        assertThat(resultsOf(fire)).extracting(ExecutionResult::getOutcome)
+                .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.DELIVERED);
+    }
+
+    @Test
+    void retryAfterIsHonouredWhileOtherAgentsFiresGoAhead() {
+        String throttled = agent();
+        String other = agent();
+        letta.respondNext(throttled, StubbedResponse.tooManyRequests(Duration.ofSeconds(2)));
+        DueEvent fire = fires.fire(throttled, "sk-1", "throttled");
+
+        publish(fire);
+        ExecutionResult first = awaitResult(fire, 1);
+        assertThat(first.getOutcome()).isEqualTo(Outcome.RETRYING);
+        assertThat(first.getHttpStatus()).isEqualTo(429);
+        assertThat(first.getNextAttemptAt()).isAfterOrEqualTo(first.getFinishedAt().plusSeconds(2));
+
+        // The retry is a timer in the planner, not a wait in the executor: the next fire, on any agent, goes at once.
+        DueEvent meanwhile = fires.fire(other, "sk-1", "not held up");
+        publish(meanwhile);
+        ExecutionResult otherResult = awaitResult(meanwhile, 1);
+        assertThat(otherResult.getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(otherResult.getFinishedAt()).isBefore(first.getNextAttemptAt());
+
+        publishWhenDue(Fires.attempt(fire, 2), first.getNextAttemptAt());
+        assertThat(awaitResult(fire, 2).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        List<RecordedRequest> calls = letta.messagesTo(throttled);
+        assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aRefusalFailsAtOnceWithOneDeadLetterCarryingItsContext() {
+        String agent = agent();
+        letta.respondNext(agent, StubbedResponse.status(400).withBody("{\"detail\":\"bad message\"}"));
+        DueEvent fire = fires.fire(agent, "sk-1", "refused");
+
+        publish(fire);
+        ExecutionResult result = awaitResult(fire, 1);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getHttpStatus()).isEqualTo(400);
+        List<ConsumerRecord<byte[], byte[]>> dead = deadLetters.awaitMatching("the dead letter", 1,
+                r -> fire.getFireId().equals(header(r, DeadLetters.HEADER_FIRE_ID)));
+        assertThat(dead).hasSize(1);
+        ConsumerRecord<byte[], byte[]> letter = dead.get(0);
+        assertThat(header(letter, DeadLetters.HEADER_HTTP_STATUS)).isEqualTo("400");
+        assertThat(header(letter, DeadLetters.HEADER_ATTEMPTS)).isEqualTo("1");
+        assertThat(header(letter, DeadLetters.HEADER_SCHEDULE_ID)).isEqualTo(fire.getScheduleId());
+        assertThat(header(letter, Topics.HEADER_DLQ_REASON)).contains("400").contains("bad message");
+        assertThat(letter.value()).isEqualTo(dueSerializer.serialize(Topics.DUE.name(), fire));
+        assertThat(letta.messagesTo(agent)).hasSize(1);
+        assertThat(resultsOf(fire)).hasSize(1);
+    }
+
+    @Test
+    void theLastAllowedAttemptFailsForGood() {
+        String agent = agent();
+        letta.failNext(agent, 503);
+        DueEvent fire = DueEvent.newBuilder(fires.fire(agent, "sk-1", "last chance"))
+                .setRetry(RetryPolicy.newBuilder().setMaxAttempts(2).setMaxAgeMs(3_600_000).build()).setAttempt(2).build();
+
+        publish(fire);
+        ExecutionResult result = awaitResult(fire, 2);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.getDetail()).startsWith("gave up after attempt 2 of 2: 503");
+        assertThat(deadLetters.awaitMatching("the dead letter", 1, r -> fire.getFireId().equals(header(r, DeadLetters.HEADER_FIRE_ID)))).hasSize(1);
+    }
+
+    // ---- one agent at a time, overlap ------------------------------------------------------------------------
+
+    @Test
+    void twoFiresToOneAgentAtTheSameInstantAreNeverInFlightTogether() {
+        String agent = agent();
+        letta.delayResponses(agent, Duration.ofMillis(300));
+        DueEvent a = fires.fire(agent, "sk-1", "a");
+        DueEvent b = fires.fire(agent, "sk-1", "b");
+        b = DueEvent.newBuilder(b).setScheduledFor(a.getScheduledFor()).build();
+
+        publish(a, b);
+        awaitResult(a, 1);
+        awaitResult(b, 1);
+
+        assertThat(letta.messagesTo(agent)).hasSize(2);
+        assertThat(letta.maxConcurrentRequests(agent)).isEqualTo(1);
+    }
+
+    @Test
+    void overlapSkipWhileThePreviousRunIsStillRunningIsSkipped() {
+        String agent = agent();
+        DueEvent first = fires.fire(agent, "sk-1", "first");
+        publish(first);
+        String runId = awaitResult(first, 1).getLettaRunId();
+        letta.runStatus(runId, "running");
+        DueEvent second = DueEvent.newBuilder(fires.fire(agent, "sk-1", "second"))
+                .setOverlap(OverlapPolicy.SKIP).setPreviousLettaRunId(runId).build();
+
+        publish(second);
+        ExecutionResult result = awaitResult(second, 1);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.SKIPPED_OVERLAP);
+        assertThat(letta.messagesTo(agent)).hasSize(1);
+    }
+
+    // ---- exactly-once records ---------------------------------------------------------------------------------
+
+    @Test
+    void aFireSeenAgainAfterItsResultIsNeitherDeliveredNorRecordedAgain() {
+        String agent = agent();
+        DueEvent fire = fires.fire(agent, "sk-1", "once");
+        publish(fire);
+        awaitResult(fire, 1);
+
+        publish(fire);
+        // A later fire on the same agent, so the same partition: once its result is in, the repeat was read.
+        DueEvent marker = fires.fire(agent, "sk-1", "marker");
+        publish(marker);
+        awaitResult(marker, 1);
+
+        assertThat(resultsOf(fire)).hasSize(1);
+        assertThat(letta.messagesTo(agent)).hasSize(2);
+    }
+
+    // ---- webhook and Kafka targets -----------------------------------------------------------------------------
+
+    @Test
+    void aSignedWebhookIsDeliveredWithItsIdempotencyKeyAndAVerifiableSignature() throws Exception {
+        String secret = "whsec-" + UUID.randomUUID();
+        String body = "{\"event\":\"tick\",\"n\":1}";
+        DueEvent fire = fires.webhookFire(webhooks.url("/hooks/signed"), WebhookMethod.PUT, Map.of("X-Team", "blue"), body, secret);
+
+        publish(fire);
+        ExecutionResult result = awaitResult(fire, 1);
+
+        assertThat(result.getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.getTargetType()).isEqualTo("webhook");
+        assertThat(result.getAgentId()).isNull();
+        WebhookReceiver.Received request = webhooks.received("/hooks/signed").get(0);
+        assertThat(request.method()).isEqualTo("PUT");
+        assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(body);
+        assertThat(request.header("Idempotency-Key")).isEqualTo(fire.getFireId());
+        assertThat(request.header("X-Team")).isEqualTo("blue");
+        String signature = request.header("Punctual-Signature");
+        // The documented algorithm, computed here independently: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
+        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+        String t = signature.substring(2, signature.indexOf(','));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        assertThat(signature).endsWith(",v1=" + expected);
+        assertThat(WebhookSignature.verify(signature, secret, request.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
+        assertThat(WebhookSignature.verify(signature, "another secret", request.body(), Instant.now(), Duration.ofMinutes(5))).isFalse();
+    }
+
+    @Test
+    void aWebhookServerErrorIsRetried() {
+        webhooks.answerNext(502);
+        DueEvent fire = fires.webhookFire(webhooks.url("/hooks/flaky"), WebhookMethod.POST, Map.of(), "{}", null);
+
+        publish(fire);
+        ExecutionResult first = awaitResult(fire, 1);
+        assertThat(first.getOutcome()).isEqualTo(Outcome.RETRYING);
+        assertThat(first.getHttpStatus()).isEqualTo(502);
+
+        publishWhenDue(Fires.attempt(fire, 2), first.getNextAttemptAt());
+        assertThat(awaitResult(fire, 2).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(webhooks.received("/hooks/flaky")).hasSize(2).allSatisfy(r -> assertThat(r.header("Punctual-Signature")).isNull());
+    }
+
+    @Test
+    void aKafkaTargetPutsEachMessageOnTheUserTopicOnce() throws Exception {
+        String topic = kafka.uniqueName("user-topic");
+        kafka.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+        DueEvent fire = fires.kafkaFire(topic, "the-key", "{\"hello\":\"kafka\"}");
+        DueEvent second = fires.kafkaFire(topic, null, "{\"n\":2}");
+
+        publish(fire);
+        publish(fire); // seen again: must not produce a second record
+        publish(second);
+        assertThat(awaitResult(fire, 1).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(awaitResult(second, 1).getTargetType()).isEqualTo("kafka");
+
+        try (TopicTail user = new TopicTail(kafka, topic)) {
+            List<ConsumerRecord<byte[], byte[]>> records = user.awaitMatching("both user records", 2, r -> true);
+            assertThat(user.readToEnd()).hasSize(2);
+            assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("the-key");
+            assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{\"hello\":\"kafka\"}");
+            assertThat(header(records.get(0), UserTopicRecords.FIRE_ID_HEADER)).isEqualTo(fire.getFireId());
+            assertThat(header(records.get(0), "source")).isEqualTo("punctual-test");
+            assertThat(new String(records.get(1).key(), StandardCharsets.UTF_8)).isEqualTo(second.getScheduleId());
+        }
+    }
+
+    @Test
+    void aKafkaTargetOnAReservedOrMissingTopicFails() {
+        DueEvent reserved = fires.kafkaFire(Topics.RESULTS.name(), null, "{}");
+        DueEvent missing = fires.kafkaFire(kafka.uniqueName("no-such-topic"), null, "{}");
+
+        publish(reserved, missing);
+
+        assertThat(awaitResult(reserved, 1).getDetail()).contains("reserved");
+        assertThat(awaitResult(missing, 1).getDetail()).contains("does not exist");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static void assertRetrying(ExecutionResult result, Duration atLeast, Duration atMost) {
+        assertThat(result.getOutcome()).isEqualTo(Outcome.RETRYING);
+        assertThat(result.getNextAttemptAt()).isNotNull();
+        Duration delay = Duration.between(result.getFinishedAt(), result.getNextAttemptAt());
+        // Full jitter: anywhere from nothing up to the step (plus the time between the answer and the decision).
+        assertThat(delay).isBetween(atLeast, atMost.plusMillis(200));
+    }
+
+    private static String agent() {
+        return "agent-" + UUID.randomUUID();
+    }
+
+    /** What the planner does with a RETRYING result: emit the next attempt once its time has come. */
+    private static void publishWhenDue(DueEvent next, Instant at) {
+        await("the retry's time").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> !Instant.now().isBefore(at));
+        publish(next);
+    }
+
+    private static void publish(DueEvent... due) {
+        producer.beginTransaction();
+        for (DueEvent fire : due) {
+            producer.send(new ProducerRecord<>(Topics.DUE.name(), utf8(DueKeys.of(fire.getTarget(), fire.getScheduleId())),
+                    dueSerializer.serialize(Topics.DUE.name(), fire)));
+        }
+        producer.commitTransaction();
+    }
+
+    private static ExecutionResult awaitResult(DueEvent fire, int attempt) {
+        return decode(results.awaitMatching("the result of " + fire.getFireId() + " attempt " + attempt, 1, r -> {
+            ExecutionResult result = decode(r);
+            return result.getFireId().equals(fire.getFireId()) && result.getAttempt() == attempt;
+        }).get(0));
+    }
+
+    private static List<ExecutionResult> resultsOf(DueEvent fire) {
+        return results.readToEnd().stream().map(DeliveryEndToEndTest::decode).filter(r -> r.getFireId().equals(fire.getFireId())).toList();
+    }
+
+    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
+        return resultDeserializer.deserialize(Topics.RESULTS.name(), record.value());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

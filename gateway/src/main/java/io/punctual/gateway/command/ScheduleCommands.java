@@ -1,0 +1,90 @@
+package io.punctual.gateway.command;
+
+import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.auth.Caller;
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.FieldError;
+import io.punctual.gateway.problem.ProblemType;
+import io.punctual.gateway.view.GatewayViews;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.CreateSchedule;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.config.ConfigKeys;
+import jakarta.inject.Singleton;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What every door does with a schedule: find the caller's own, create one within the tenant's quota, send any
+ * other command, and turn the planner's answer into the new state or the problem that explains a refusal.
+ */
+@Singleton
+public class ScheduleCommands {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CommandGateway gateway;
+    private final GatewayViews views;
+    private final int maxSchedulesPerTenant;
+
+    public ScheduleCommands(CommandGateway gateway, GatewayViews views,
+                            @Value("${" + ConfigKeys.GATEWAY_MAX_SCHEDULES_PER_TENANT + ":10000}") int maxSchedulesPerTenant) {
+        this.gateway = gateway;
+        this.views = views;
+        this.maxSchedulesPerTenant = maxSchedulesPerTenant;
+    }
+
+    /** A new schedule id; ids sort by creation time, which gives lists a stable, meaningful order. */
+    public static String newScheduleId() {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        return "sch_" + String.format("%012x", System.currentTimeMillis()) + HexFormat.of().formatHex(random);
+    }
+
+    /** The caller's schedule, or empty if it does not exist or belongs to another tenant. */
+    public java.util.Optional<ScheduleState> own(Caller caller, String scheduleId) {
+        return views.schedules().get(scheduleId).filter(s -> s.getSpec().getTenant().equals(caller.tenant()));
+    }
+
+    /** The caller's schedule, or a 404 problem that does not reveal whether another tenant has it. */
+    public ScheduleState visible(Caller caller, String scheduleId) {
+        return own(caller, scheduleId)
+                .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No schedule " + scheduleId + " exists for this API key."));
+    }
+
+    public ScheduleState create(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
+        if (maxSchedulesPerTenant > 0 && views.schedules().countOf(caller.tenant()) >= maxSchedulesPerTenant) {
+            throw new ApiProblem(ProblemType.QUOTA_EXCEEDED, "This API key already holds the maximum of " + maxSchedulesPerTenant
+                    + " schedules (quota max_schedules); delete some first.",
+                    List.of(new FieldError("max_schedules", "quota of " + maxSchedulesPerTenant + " reached")));
+        }
+        return send(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
+    }
+
+    /** Sends a command and waits for the planner's answer: the state after it, or the problem explaining the refusal. */
+    public ScheduleState send(Caller caller, String scheduleId, Long expectedVersion, Object action) {
+        ScheduleCommand command = ScheduleCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setScheduleId(scheduleId)
+                .setTenant(caller.tenant())
+                .setIssuedAt(Instant.now())
+                .setExpectedVersion(expectedVersion)
+                .setAction(action)
+                .build();
+        CommandResult result;
+        try {
+            result = gateway.submit(command).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        if (result.getAccepted()) {
+            return result.getState();
+        }
+        throw PlannerRejections.toProblem(result);
+    }
+}

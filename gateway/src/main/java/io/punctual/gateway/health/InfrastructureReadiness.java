@@ -1,0 +1,116 @@
+package io.punctual.gateway.health;
+
+import io.micronaut.context.annotation.Requires;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.health.ReadinessCheck;
+import io.punctual.schemas.serde.TopicSerdes;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether the Kafka cluster and the schema registry answer now (not only at start-up), for {@code /health}. Each is
+ * asked at most every few seconds, so a scraping load balancer does not become load on them.
+ */
+final class InfrastructureReadiness {
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private InfrastructureReadiness() {
+    }
+
+    /** A check whose answer is remembered for a few seconds. */
+    abstract static class Cached implements ReadinessCheck {
+        private volatile boolean ready;
+        private volatile long checkedAt = System.nanoTime() - 2 * RECHECK_NANOS;
+
+        @Override
+        public boolean isReady() {
+            long now = System.nanoTime();
+            if (now - checkedAt > RECHECK_NANOS) {
+                synchronized (this) {
+                    if (now - checkedAt > RECHECK_NANOS) {
+                        ready = probe();
+                        checkedAt = System.nanoTime();
+                    }
+                }
+            }
+            return ready;
+        }
+
+        abstract boolean probe();
+    }
+
+    @Singleton
+    @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
+    static class Kafka extends Cached implements AutoCloseable {
+        private final Admin admin;
+
+        Kafka(KafkaSettings kafka) {
+            Map<String, Object> props = kafka.clientProperties();
+            props.put("request.timeout.ms", 2000);
+            props.put("default.api.timeout.ms", 2000);
+            this.admin = Admin.create(props);
+        }
+
+        @Override
+        public String name() {
+            return "kafka";
+        }
+
+        @Override
+        boolean probe() {
+            try {
+                return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS).isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        @PreDestroy
+        @Override
+        public void close() {
+            admin.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Singleton
+    @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
+    static class Registry extends Cached {
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        private final URI subjects;
+
+        Registry(TopicSerdes serdes) {
+            String base = serdes.registry().baseUrl();
+            this.subjects = URI.create((base.endsWith("/") ? base : base + "/") + "subjects");
+        }
+
+        @Override
+        public String name() {
+            return "schema-registry";
+        }
+
+        @Override
+        boolean probe() {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() == 200;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.punctual.gateway.secrets;
+
+import io.micronaut.context.annotation.Requires;
+import io.punctual.gateway.command.CommandGateway;
+import io.punctual.gateway.view.GatewayViews;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.schemas.secrets.KeyMaterial;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Re-encrypts every stored Letta API key under the keyset's current primary key. Each schedule is changed by a
+ * patch command through the planner (the single writer of schedule state), conditional on the version read, so
+ * a schedule changed meanwhile is simply re-read and done again on the next run.
+ */
+@Singleton
+@Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
+public class KeyReencryption {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyReencryption.class);
+
+    /** What a run did: schedules re-encrypted, already skipped because they changed meanwhile, and failures. */
+    public record Report(int reencrypted, int conflicts, int failed) {
+    }
+
+    private final GatewayViews views;
+    private final CommandGateway commands;
+    private final ApiKeyCipher cipher;
+
+    public KeyReencryption(GatewayViews views, CommandGateway commands, KeyMaterial keys) {
+        this.views = views;
+        this.commands = commands;
+        this.cipher = keys.apiKeyCipher();
+    }
+
+    public Report run(Duration catchUpTimeout) throws InterruptedException {
+        if (!views.awaitCaughtUp(catchUpTimeout)) {
+            throw new IllegalStateException("The schedule view did not catch up within " + catchUpTimeout);
+        }
+        List<CompletableFuture<CommandResult>> pending = new ArrayList<>();
+        int failed = 0;
+        for (ScheduleState state : views.schedules().all()) {
+            if (!(state.getSpec().getTarget() instanceof LettaTarget target)) {
+                continue;
+            }
+            ByteBuffer fresh;
+            try {
+                fresh = cipher.reencrypt(target.getApiKeyCiphertext(), state.getScheduleId());
+            } catch (GeneralSecurityException e) {
+                // Never the key itself in the log: only which schedule could not be decrypted.
+                LOG.error("The key of schedule {} does not decrypt with this keyset; it is left as it is", state.getScheduleId());
+                failed++;
+                continue;
+            }
+            LettaTarget rewritten = LettaTarget.newBuilder(target).setApiKeyCiphertext(fresh).build();
+            pending.add(commands.submit(ScheduleCommand.newBuilder()
+                    .setCommandId(UUID.randomUUID().toString())
+                    .setScheduleId(state.getScheduleId())
+                    .setTenant(state.getSpec().getTenant())
+                    .setIssuedAt(Instant.now())
+                    .setExpectedVersion(state.getVersion())
+                    .setAction(PatchSchedule.newBuilder().setTarget(rewritten).build())
+                    .build()));
+        }
+        int done = 0;
+        int conflicts = 0;
+        for (CompletableFuture<CommandResult> result : pending) {
+            try {
+                CommandResult r = result.join();
+                if (r.getAccepted()) {
+                    done++;
+                } else if ("version_conflict".equals(r.getReason()) || "not_found".equals(r.getReason())) {
+                    conflicts++;
+                } else {
+                    LOG.error("The planner refused to re-encrypt schedule {}: {}", r.getScheduleId(), r.getReason());
+                    failed++;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("A re-encryption was not acknowledged: {}", e.getMessage());
+                failed++;
+            }
+        }
+        LOG.info("Re-encrypted {} keys; {} schedules changed meanwhile, {} failed", done, conflicts, failed);
+        return new Report(done, conflicts, failed);
+    }
+}

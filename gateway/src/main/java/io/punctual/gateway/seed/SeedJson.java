@@ -1,0 +1,69 @@
+package io.punctual.gateway.seed;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.punctual.gateway.view.RunView;
+import io.punctual.schemas.CronCadence;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.LettaMessage;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.ScheduleState;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/** The seed service's JSON: naive UTC timestamps ("2025-11-06T10:00:00"), one text message and its role. */
+final class SeedJson {
+    private SeedJson() {
+    }
+
+    static ObjectNode schedule(ScheduleState state, RunView runs) {
+        LettaTarget target = (LettaTarget) state.getSpec().getTarget();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("id", state.getScheduleId());
+        json.put("agent_id", target.getAgentId());
+        if (state.getSpec().getCadence() instanceof CronCadence cron) {
+            json.put("cron", cron.getExpression());
+            json.put("timezone", cron.getTimezone());
+        } else if (state.getSpec().getCadence() instanceof OnceCadence once) {
+            json.put("execute_at", once.getAt().toString());
+        }
+        LettaMessage first = target.getMessages().get(0);
+        json.put("message", text(first));
+        json.put("role", first.getRole());
+        json.put("created_at", naive(state.getCreatedAt()));
+        if (state.getSpec().getCadence() instanceof CronCadence) {
+            json.put("last_run", state.getLastFireAt() == null ? null : naive(state.getLastFireAt()));
+        }
+        return json;
+    }
+
+    static ObjectNode result(ExecutionResult result, ScheduleState schedule) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("schedule_id", result.getScheduleId());
+        json.put("schedule_type", schedule == null ? null
+                : schedule.getSpec().getCadence() instanceof OnceCadence ? "one-time" : "recurring");
+        json.put("run_id", result.getLettaRunId());
+        json.put("agent_id", result.getAgentId());
+        json.put("message", schedule != null && schedule.getSpec().getTarget() instanceof LettaTarget t ? text(t.getMessages().get(0)) : null);
+        json.put("executed_at", naive(result.getFinishedAt()));
+        return json;
+    }
+
+    static boolean isExecution(ExecutionResult r) {
+        return r.getOutcome() == Outcome.DELIVERED;
+    }
+
+    private static String text(LettaMessage message) {
+        Object content = message.getContent();
+        return content instanceof CharSequence s ? s.toString() : String.valueOf(content);
+    }
+
+    private static String naive(Instant instant) {
+        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString();
+    }
+}

@@ -1,0 +1,237 @@
+package io.punctual.gateway.seed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.punctual.gateway.auth.Caller;
+import io.punctual.gateway.auth.Callers;
+import io.punctual.gateway.command.ScheduleCommands;
+import io.punctual.gateway.command.SimpleSpecs;
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.FieldError;
+import io.punctual.gateway.problem.JsonBodies;
+import io.punctual.gateway.problem.ProblemType;
+import io.punctual.gateway.view.GatewayViews;
+import io.punctual.schemas.CronCadence;
+import io.punctual.schemas.DeleteSchedule;
+import io.punctual.schemas.LettaMessage;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.gateway.v1.Cadences;
+import io.punctual.gateway.v1.RequestLimits;
+import io.punctual.planner.cadence.CadenceProblem;
+import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.schemas.secrets.KeyMaterial;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Door 2: the REST API of the "Letta Schedules" service, served unchanged so its users only change the base URL.
+ * As there, another tenant's schedule answers 403 and an executed one-time schedule is gone (its result stays).
+ */
+@Controller("/schedules")
+@Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
+@Produces(MediaType.APPLICATION_JSON)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SeedSchedulesController {
+    private static final Set<String> RECURRING_FIELDS = Set.of("agent_id", "api_key", "cron", "message", "role", "timezone");
+    private static final Set<String> ONE_TIME_FIELDS = Set.of("agent_id", "api_key", "execute_at", "message", "role");
+    private static final Set<String> ROLES = Set.of("user", "system", "assistant");
+
+    private final Callers callers;
+    private final ScheduleCommands schedules;
+    private final GatewayViews views;
+    private final ApiKeyCipher cipher;
+    private final SeedAccess access;
+    private final RequestLimits limits;
+
+    public SeedSchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, SeedAccess access,
+                                   RequestLimits limits) {
+        this.limits = limits;
+        this.callers = callers;
+        this.schedules = schedules;
+        this.views = views;
+        this.cipher = keys.apiKeyCipher();
+        this.access = access;
+    }
+
+    @Post("/recurring")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ObjectNode createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+        return create(authorization, body, true);
+    }
+
+    @Post("/one-time")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ObjectNode createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+        return create(authorization, body, false);
+    }
+
+    private ObjectNode create(String authorization, String body, boolean recurring) {
+        JsonNode json = JsonBodies.parse(body);
+        if (!json.isObject()) {
+            throw ApiProblem.invalid("body", "must be a JSON object");
+        }
+        JsonNode keyNode = json.get("api_key");
+        String bodyKey = keyNode != null && keyNode.isTextual() ? keyNode.asText() : null;
+        Caller caller = Callers.bearerKey(authorization) != null || bodyKey == null
+                ? callers.fromAuthorization(authorization) : callers.fromKey(bodyKey);
+        List<FieldError> errors = new ArrayList<>();
+        json.fieldNames().forEachRemaining(f -> {
+            if (!(recurring ? RECURRING_FIELDS : ONE_TIME_FIELDS).contains(f)) {
+                errors.add(new FieldError(f, "is not a known field"));
+            }
+        });
+        String agentId = text(json, "agent_id", errors);
+        if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) {
+            errors.add(new FieldError("agent_id", "must be a Letta agent id such as agent-123"));
+        }
+        String message = text(json, "message", errors);
+        if (message != null && message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+            errors.add(new FieldError("message", "is larger than " + limits.maxMessageBytes() + " bytes"));
+        }
+        String role = json.has("role") ? text(json, "role", errors) : "user";
+        if (role != null && !ROLES.contains(role)) {
+            errors.add(new FieldError("role", "must be one of user, system, assistant"));
+        }
+        Object cadence = recurring ? cron(json, errors) : once(json, errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        String id = ScheduleCommands.newScheduleId();
+        LettaTarget target = LettaTarget.newBuilder().setAgentId(agentId)
+                .setMessages(List.of(LettaMessage.newBuilder().setRole(role).setContent(message).build()))
+                .setApiKeyCiphertext(cipher.encrypt(caller.apiKey(), id)).build();
+        ScheduleSpec spec = SimpleSpecs.letta(caller.tenant(), target, cadence);
+        Cadences.check(spec, Instant.now(), p -> p == CadenceProblem.INVALID_TIMEZONE ? "timezone" : recurring ? "cron" : "execute_at", errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        ScheduleState state = schedules.create(caller, id, spec, false, null);
+        ObjectNode out = SeedJson.schedule(state, views.runs());
+        if (!recurring) {
+            // Echo the instant as given, with its offset, as that service did.
+            out.put("execute_at", json.get("execute_at").asText());
+        }
+        return out;
+    }
+
+    private static Object cron(JsonNode json, List<FieldError> errors) {
+        String cron = text(json, "cron", errors);
+        String zone = json.has("timezone") ? text(json, "timezone", errors) : "UTC";
+        if (cron == null || zone == null) {
+            return null;
+        }
+        return CronCadence.newBuilder().setExpression(cron.trim()).setTimezone(zone).build();
+    }
+
+    private static Object once(JsonNode json, List<FieldError> errors) {
+        String at = text(json, "execute_at", errors);
+        if (at == null) {
+            return null;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(at).toInstant();
+            if (instant.isBefore(Instant.now())) {
+                errors.add(new FieldError("execute_at", "is in the past"));
+            }
+            return OnceCadence.newBuilder().setAt(instant).build();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError("execute_at", "must be ISO 8601 with a time zone, e.g. 2025-11-07T14:30:00-05:00"));
+            return null;
+        }
+    }
+
+    private static String text(JsonNode json, String field, List<FieldError> errors) {
+        JsonNode node = json.get(field);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            errors.add(new FieldError(field, "is required and must be a non-empty string"));
+            return null;
+        }
+        return node.asText();
+    }
+
+    @Get("/recurring")
+    public ArrayNode listRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        return list(authorization, true);
+    }
+
+    @Get("/one-time")
+    public ArrayNode listOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        return list(authorization, false);
+    }
+
+    private ArrayNode list(String authorization, boolean recurring) {
+        Caller caller = callers.fromAuthorization(authorization);
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        String after = null;
+        while (true) {
+            List<ScheduleState> page = views.schedules().page(caller.tenant(), after, 1000, s -> SeedAccess.isOfKind(s, recurring));
+            page.stream().limit(1000).forEach(s -> out.add(SeedJson.schedule(s, views.runs())));
+            if (page.size() <= 1000) {
+                return out;
+            }
+            after = page.get(999).getScheduleId();
+        }
+    }
+
+    @Get("/recurring/{id}")
+    public ObjectNode getRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        return SeedJson.schedule(access.own(callers.fromAuthorization(authorization), id, true), views.runs());
+    }
+
+    @Get("/one-time/{id}")
+    public ObjectNode getOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        return SeedJson.schedule(access.own(callers.fromAuthorization(authorization), id, false), views.runs());
+    }
+
+    @Delete("/recurring/{id}")
+    public ObjectNode deleteRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        return delete(authorization, id, true);
+    }
+
+    @Delete("/one-time/{id}")
+    public ObjectNode deleteOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        return delete(authorization, id, false);
+    }
+
+    private ObjectNode delete(String authorization, String id, boolean recurring) {
+        Caller caller = callers.fromAuthorization(authorization);
+        access.own(caller, id, recurring);
+        schedules.send(caller, id, null, DeleteSchedule.newBuilder().build());
+        return JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted");
+    }
+
+    static boolean gone(ScheduleState s) {
+        return s.getStatus() == ScheduleStatus.COMPLETED || s.getStatus() == ScheduleStatus.DELETED;
+    }
+
+    static ApiProblem notFound(String id) {
+        return new ApiProblem(ProblemType.NOT_FOUND, "Schedule " + id + " not found");
+    }
+}

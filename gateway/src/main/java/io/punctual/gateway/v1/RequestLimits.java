@@ -1,0 +1,22 @@
+package io.punctual.gateway.v1;
+
+import io.micronaut.context.annotation.Value;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.webhook.WebhookUrlPolicy;
+import jakarta.inject.Singleton;
+
+/** The configurable bounds of what one schedule may carry, and which webhook URLs are allowed. */
+@Singleton
+public record RequestLimits(int maxMessageBytes, int maxMessages, WebhookUrlPolicy webhookPolicy) {
+
+    @jakarta.inject.Inject
+    public RequestLimits(@Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES + ":65536}") int maxMessageBytes,
+                         @Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGES + ":100}") int maxMessages,
+                         @Value("${" + ConfigKeys.WEBHOOK_ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
+                         @Value("${" + ConfigKeys.WEBHOOK_ALLOW_PRIVATE + ":false}") boolean allowPrivate,
+                         @Value("${" + ConfigKeys.WEBHOOK_ALLOWED_HOSTS + ":}") String allowedHosts,
+                         @Value("${" + ConfigKeys.WEBHOOK_DENIED_HOSTS + ":}") String deniedHosts) {
+        this(maxMessageBytes, maxMessages, new WebhookUrlPolicy(allowLoopback, allowPrivate,
+                WebhookUrlPolicy.hostList(allowedHosts), WebhookUrlPolicy.hostList(deniedHosts)));
+    }
+}

@@ -1,0 +1,52 @@
+package io.punctual.gateway.v1;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.punctual.gateway.auth.Caller;
+import io.punctual.gateway.auth.Callers;
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.ProblemType;
+import io.punctual.gateway.view.GatewayViews;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.config.ConfigKeys;
+
+import java.util.List;
+
+/** {@code GET /v1/runs/{fire_id}}: one fire, its latest attempt first and every attempt listed. */
+@Controller("/v1/runs")
+@Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
+@Produces(MediaType.APPLICATION_JSON)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class RunsController {
+    private final Callers callers;
+    private final GatewayViews views;
+
+    public RunsController(Callers callers, GatewayViews views) {
+        this.callers = callers;
+        this.views = views;
+    }
+
+    @Get("/{fireId}")
+    public ObjectNode run(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String fireId) {
+        Caller caller = callers.fromAuthorization(authorization);
+        List<ExecutionResult> attempts = views.runs().attemptsOf(fireId, caller.tenant());
+        if (attempts.isEmpty()) {
+            throw new ApiProblem(ProblemType.NOT_FOUND, "No run " + fireId + " exists for this API key.");
+        }
+        ObjectNode json = ScheduleJson.run(attempts.get(0));
+        var all = json.putArray("attempts");
+        attempts.forEach(a -> all.add(ScheduleJson.run(a)));
+        return json;
+    }
+}

@@ -1,0 +1,47 @@
+package io.punctual.planner.outcome;
+
+import io.punctual.schemas.ExecutionResult;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/**
+ * The last results applied to each schedule (fire id and attempt), so a result read twice is not counted twice.
+ * Results of one schedule arrive in order on one partition, so a short memory per schedule is enough: a copy
+ * can only follow its original closely (an executor re-writing after a retried transaction, a replayed due event).
+ */
+public final class AppliedResults {
+    static final int REMEMBERED_PER_SCHEDULE = 32;
+    private static final String SEPARATOR = "\n";
+
+    private final KeyValueStore<String, String> store;
+
+    public AppliedResults(KeyValueStore<String, String> store) {
+        this.store = store;
+    }
+
+    public boolean seen(ExecutionResult result) {
+        String remembered = store.get(result.getScheduleId());
+        return remembered != null && Arrays.asList(remembered.split(SEPARATOR)).contains(idOf(result));
+    }
+
+    public void remember(ExecutionResult result) {
+        String remembered = store.get(result.getScheduleId());
+        Deque<String> ids = new ArrayDeque<>(remembered == null ? java.util.List.of() : Arrays.asList(remembered.split(SEPARATOR)));
+        ids.addLast(idOf(result));
+        while (ids.size() > REMEMBERED_PER_SCHEDULE) {
+            ids.removeFirst();
+        }
+        store.put(result.getScheduleId(), String.join(SEPARATOR, ids));
+    }
+
+    public void forget(String scheduleId) {
+        store.delete(scheduleId);
+    }
+
+    private static String idOf(ExecutionResult result) {
+        return result.getFireId() + "#" + result.getAttempt();
+    }
+}
