@@ -49,6 +49,7 @@ final class GatewayHarness {
                 ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
                 ConfigKeys.PLANNER_APPLICATION_ID, "punctual-planner-gw-" + UUID.randomUUID(),
                 ConfigKeys.PLANNER_STATE_DIR, Files.createTempDirectory("planner-gw").toString(),
+                ConfigKeys.EXECUTOR_ENABLED, false,
                 "micronaut.server.port", -1));
         // The fuzz and load of the tests would otherwise meet the per-tenant rate limit.
         props.put(ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND, 1_000_000);
@@ -77,6 +78,7 @@ final class GatewayHarness {
                 ConfigKeys.KEYSET_JSON, main.keys.toJson(),
                 ConfigKeys.LETTA_BASE_URL, main.letta.baseUrl(),
                 ConfigKeys.PLANNER_ENABLED, false,
+                ConfigKeys.EXECUTOR_ENABLED, false,
                 "micronaut.server.port", -1));
         props.putAll(settings);
         ApplicationContext side = ApplicationContext.builder().deduceEnvironment(false).properties(props).start();

@@ -1,12 +1,19 @@
 package io.punctual.gateway;
 
+import io.micronaut.context.ApplicationContext;
 import io.punctual.gateway.secrets.KeysCommand;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
+import io.punctual.testkit.RecordedRequest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,20 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.punctual.gateway.GatewayHarness.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Rotate the AEAD keyset, re-encrypt every stored key through the planner, retire the old key: keys still decrypt. */
+/** Rotate the AEAD keyset, re-encrypt every stored key through the planner, retire the old key: keys still decrypt and deliveries still work. */
 class KeyRotationTest {
 
     @Test
     void rotateReencryptRetire(@TempDir Path dir) throws Exception {
         GatewayHarness gateway = GatewayHarness.shared();
-        String id = V1SchedulesTest.createOnce(KEY_A, "agent-" + UUID.randomUUID());
+        String agent = "agent-" + UUID.randomUUID();
+        String id = V1SchedulesTest.createOnce(KEY_A, agent);
         KeyMaterial original = gateway.keys;
 
         // The operator's commands on a keysets file.
@@ -56,5 +66,33 @@ class KeyRotationTest {
         assertThat(retired.apiKeyCipher().decrypt(ciphertext, id)).isEqualTo(KEY_A);
         assertThatThrownBy(() -> original.apiKeyCipher().decrypt(ciphertext, id)).isInstanceOf(GeneralSecurityException.class);
         assertThat(KeysCommand.run(new String[]{}, Map.of())).isEqualTo(2);
+
+        // Deliveries still work: a real executor that knows only the retired keyset delivers a trigger of the schedule.
+        String group = "punctual-executor-rotation-" + UUID.randomUUID();
+        startAtEnd(group);
+        try (ApplicationContext executor = ApplicationContext.builder().deduceEnvironment(false).properties(Map.of(
+                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, KafkaFixture.shared().bootstrapServers(),
+                ConfigKeys.SCHEMA_REGISTRY_URL, KafkaFixture.shared().schemaRegistryUrl(),
+                ConfigKeys.KEYSET_JSON, retired.toJson(),
+                ConfigKeys.LETTA_BASE_URL, gateway.letta.baseUrl(),
+                ConfigKeys.EXECUTOR_GROUP_ID, group,
+                ConfigKeys.PLANNER_ENABLED, false,
+                ConfigKeys.GATEWAY_ENABLED, false)).start()) {
+            var triggered = gateway.send("POST", "/v1/schedules/" + id + "/trigger", KEY_A, null, null);
+            assertThat(triggered.statusCode()).as(triggered.body()).isEqualTo(200);
+            RecordedRequest delivery = gateway.letta.awaitMessages(agent, 1, Duration.ofSeconds(30)).get(0);
+            assertThat(delivery.authorization()).isEqualTo("Bearer " + KEY_A);
+            assertThat(delivery.status()).isEqualTo(200);
+        }
+    }
+
+    /** The new executor group starts at the end of punctual.due, so it delivers this test's trigger and nothing older. */
+    private static void startAtEnd(String group) throws Exception {
+        Admin admin = KafkaFixture.shared().admin();
+        var partitions = admin.describeTopics(List.of(Topics.DUE.name())).allTopicNames().get().get(Topics.DUE.name()).partitions().stream()
+                .map(p -> new TopicPartition(Topics.DUE.name(), p.partition())).toList();
+        var latest = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
+        admin.alterConsumerGroupOffsets(group, latest.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())))).all().get();
     }
 }

@@ -1,5 +1,9 @@
 package io.punctual.gateway;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import io.punctual.schemas.WebhookTarget;
+import io.punctual.gateway.view.GatewayViews;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,5 +85,35 @@ class V1LifecycleTest {
                 + " \"body\": {\"ping\": true}}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
         assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(201);
         assertThat(json(webhook).at("/target/url").asText()).isEqualTo("https://93.184.215.14/hook");
+    }
+
+    @Test
+    void aWebhookSecretIsStoredEncryptedNeverShownAndKeptAcrossPatches() throws Exception {
+        String secret = "whsec-" + UUID.randomUUID();
+        HttpResponse<String> created = gateway.postJson("/v1/schedules", KEY_A, "{\"target\": {\"type\": \"webhook\", \"url\": \"https://93.184.215.14/hook\","
+                + " \"secret\": \"" + secret + "\"}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(secret);
+        String id = json(created).get("id").asText();
+        GatewayViews views = gateway.context.getBean(GatewayViews.class);
+        assertThat(decryptedSecret(views, id)).isEqualTo(secret);
+
+        HttpResponse<String> patched = gateway.send("PATCH", "/v1/schedules/" + id, KEY_A, "application/merge-patch+json",
+                "{\"target\": {\"url\": \"https://93.184.215.15/hook\"}}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.body()).doesNotContain(secret);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> views.schedules().get(id).orElseThrow().getVersion() == 2);
+        assertThat(((WebhookTarget) views.schedules().get(id).orElseThrow().getSpec().getTarget()).getUrl()).isEqualTo("https://93.184.215.15/hook");
+        assertThat(decryptedSecret(views, id)).isEqualTo(secret);
+
+        HttpResponse<String> tooShort = gateway.postJson("/v1/schedules", KEY_A, "{\"target\": {\"type\": \"webhook\", \"url\": \"https://93.184.215.14/hook\","
+                + " \"secret\": \"short\"}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(tooShort.statusCode()).isEqualTo(400);
+        assertThat(json(tooShort).at("/errors/0/field").asText()).isEqualTo("target.secret");
+    }
+
+    private static String decryptedSecret(GatewayViews views, String id) throws Exception {
+        WebhookTarget target = (WebhookTarget) views.schedules().get(id).orElseThrow().getSpec().getTarget();
+        return gateway.keys.apiKeyCipher().decrypt(target.getSecretCiphertext(), id);
     }
 }

@@ -1,5 +1,12 @@
 package io.punctual.gateway;
 
+import java.time.Duration;
+import java.net.http.HttpRequest;
+import java.net.http.HttpClient;
+import java.net.URI;
+import org.awaitility.Awaitility;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.context.ApplicationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +135,25 @@ class V1SchedulesTest {
         // Per tenant: the same key from another tenant is another create.
         HttpResponse<String> other = gateway.send("POST", "/v1/schedules", KEY_B, "application/json", body, key);
         assertThat(json(other).get("id").asText()).isNotEqualTo(json(first).get("id").asText());
+    }
+
+    @Test
+    void aRetryThatReachesAnotherGatewayInstanceGetsTheSameSchedule() throws Exception {
+        String body = onceBody("agent-" + UUID.randomUUID());
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> first = gateway.send("POST", "/v1/schedules", KEY_A, "application/json", body, Map.of("Idempotency-Key", key));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        try (ApplicationContext other = GatewayHarness.sideGateway(Map.of())) {
+            String otherUrl = "http://localhost:" + other.getBean(EmbeddedServer.class).getPort();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(otherUrl + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            HttpResponse<String> retried = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(otherUrl + "/v1/schedules"))
+                    .header("Authorization", "Bearer " + KEY_A).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+            assertThat(json(retried).get("id").asText()).isEqualTo(json(first).get("id").asText());
+            assertThat(json(retried).get("version").asLong()).isEqualTo(1);
+        }
     }
 
     @Test

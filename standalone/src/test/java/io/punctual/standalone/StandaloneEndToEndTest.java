@@ -2,14 +2,10 @@ package io.punctual.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.punctual.testkit.CapturedLogs;
 import io.punctual.testkit.LettaStandIn;
+import io.punctual.testkit.PlaintextScan;
 import io.punctual.testkit.RecordedRequest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -184,50 +178,8 @@ class StandaloneEndToEndTest {
 
     /** No record on any topic of the broker and no log line holds the Letta key in plaintext. */
     private void assertNoPlaintextKey() {
-        byte[] key = apiKey.getBytes(StandardCharsets.UTF_8);
-        int records = 0;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", punctual.bootstrapServers()));
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, punctual.bootstrapServers(),
-                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            Set<String> topics = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get();
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records++;
-                    assertThat(contains(record.value(), key)).as("plaintext key in %s", record.topic()).isFalse();
-                    assertThat(contains(record.key(), key)).as("plaintext key in a key of %s", record.topic()).isFalse();
-                    record.headers().forEach(h -> assertThat(contains(h.value(), key)).isFalse());
-                }
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        assertThat(records).isGreaterThan(0);
+        assertThat(PlaintextScan.assertNoneInTopics(punctual.bootstrapServers(), List.of(apiKey)).records()).isGreaterThan(0);
         assertThat(CapturedLogs.lines()).isNotEmpty().noneMatch(line -> line.contains(apiKey));
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        if (haystack == null) {
-            return false;
-        }
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private static String createBody(String agent, String content, Instant at) {

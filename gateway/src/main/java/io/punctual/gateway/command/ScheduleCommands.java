@@ -40,6 +40,20 @@ public class ScheduleCommands {
     }
 
     /** A new schedule id; ids sort by creation time, which gives lists a stable, meaningful order. */
+    /**
+     * The id of a schedule created with an {@code Idempotency-Key}: derived from the tenant and the key, so a retry
+     * that reaches another gateway instance names the same schedule and the planner refuses the second create.
+     */
+    public static String idempotentScheduleId(String tenant, String idempotencyKey) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((tenant + "\u0000" + idempotencyKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sch_k" + HexFormat.of().formatHex(digest, 0, 14);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     public static String newScheduleId() {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
@@ -52,6 +66,21 @@ public class ScheduleCommands {
     }
 
     /** The caller's schedule, or a 404 problem that does not reveal whether another tenant has it. */
+    /**
+     * The caller's schedule once this gateway's view shows it: the view follows punctual.schedules and may lag the
+     * planner's answer by a few milliseconds.
+     */
+    public ScheduleState awaitVisible(Caller caller, String scheduleId, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.Optional<ScheduleState> state = own(caller, scheduleId);
+        while (state.isEmpty() && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            state = own(caller, scheduleId);
+        }
+        return state.orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT, "A schedule was created with this Idempotency-Key "
+                + "but is gone (deleted) or not visible yet; use a new key to create another."));
+    }
+
     public ScheduleState visible(Caller caller, String scheduleId) {
         return own(caller, scheduleId)
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No schedule " + scheduleId + " exists for this API key."));

@@ -6,12 +6,10 @@ import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleSpec;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Turns a JSON merge patch into a {@link PatchSchedule}: the patch is applied to the schedule's writable fields,
@@ -26,7 +24,7 @@ final class SchedulePatches {
     }
 
     static PatchSchedule toCommand(JsonNode patch, ScheduleSpec current, String tenant, RequestLimits limits,
-                                   Function<String, ByteBuffer> apiKeyCiphertext) {
+                                   Sealer sealer) {
         if (!patch.isObject() || patch.isEmpty()) {
             throw ApiProblem.invalid("body", "must be a non-empty JSON object (a JSON merge patch of the schedule)");
         }
@@ -47,12 +45,12 @@ final class SchedulePatches {
         ObjectNode merged = (ObjectNode) MergePatch.apply(writable, effective);
         // An unchanged one-time instant that has passed is not the patch's fault; judge time only if it changes.
         Instant now = patch.has("schedule") || patch.has("end_at") ? Instant.now() : Instant.EPOCH;
-        ScheduleSpec next = ScheduleRequest.parse(merged, tenant, limits, apiKeyCiphertext, now).spec();
+        ScheduleSpec next = ScheduleRequest.parse(merged, tenant, limits, sealer, now).spec();
 
         PatchSchedule.Builder command = PatchSchedule.newBuilder();
         List<String> clear = new ArrayList<>();
         if (effective.has("target")) {
-            command.setTarget(next.getTarget());
+            command.setTarget(keepWebhookSecret(next.getTarget(), current.getTarget(), effective.get("target")));
         }
         if (patch.has("schedule") || patch.has("timezone")) {
             command.setCadence(next.getCadence());
@@ -93,5 +91,18 @@ final class SchedulePatches {
             command.setPauseAfterFailures(next.getPauseAfterFailures());
         }
         return command.setClear(clear).build();
+    }
+
+    /**
+     * A webhook's secret is never rendered, so the merged document lacks it: a patch that does not mention
+     * {@code secret} keeps the one the schedule has; {@code "secret": null} removes it.
+     */
+    private static Object keepWebhookSecret(Object next, Object current, JsonNode targetPatch) {
+        if (next instanceof io.punctual.schemas.WebhookTarget webhook && webhook.getSecretCiphertext() == null
+                && current instanceof io.punctual.schemas.WebhookTarget previous && previous.getSecretCiphertext() != null
+                && !(targetPatch != null && targetPatch.has("secret"))) {
+            return io.punctual.schemas.WebhookTarget.newBuilder(webhook).setSecretCiphertext(previous.getSecretCiphertext()).build();
+        }
+        return next;
     }
 }

@@ -9,7 +9,6 @@ import io.punctual.schemas.OverlapPolicy;
 import io.punctual.schemas.RetryPolicy;
 import io.punctual.schemas.ScheduleSpec;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The body of a {@code /v1} create or replace, checked field by field so every mistake is reported at once, each
@@ -30,13 +28,13 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
     private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> RETRY = Set.of("max_attempts", "max_age");
 
-    static ScheduleRequest parse(JsonNode body, String tenant, RequestLimits limits, Function<String, ByteBuffer> apiKeyCiphertext, Instant now) {
+    static ScheduleRequest parse(JsonNode body, String tenant, RequestLimits limits, Sealer sealer, Instant now) {
         if (body == null || !body.isObject()) {
             throw ApiProblem.invalid("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>();
         TargetJson.unknownFields(body, FIELDS, "", errors);
-        Object target = target(body, limits, apiKeyCiphertext, errors);
+        Object target = target(body, limits, sealer, errors);
         String zone = TargetJson.optionalText(body, "timezone", "", errors);
         Object cadence = CadenceJson.parse(body.get("schedule"), zone, errors);
         Instant startAt = optionalInstant(body, "start_at", errors);
@@ -94,7 +92,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         return new ScheduleRequest(spec, paused, pausedNote);
     }
 
-    private static Object target(JsonNode body, RequestLimits limits, Function<String, ByteBuffer> apiKeyCiphertext, List<FieldError> errors) {
+    private static Object target(JsonNode body, RequestLimits limits, Sealer sealer, List<FieldError> errors) {
         boolean shortForm = SHORT_FORM.stream().anyMatch(body::has);
         JsonNode target = body.get("target");
         if (target != null && shortForm) {
@@ -102,11 +100,11 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
             return null;
         }
         if (target != null) {
-            return TargetJson.parse(target, "target", limits, apiKeyCiphertext, errors);
+            return TargetJson.parse(target, "target", limits, sealer, errors);
         }
         ObjectNode letta = body.deepCopy();
         letta.retain(SHORT_FORM);
-        return TargetJson.letta(letta, "", limits, apiKeyCiphertext, errors);
+        return TargetJson.letta(letta, "", limits, sealer, errors);
     }
 
     private static Instant optionalInstant(JsonNode body, String field, List<FieldError> errors) {

@@ -30,6 +30,7 @@ import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.JsonBodies;
+import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.DeleteSchedule;
 import io.punctual.schemas.PatchSchedule;
@@ -76,6 +77,9 @@ public class SchedulesController {
         this.idempotency = idempotency;
     }
 
+    /** How long a retried create waits for the view to show the schedule another instance created. */
+    private static final java.time.Duration EXISTING_SCHEDULE_WAIT = java.time.Duration.ofSeconds(5);
+
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     public HttpResponse<String> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -87,17 +91,33 @@ public class SchedulesController {
             throw ApiProblem.invalid("Idempotency-Key", "must be 1 to 255 characters");
         }
         IdempotentCreates.CreatedSchedule created = idempotencyKey == null
-                ? createNow(caller, json)
-                : idempotency.once(caller.tenant(), idempotencyKey, () -> createNow(caller, json));
+                ? createNow(caller, json, ScheduleCommands.newScheduleId())
+                : idempotency.once(caller.tenant(), idempotencyKey, () -> createIdempotently(caller, json, idempotencyKey));
         return HttpResponse.<String>status(HttpStatus.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/schedules/" + created.scheduleId())
                 .header(HttpHeaders.ETAG, Versions.etag(created.version()))
                 .body(created.body());
     }
 
-    private IdempotentCreates.CreatedSchedule createNow(Caller caller, JsonNode json) {
-        String scheduleId = ScheduleCommands.newScheduleId();
-        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, agent -> cipher.encrypt(caller.apiKey(), scheduleId), Instant.now());
+    /**
+     * This instance remembers its own answers; a retry that reached another instance first is recognised by the
+     * planner (the id derives from the key) and answered with the schedule that instance created.
+     */
+    private IdempotentCreates.CreatedSchedule createIdempotently(Caller caller, JsonNode json, String idempotencyKey) {
+        String scheduleId = ScheduleCommands.idempotentScheduleId(caller.tenant(), idempotencyKey);
+        try {
+            return createNow(caller, json, scheduleId);
+        } catch (ApiProblem problem) {
+            if (problem.type() != ProblemType.CONFLICT) {
+                throw problem;
+            }
+            ScheduleState existing = schedules.awaitVisible(caller, scheduleId, EXISTING_SCHEDULE_WAIT);
+            return new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.schedule(existing).toString());
+        }
+    }
+
+    private IdempotentCreates.CreatedSchedule createNow(Caller caller, JsonNode json, String scheduleId) {
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), scheduleId), Instant.now());
         ScheduleState state = schedules.create(caller, scheduleId, request.spec(), request.paused(), request.pausedNote());
         return new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString());
     }
@@ -153,7 +173,7 @@ public class SchedulesController {
         JsonNode json = JsonBodies.parse(body);
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
-        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, agent -> cipher.encrypt(caller.apiKey(), id), Instant.now());
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), id), Instant.now());
         if (request.paused() || request.pausedNote() != null) {
             throw ApiProblem.invalid("paused", "cannot be changed by a replace; use POST /v1/schedules/" + id + "/pause or /resume");
         }
@@ -170,7 +190,7 @@ public class SchedulesController {
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
         PatchSchedule action = SchedulePatches.toCommand(patch, current.getSpec(), caller.tenant(), limits,
-                agent -> cipher.encrypt(caller.apiKey(), id));
+                Sealer.of(cipher, caller.apiKey(), id));
         return answer(schedules.send(caller, id, expected, action));
     }
 

@@ -12,7 +12,6 @@ import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.letta.InvalidMessageException;
 import io.punctual.schemas.letta.LettaMessagesJson;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Parses and renders the {@code target} of a schedule: letta, webhook or kafka. Secrets are never rendered. */
@@ -29,17 +27,19 @@ final class TargetJson {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     static final Set<String> LETTA_FIELDS = Set.of("type", "agent_id", "messages", "mode", "max_steps", "callback_url",
             "include_return_message_types");
-    private static final Set<String> WEBHOOK_FIELDS = Set.of("type", "url", "method", "headers", "body");
+    private static final Set<String> WEBHOOK_FIELDS = Set.of("type", "url", "method", "headers", "body", "secret");
+    static final int MIN_SECRET_CHARS = 16;
+    static final int MAX_SECRET_CHARS = 1024;
     private static final Set<String> KAFKA_FIELDS = Set.of("type", "topic", "key", "value", "headers");
 
     private TargetJson() {
     }
 
     /**
-     * The target described by {@code node}; {@code apiKeyCiphertext} supplies the caller's encrypted key for a
+     * The target described by {@code node}; {@code sealer} supplies the caller's encrypted key for a
      * Letta target. Mistakes are added to {@code errors} under {@code path}.
      */
-    static Object parse(JsonNode node, String path, RequestLimits limits, Function<String, ByteBuffer> apiKeyCiphertext,
+    static Object parse(JsonNode node, String path, RequestLimits limits, Sealer sealer,
                         List<FieldError> errors) {
         if (node == null || !node.isObject()) {
             errors.add(new FieldError(path, "must be an object such as {\"type\": \"letta\", \"agent_id\": \"agent-123\", \"messages\": [...]}"));
@@ -48,8 +48,8 @@ final class TargetJson {
         JsonNode type = node.get("type");
         String typeText = type == null || !type.isTextual() ? "" : type.asText();
         return switch (typeText) {
-            case "letta" -> letta(node, path, limits, apiKeyCiphertext, errors);
-            case "webhook" -> webhook(node, path, limits, errors);
+            case "letta" -> letta(node, path, limits, sealer, errors);
+            case "webhook" -> webhook(node, path, limits, sealer, errors);
             case "kafka" -> kafka(node, path, limits, errors);
             default -> {
                 errors.add(new FieldError(path + ".type", "must be one of letta, webhook, kafka"));
@@ -58,7 +58,7 @@ final class TargetJson {
         };
     }
 
-    static LettaTarget letta(JsonNode node, String path, RequestLimits limits, Function<String, ByteBuffer> apiKeyCiphertext,
+    static LettaTarget letta(JsonNode node, String path, RequestLimits limits, Sealer sealer,
                              List<FieldError> errors) {
         unknownFields(node, LETTA_FIELDS, path, errors);
         String prefix = path.isEmpty() ? "" : path + ".";
@@ -108,7 +108,7 @@ final class TargetJson {
                 .setMaxSteps(maxSteps)
                 .setCallbackUrl(callbackUrl)
                 .setIncludeReturnMessageTypes(returnTypes)
-                .setApiKeyCiphertext(apiKeyCiphertext.apply(agent.asText()))
+                .setApiKeyCiphertext(sealer.apiKey())
                 .build();
     }
 
@@ -134,7 +134,7 @@ final class TargetJson {
         }
     }
 
-    private static WebhookTarget webhook(JsonNode node, String path, RequestLimits limits, List<FieldError> errors) {
+    private static WebhookTarget webhook(JsonNode node, String path, RequestLimits limits, Sealer sealer, List<FieldError> errors) {
         unknownFields(node, WEBHOOK_FIELDS, path, errors);
         int before = errors.size();
         String url = optionalText(node, "url", path + ".", errors);
@@ -153,12 +153,19 @@ final class TargetJson {
         if (bodyJson.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
             errors.add(new FieldError(path + ".body", "is larger than " + limits.maxMessageBytes() + " bytes"));
         }
+        String secret = optionalText(node, "secret", path + ".", errors);
+        if (secret != null && (secret.length() < MIN_SECRET_CHARS || secret.length() > MAX_SECRET_CHARS)) {
+            errors.add(new FieldError(path + ".secret", "must be " + MIN_SECRET_CHARS + " to " + MAX_SECRET_CHARS + " characters"));
+        }
         if (errors.size() > before) {
             return null;
         }
         return WebhookTarget.newBuilder().setUrl(url)
                 .setMethod(method == null ? WebhookMethod.POST : WebhookMethod.valueOf(method.toUpperCase(Locale.ROOT)))
-                .setHeaders(headers).setBodyJson(bodyJson).build();
+                .setHeaders(headers).setBodyJson(bodyJson)
+                // Encrypted like API keys, bound to the schedule; the executor signs each request with it.
+                .setSecretCiphertext(secret == null ? null : sealer.secret(secret))
+                .build();
     }
 
     private static KafkaTarget kafka(JsonNode node, String path, RequestLimits limits, List<FieldError> errors) {

@@ -14,6 +14,6 @@ public final class V1Targets {
     }
 
     public static LettaTarget letta(JsonNode node, RequestLimits limits, Supplier<ByteBuffer> ciphertext, List<FieldError> errors) {
-        return TargetJson.letta(node, "", limits, agent -> ciphertext.get(), errors);
+        return TargetJson.letta(node, "", limits, Sealer.apiKeyOnly(ciphertext), errors);
     }
 }

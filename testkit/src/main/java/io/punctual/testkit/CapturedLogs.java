@@ -1,4 +1,4 @@
-package io.punctual.standalone;
+package io.punctual.testkit;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
