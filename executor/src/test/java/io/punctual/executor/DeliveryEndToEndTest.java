@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeadLetters;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.kafka.UserTopicRecords;
+import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.TopicTail;
@@ -80,18 +81,10 @@ class DeliveryEndToEndTest {
         String groupId = kafka.uniqueName("executor-delivery");
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
-        executor = ApplicationContext.run(Map.ofEntries(
-                Map.entry(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers()),
-                Map.entry(ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl()),
-                Map.entry(ConfigKeys.KEYSET_JSON, keys.toJson()),
-                Map.entry(ConfigKeys.LETTA_BASE_URL, letta.baseUrl()),
-                Map.entry(ConfigKeys.PLANNER_ENABLED, "false"),
-                Map.entry(ConfigKeys.GATEWAY_ENABLED, "false"),
-                Map.entry(ConfigKeys.EXECUTOR_GROUP_ID, groupId),
-                Map.entry(ConfigKeys.EXECUTOR_INSTANCE_ID, "delivery-" + UUID.randomUUID()),
-                Map.entry(ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, RETRY_BASE.toMillis() + "ms"),
-                Map.entry(ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s"),
-                Map.entry(ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true")));
+        executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "delivery-" + UUID.randomUUID(), Map.of(
+                ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, RETRY_BASE.toMillis() + "ms",
+                ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s",
+                ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
         dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
         resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();

@@ -3,6 +3,7 @@ package io.punctual.executor;
 import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
+import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.schemas.DueEvent;
@@ -102,17 +103,9 @@ class ExecutorEndToEndTest {
     }
 
     private static ApplicationContext startExecutor(String instance) {
-        return ApplicationContext.run(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                // Members learn of a rebalance by heartbeat: frequent ones make a join mid-batch reach the loop mid-batch.
-                "kafka.heartbeat.interval.ms", "200",
-                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
-                ConfigKeys.KEYSET_JSON, keys.toJson(),
-                ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
-                ConfigKeys.PLANNER_ENABLED, "false",
-                ConfigKeys.GATEWAY_ENABLED, "false",
-                ConfigKeys.EXECUTOR_GROUP_ID, groupId,
-                ConfigKeys.EXECUTOR_INSTANCE_ID, instance + "-" + UUID.randomUUID()));
+        // Members learn of a rebalance by heartbeat: frequent ones make a join mid-batch reach the loop mid-batch.
+        return ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, instance + "-" + UUID.randomUUID(),
+                Map.of("kafka.heartbeat.interval.ms", "200"));
     }
 
     private static String agent() {

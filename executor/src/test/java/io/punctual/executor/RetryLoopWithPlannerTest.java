@@ -2,6 +2,7 @@ package io.punctual.executor;
 
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
+import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.planner.PlannerService;
@@ -74,15 +75,7 @@ class RetryLoopWithPlannerTest {
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         String groupId = kafka.uniqueName("executor-retry-loop");
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
-        executor = ApplicationContext.run(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
-                ConfigKeys.KEYSET_JSON, keys.toJson(),
-                ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
-                ConfigKeys.PLANNER_ENABLED, "false",
-                ConfigKeys.GATEWAY_ENABLED, "false",
-                ConfigKeys.EXECUTOR_GROUP_ID, groupId,
-                ConfigKeys.EXECUTOR_INSTANCE_ID, "retry-loop-" + UUID.randomUUID(),
+        executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "retry-loop-" + UUID.randomUUID(), Map.of(
                 ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, "300ms",
                 ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
