@@ -84,7 +84,8 @@ class DeliveryEndToEndTest {
         executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "delivery-" + UUID.randomUUID(), Map.of(
                 ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, RETRY_BASE.toMillis() + "ms",
                 ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s",
-                ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true"));
+                ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true",
+                ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-,no-such-topic-"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
         dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
         resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
@@ -335,6 +336,35 @@ class DeliveryEndToEndTest {
 
         assertThat(awaitResult(reserved, 1).getDetail()).contains("reserved");
         assertThat(awaitResult(missing, 1).getDetail()).contains("does not exist");
+    }
+
+    /**
+     * Due events can reach the executor without the gateway or the planner (anyone who can write punctual.due), so
+     * the executor applies the operator's allow-list itself: the registry's {@code _schemas}, a Streams changelog and
+     * another application's existing topic all fail for good and receive nothing.
+     */
+    @Test
+    void aKafkaTargetOutsideTheAllowListFailsForGoodAndWritesNothing() throws Exception {
+        String foreign = kafka.uniqueName("other-app-orders");
+        kafka.admin().createTopics(List.of(new NewTopic(foreign, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+        DueEvent schemas = fires.kafkaFire("_schemas", null, "{\"schema\":\"overwritten\"}");
+        DueEvent changelog = fires.kafkaFire("punctual-planner-schedules-changelog", null, "{}");
+        DueEvent notAllowed = fires.kafkaFire(foreign, null, "{\"stolen\":true}");
+
+        publish(schemas, changelog, notAllowed);
+
+        for (DueEvent fire : List.of(schemas, changelog, notAllowed)) {
+            ExecutionResult result = awaitResult(fire, 1);
+            assertThat(result.getOutcome()).as(fire.getFireId()).isEqualTo(Outcome.FAILED);
+            deadLetters.awaitMatching("the dead letter of " + fire.getFireId(), 1,
+                    r -> fire.getFireId().equals(header(r, DeadLetters.HEADER_FIRE_ID)));
+        }
+        assertThat(awaitResult(schemas, 1).getDetail()).contains("reserved");
+        assertThat(awaitResult(changelog, 1).getDetail()).contains("reserved");
+        assertThat(awaitResult(notAllowed, 1).getDetail()).contains("not allowed");
+        try (TopicTail foreignTopic = new TopicTail(kafka, foreign)) {
+            assertThat(foreignTopic.readToEnd()).isEmpty();
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

@@ -155,6 +155,32 @@ class GatewayProblemsTest {
         assertThat(fields(problem)).containsExactly("target.url");
     }
 
+    /** The shared gateway allows Kafka targets under {@code user.} and {@code fuzz.} only (see {@link GatewayHarness}). */
+    @Test
+    void aKafkaTargetOutsideTheOperatorsAllowListIsRefusedAtTarget_topic() throws Exception {
+        for (String topic : new String[] {"_schemas", "__consumer_offsets", "punctual-planner-schedules-changelog",
+                "user.store-changelog", "billing.invoices"}) {
+            HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                    "{\"target\": {\"type\": \"kafka\", \"topic\": \"" + topic + "\", \"value\": {\"a\": 1}}, "
+                            + "\"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+            JsonNode problem = assertProblem(response, 400, VALIDATION);
+            assertThat(fields(problem)).as(topic).containsExactly("target.topic");
+        }
+    }
+
+    @Test
+    void withoutAnAllowListNoKafkaTargetIsAccepted() throws Exception {
+        try (ApplicationContext side = GatewayHarness.sideGateway(Map.of())) {
+            String base = "http://localhost:" + side.getBean(EmbeddedServer.class).getPort();
+            HttpResponse<String> response = gateway.send(base, "POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                    "{\"target\": {\"type\": \"kafka\", \"topic\": \"user.events\", \"value\": {\"a\": 1}}, "
+                            + "\"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+            JsonNode problem = assertProblem(response, 400, VALIDATION);
+            assertThat(fields(problem)).containsExactly("target.topic");
+            assertThat(problem.toString()).contains("not enabled");
+        }
+    }
+
     @Test
     void badAgentIdIsNamed() throws Exception {
         HttpResponse<String> response = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",

@@ -24,6 +24,7 @@ import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.utils.Bytes;
@@ -61,13 +62,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private RetryTimers retries;
     private AppliedResults appliedResults;
 
-    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings) {
+    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, KafkaTopicPolicy kafkaTopics) {
         this.settings = settings;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
         this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
         this.firing = new Firing(nextFire, settings.misfireThreshold());
-        this.handler = new CommandHandler(nextFire, firing);
+        this.handler = new CommandHandler(nextFire, firing, kafkaTopics);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Value;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.TopicSerdes;
 import jakarta.annotation.PostConstruct;
@@ -34,6 +35,7 @@ public class PlannerService implements ReadinessCheck {
     private final KafkaSettings kafka;
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
+    private final KafkaTopicPolicy kafkaTopics;
     private volatile KafkaStreams streams;
 
     /**
@@ -51,16 +53,26 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_STREAM_THREADS + ":" + PlannerSettings.DEFAULT_STREAM_THREADS + "}") int streamThreads,
                           @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
                           @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
-                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold) {
+                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold,
+                          KafkaTopicPolicy kafkaTopics) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
-                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval));
+                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
+                kafkaTopics);
     }
 
-    /** For callers that build the settings themselves; they must make sure the topics exist first. */
+    /**
+     * For callers that build the settings themselves; they must make sure the topics exist first. Kafka targets are
+     * refused (the deployment default).
+     */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
+        this(kafka, serdes, settings, KafkaTopicPolicy.noneAllowed());
+    }
+
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, KafkaTopicPolicy kafkaTopics) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
+        this.kafkaTopics = kafkaTopics;
     }
 
     @PostConstruct
@@ -68,7 +80,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings), streamsProperties());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, kafkaTopics), streamsProperties());
         created.setUncaughtExceptionHandler(e -> {
             LOG.error("Planner stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.testkit.KafkaFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,15 @@ abstract class PlannerTestBase {
             harness.close();
         }
         harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start);
+        return harness;
+    }
+
+    /** A planner whose Kafka targets may write to what {@code kafkaTopics} allows. */
+    PlannerHarness planner(KafkaTopicPolicy kafkaTopics) {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = new PlannerHarness(serdes, PlannerSettings.defaults().withStateDir(stateDir), PlannerHarness.START, kafkaTopics);
         return harness;
     }
 

@@ -6,17 +6,18 @@ import io.punctual.executor.retry.FailedAttempts;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import io.punctual.executor.config.ExecutorSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.internals.Topic;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,19 +25,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Accepts a fire for a Kafka target. Nothing is sent here: the record itself is produced by the delivery loop
  * in the transaction that commits the fire's result and offset (see {@link UserTopicRecords}), which is what
- * makes it exactly once. This only refuses what that transaction must never see: Punctual's own and Kafka's
- * internal topics, and topics that do not exist (a send to one would block the transaction and fail the batch).
+ * makes it exactly once. This only refuses what that transaction must never see: a topic the operator's
+ * {@link KafkaTopicPolicy} does not allow this tenant (checked again here, because commands can reach the planner
+ * without the gateway and the allow-list can shrink after a schedule was created), and topics that do not exist
+ * (a send to one would block the transaction and fail the batch).
  */
 @Singleton
 public class KafkaTargetDeliverer {
     private final KafkaSettings kafka;
+    private final KafkaTopicPolicy topicPolicy;
     private final int lookupTimeoutMs;
     private final Clock clock = Clock.systemUTC();
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private volatile Admin admin;
 
-    public KafkaTargetDeliverer(KafkaSettings kafka, ExecutorSettings settings) {
+    public KafkaTargetDeliverer(KafkaSettings kafka, ExecutorSettings settings, KafkaTopicPolicy topicPolicy) {
         this.kafka = kafka;
+        this.topicPolicy = topicPolicy;
         // Bounded like an HTTP delivery, so a slow metadata answer cannot hold the batch longer than one.
         this.lookupTimeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis());
     }
@@ -44,8 +49,9 @@ public class KafkaTargetDeliverer {
     public CompletableFuture<Attempt> deliver(DueEvent fire, KafkaTarget target) {
         Instant startedAt = clock.instant();
         String topic = target.getTopic();
-        if (topic.startsWith("punctual.") || Topic.isInternal(topic) || topic.startsWith("__")) {
-            return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), "topic " + topic + " is reserved"));
+        Optional<String> refusal = topicPolicy.refusal(topic, fire.getTenant());
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), refusal.get()));
         }
         if (knownTopics.contains(topic)) {
             return CompletableFuture.completedFuture(accepted(fire, startedAt));

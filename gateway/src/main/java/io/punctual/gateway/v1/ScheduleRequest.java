@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.schemas.CatchupPolicy;
+import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.OverlapPolicy;
 import io.punctual.schemas.RetryPolicy;
 import io.punctual.schemas.ScheduleSpec;
@@ -35,6 +36,10 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         List<FieldError> errors = new ArrayList<>();
         TargetJson.unknownFields(body, FIELDS, "", errors);
         Object target = target(body, limits, sealer, errors);
+        if (target instanceof KafkaTarget kafka) {
+            // Here rather than in TargetJson: which topics are allowed depends on the tenant.
+            limits.kafkaTopics().refusal(kafka.getTopic(), tenant).ifPresent(why -> errors.add(new FieldError("target.topic", why)));
+        }
         String zone = TargetJson.optionalText(body, "timezone", "", errors);
         Object cadence = CadenceJson.parse(body.get("schedule"), zone, errors);
         Instant startAt = optionalInstant(body, "start_at", errors);

@@ -16,6 +16,7 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.TriggerSchedule;
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,10 +29,12 @@ import java.util.Objects;
 public final class CommandHandler {
     private final NextFireCalculator nextFire;
     private final Firing firing;
+    private final KafkaTopicPolicy kafkaTopics;
 
-    public CommandHandler(NextFireCalculator nextFire, Firing firing) {
+    public CommandHandler(NextFireCalculator nextFire, Firing firing, KafkaTopicPolicy kafkaTopics) {
         this.nextFire = nextFire;
         this.firing = firing;
+        this.kafkaTopics = kafkaTopics;
     }
 
     /**
@@ -86,7 +89,7 @@ public final class CommandHandler {
     private Decision create(ScheduleCommand command, CreateSchedule create, ScheduleState current, Instant now) {
         Long currentVersion = current != null && ownedBy(current, command) ? current.getVersion() : null;
         ScheduleSpec spec = create.getSpec();
-        String invalid = SpecChecks.problem(spec, command.getTenant());
+        String invalid = SpecChecks.problem(spec, command.getTenant(), kafkaTopics);
         if (invalid != null) {
             return reject(command, currentVersion, now, Reasons.INVALID_COMMAND, invalid);
         }
@@ -136,7 +139,7 @@ public final class CommandHandler {
 
     /** Replace and patch: the new spec is checked whole, and the next fire recomputed when its timing changed. */
     private Decision change(ScheduleCommand command, ScheduleState current, ScheduleSpec spec, Instant now, String verb) {
-        String invalid = SpecChecks.problem(spec, current.getSpec().getTenant());
+        String invalid = SpecChecks.problem(spec, current.getSpec().getTenant(), kafkaTopics);
         if (invalid != null) {
             return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND, invalid);
         }

@@ -59,6 +59,12 @@ public final class ConfigKeys {
     /** Comma-separated hosts (or ".suffix" domains) always refused. */
     public static final String WEBHOOK_DENIED_HOSTS = "punctual.webhook.denied-hosts";
 
+    /**
+     * Comma-separated topic prefixes Kafka targets may write to ({@code {tenant}} stands for the tenant id; {@code *}
+     * for any topic that is not reserved). Empty, the default: no Kafka target is allowed.
+     */
+    public static final String KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES = "punctual.kafka-target.allowed-topic-prefixes";
+
     public static final String GATEWAY_ENABLED = "punctual.gateway.enabled";
     public static final String GATEWAY_COMMAND_TIMEOUT = "punctual.gateway.command-timeout";
     /** How long a Letta key that Letta accepted is trusted before it is checked again. */

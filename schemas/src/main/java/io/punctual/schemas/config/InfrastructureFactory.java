@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -37,6 +38,13 @@ public class InfrastructureFactory {
         return path.map(p -> KeyMaterial.read(Path.of(p)))
                 .orElseThrow(() -> new IllegalStateException("No key material: set " + ConfigKeys.KEYSET_PATH
                         + " (env PUNCTUAL_KEYSET_PATH) to a keyset file, or " + ConfigKeys.KEYSET_JSON + " (env PUNCTUAL_KEYSET_JSON) to its content"));
+    }
+
+    /** Which topics Kafka targets may write to; the gateway, the planner and the executor all check it. */
+    @Singleton
+    KafkaTopicPolicy kafkaTopicPolicy(@Value("${" + ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES + ":}") String allowedPrefixes,
+                                      @Value("${" + ConfigKeys.PLANNER_APPLICATION_ID + ":}") String plannerApplicationId) {
+        return KafkaTopicPolicy.of(allowedPrefixes, plannerApplicationId);
     }
 
     @Bean(preDestroy = "close")
