@@ -1,11 +1,19 @@
 package io.punctual.embedded.registry;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +46,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final int requestedPort;
     private final String topic;
     private final CompatibilityLevel defaultLevel;
+    private final List<String> acceptedAuthorizations;
+    private final SSLContext tls;
 
     private SchemaRegistryService service;
     private HttpServer server;
@@ -57,6 +67,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.requestedPort = builder.port;
         this.topic = builder.topic;
         this.defaultLevel = builder.defaultLevel;
+        this.acceptedAuthorizations = List.copyOf(builder.acceptedAuthorizations);
+        this.tls = builder.tls;
     }
 
     public static Builder builder(String bootstrapServers) {
@@ -73,8 +85,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             service = new SchemaRegistryService(new SchemaLog(bootstrapServers, topic), defaultLevel);
             service.start();
             executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
-            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
-            server.createContext("/", new RegistryHttpApi(service));
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
+            } else {
+                HttpsServer https = HttpsServer.create(new InetSocketAddress(host, requestedPort), 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
+            HttpHandler api = new RegistryHttpApi(service);
+            server.createContext("/", acceptedAuthorizations.isEmpty() ? api : new RequiredAuthorization(acceptedAuthorizations, api));
             server.setExecutor(executor);
             server.start();
         } catch (InterruptedException e) {
@@ -90,9 +109,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return this;
     }
 
-    /** {@code http://localhost:PORT}, the value for {@code schema.registry.url}. */
+    /** {@code http://localhost:PORT} ({@code https} with TLS), the value for {@code schema.registry.url}. */
     public synchronized String url() {
-        return "http://" + DEFAULT_HOST + ":" + port();
+        return (tls == null ? "http" : "https") + "://" + DEFAULT_HOST + ":" + port();
     }
 
     public synchronized int port() {
@@ -134,6 +153,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private int port;
         private String topic = DEFAULT_TOPIC;
         private CompatibilityLevel defaultLevel = CompatibilityLevel.BACKWARD;
+        private final List<String> acceptedAuthorizations = new ArrayList<>();
+        private SSLContext tls;
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -163,6 +184,24 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         /** Global compatibility level until one is set with {@code PUT /config}; BACKWARD by default. */
         public Builder defaultCompatibility(CompatibilityLevel level) {
             this.defaultLevel = Objects.requireNonNull(level);
+            return this;
+        }
+
+        /** Requires HTTP basic authentication with these credentials (with any other credentials configured). */
+        public Builder basicAuth(String user, String password) {
+            acceptedAuthorizations.add("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            return this;
+        }
+
+        /** Requires {@code Authorization: Bearer <token>} (with any other credentials configured). */
+        public Builder bearerToken(String token) {
+            acceptedAuthorizations.add("Bearer " + Objects.requireNonNull(token));
+            return this;
+        }
+
+        /** Serves HTTPS with this context (its key manager holds the server certificate) instead of HTTP. */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context);
             return this;
         }
 

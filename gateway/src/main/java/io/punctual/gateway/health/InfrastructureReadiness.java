@@ -4,16 +4,13 @@ import io.micronaut.context.annotation.Requires;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.health.ReadinessCheck;
+import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -86,12 +83,11 @@ final class InfrastructureReadiness {
     @Singleton
     @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
     static class Registry extends Cached {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        private final URI subjects;
+        private final SchemaRegistryClient registry;
 
         Registry(TopicSerdes serdes) {
-            String base = serdes.registry().baseUrl();
-            this.subjects = URI.create((base.endsWith("/") ? base : base + "/") + "subjects");
+            // The serdes' own client, so the probe authenticates like they do.
+            this.registry = serdes.registry();
         }
 
         @Override
@@ -101,16 +97,7 @@ final class InfrastructureReadiness {
 
         @Override
         boolean probe() {
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(2)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return response.statusCode() == 200;
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return false;
-            }
+            return registry.ping(Duration.ofSeconds(2));
         }
     }
 }

@@ -8,6 +8,8 @@ package io.punctual.schemas.config;
 public final class ConfigKeys {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    /** Prefix of the registry client's authentication and TLS settings (see {@code RegistryClientSettings}). */
+    public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
 
     public static final String TOPIC_PARTITIONS = "punctual.topics.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "punctual.topics.replication-factor";
@@ -83,6 +85,14 @@ public final class ConfigKeys {
     public static final String GATEWAY_MAX_SCHEDULES_PER_TENANT = "punctual.gateway.max-schedules-per-tenant";
     /** How long an Idempotency-Key of a create is remembered. */
     public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
+
+    /**
+     * The Micronaut property of one of Confluent's registry client settings: {@code basic.auth.user.info} is read
+     * from {@code schema.registry.basic.auth.user.info}; the TLS settings already start with {@code schema.registry.}.
+     */
+    public static String registrySetting(String confluentName) {
+        return confluentName.startsWith(SCHEMA_REGISTRY_PREFIX) ? confluentName : SCHEMA_REGISTRY_PREFIX + confluentName;
+    }
 
     private ConfigKeys() {
     }

@@ -4,8 +4,10 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.value.PropertyResolver;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.RegistryClientSettings;
 import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicProvisioner;
@@ -20,8 +22,11 @@ import java.util.Optional;
 public class InfrastructureFactory {
 
     @Singleton
-    SchemaRegistryClient schemaRegistryClient(@Value("${" + ConfigKeys.SCHEMA_REGISTRY_URL + ":`http://localhost:8081`}") String url) {
-        return new SchemaRegistryClient(url);
+    SchemaRegistryClient schemaRegistryClient(@Value("${" + ConfigKeys.SCHEMA_REGISTRY_URL + ":`http://localhost:8081`}") String url,
+                                              PropertyResolver properties) {
+        // Confluent's own names, under schema.registry. (env SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO and so on).
+        return new SchemaRegistryClient(url, RegistryClientSettings.from(url,
+                name -> properties.get(ConfigKeys.registrySetting(name), String.class)));
     }
 
     @Singleton

@@ -13,12 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A compact client of the Confluent Schema Registry REST API (also served by Apicurio's ccompat API,
  * Karapace, Redpanda and Punctual's embedded registry). Every answer is cached: after the first record of
- * a type, serializing and deserializing make no HTTP call.
+ * a type, serializing and deserializing make no HTTP call. Basic or bearer authentication and TLS trust come from
+ * {@link RegistryClientSettings}, under Confluent's property names.
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -26,12 +28,23 @@ public final class SchemaRegistryClient {
 
     private final URI baseUrl;
     private final HttpClient http;
+    private final Optional<String> authorization;
     private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
 
+    /** A client without authentication, trusting the JDK's default CAs. */
     public SchemaRegistryClient(String baseUrl) {
-        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this(baseUrl, RegistryClientSettings.none());
+    }
+
+    public SchemaRegistryClient(String baseUrl, RegistryClientSettings settings) {
+        // Credentials in the URL (basic.auth.credentials.source=URL) travel in the header, never in the URL itself.
+        String plain = RegistryClientSettings.withoutUserInfo(baseUrl);
+        this.baseUrl = URI.create(plain.endsWith("/") ? plain : plain + "/");
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        settings.sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
+        this.authorization = settings.authorization();
     }
 
     public String baseUrl() {
@@ -66,6 +79,20 @@ public final class SchemaRegistryClient {
         });
     }
 
+    /** Whether the registry answers an authenticated {@code GET /subjects} with 200 within {@code timeout}, for health checks. */
+    public boolean ping(Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve("subjects")).timeout(timeout).GET();
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static String body(Schema schema) {
         try {
             return JSON.writeValueAsString(Map.of("schema", schema.toString(), "schemaType", "AVRO"));
@@ -82,6 +109,7 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        authorization.ifPresent(value -> request.header("Authorization", value));
         if (body == null) {
             request.GET();
         } else {
