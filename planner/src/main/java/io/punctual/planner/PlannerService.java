@@ -8,6 +8,8 @@ import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.TopicDurability;
+import org.apache.kafka.common.config.TopicConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -34,6 +36,7 @@ public class PlannerService implements ReadinessCheck {
     private final KafkaSettings kafka;
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
+    private final TopicDurability durability;
     private volatile KafkaStreams streams;
 
     /**
@@ -53,14 +56,21 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
                           @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
-                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval));
+                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
+                topicsReady.durability());
     }
 
-    /** For callers that build the settings themselves; they must make sure the topics exist first. */
+    /** For callers that build the settings themselves on a single broker; they must make sure the topics exist first. */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER);
+    }
+
+    /** @param durability replication of the Kafka Streams internal topics (changelogs and repartition topics) */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
+        this.durability = durability;
     }
 
     @PostConstruct
@@ -121,6 +131,9 @@ public class PlannerService implements ReadinessCheck {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // The changelogs are the planner's state: they must survive a broker's loss like the topics Punctual creates.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(durability.minInsyncReplicas()));
         // Kafka Streams keeps a closed member in the group until its session times out (45 s), which would hold a
         // restarted planner's tasks back that long; a clean close leaves the group instead.
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
