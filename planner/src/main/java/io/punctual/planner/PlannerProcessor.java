@@ -181,7 +181,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /**
      * Emits due retries first (they finish fires already emitted), then due fires, within one budget per
-     * punctuation. The timeline is scanned again while budget is left, since working through a missed run
+     * punctuation: each retry and each schedule handled (fired, or its missed run skipped) costs one, and
+     * {@link Firing} bounds the work one schedule takes. The timeline is scanned again while budget is left, since working through a missed run
      * (catch-up) indexes fires that are themselves already due.
      */
     private void emitDueFires() {
@@ -207,6 +208,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
             for (TimelineKey entry : due) {
                 timeline.remove(entry.fireAt(), entry.scheduleId());
+                // Every schedule handled counts, whether it fires or skips a missed run: after a long outage most
+                // skip, and a punctuation that stepped through all of them would outlive its transaction.
+                budget--;
                 ScheduleState state = schedules.get(entry.scheduleId());
                 if (state == null || !onTimeline(state) || !entry.fireAt().equals(firing.dueAt(state))) {
                     LOG.debug("Skipping stale timeline entry {} at {}", entry.scheduleId(), entry.fireAt());
@@ -215,7 +219,6 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 Fired fired = firing.fire(state, now);
                 if (fired.event().isPresent()) {
                     emit(fired.event().get(), nowMs);
-                    budget--;
                 }
                 save(null, fired.state(), nowMs);
             }
