@@ -23,6 +23,7 @@ import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
@@ -130,6 +131,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         try {
             decision = handler.handle(command, schedules.get(command.getScheduleId()), Instant.ofEpochMilli(now));
         } catch (RuntimeException e) {
+            if (SchemaRegistryException.isUnavailable(e)) {
+                // Reading the schedule's state needed the registry, which is down: the command is fine. Failing the
+                // task makes Kafka Streams read it again once the thread is replaced (PlannerService backs off).
+                throw e;
+            }
             // Nothing has been written yet, so setting the record aside leaves no half-applied command behind.
             LOG.error("Command {} for schedule {} could not be handled", command.getCommandId(), command.getScheduleId(), e);
             deadLetter(record, "unprocessable: " + e);

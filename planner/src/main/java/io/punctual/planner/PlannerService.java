@@ -7,6 +7,7 @@ import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.health.ReadinessCheck;
+import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDurability;
 import org.apache.kafka.common.config.TopicConfig;
@@ -79,8 +80,18 @@ public class PlannerService implements ReadinessCheck {
             return;
         }
         KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings), streamsProperties());
+        RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
-            LOG.error("Planner stream thread failed; replacing it", e);
+            if (SchemaRegistryException.isUnavailable(e)) {
+                // Not a bad record: the registry is down. The replaced thread reads the record again; waiting here
+                // first keeps it from spinning through restarts while the outage lasts.
+                Duration pause = outage.next();
+                LOG.warn("Planner paused {} ms: the schema registry is unavailable ({}); the record will be read again", pause.toMillis(), e.toString());
+                outage.sleep(pause);
+            } else {
+                outage.reset();
+                LOG.error("Planner stream thread failed; replacing it", e);
+            }
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         created.setStateListener((to, from) -> LOG.info("Planner {} -> {}", from, to));
