@@ -23,6 +23,7 @@ import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.topic.DueKeys;
@@ -131,6 +132,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         try {
             decision = handler.handle(command, schedules.get(command.getScheduleId()), Instant.ofEpochMilli(now));
         } catch (RuntimeException e) {
+            if (SchemaRegistryException.isUnavailable(e)) {
+                // Reading the schedule's state needed the registry, which is down: the command is fine. Failing the
+                // task makes Kafka Streams read it again once the thread is replaced (PlannerService backs off).
+                throw e;
+            }
             // Nothing has been written yet, so setting the record aside leaves no half-applied command behind.
             LOG.error("Command {} for schedule {} could not be handled", command.getCommandId(), command.getScheduleId(), e);
             deadLetter(record, "unprocessable: " + e);
@@ -182,7 +188,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /**
      * Emits due retries first (they finish fires already emitted), then due fires, within one budget per
-     * punctuation. The timeline is scanned again while budget is left, since working through a missed run
+     * punctuation: each retry and each schedule handled (fired, or its missed run skipped) costs one, and
+     * {@link Firing} bounds the work one schedule takes. The timeline is scanned again while budget is left, since working through a missed run
      * (catch-up) indexes fires that are themselves already due.
      */
     private void emitDueFires() {
@@ -208,6 +215,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
             for (TimelineKey entry : due) {
                 timeline.remove(entry.fireAt(), entry.scheduleId());
+                // Every schedule handled counts, whether it fires or skips a missed run: after a long outage most
+                // skip, and a punctuation that stepped through all of them would outlive its transaction.
+                budget--;
                 ScheduleState state = schedules.get(entry.scheduleId());
                 if (state == null || !onTimeline(state) || !entry.fireAt().equals(firing.dueAt(state))) {
                     LOG.debug("Skipping stale timeline entry {} at {}", entry.scheduleId(), entry.fireAt());
@@ -216,7 +226,6 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 Fired fired = firing.fire(state, now);
                 if (fired.event().isPresent()) {
                     emit(fired.event().get(), nowMs);
-                    budget--;
                 }
                 save(null, fired.state(), nowMs);
             }

@@ -8,7 +8,10 @@ import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.health.ReadinessCheck;
+import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.TopicDurability;
+import org.apache.kafka.common.config.TopicConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -36,6 +39,7 @@ public class PlannerService implements ReadinessCheck {
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
     private final KafkaTopicPolicy kafkaTopics;
+    private final TopicDurability durability;
     private volatile KafkaStreams streams;
 
     /**
@@ -57,21 +61,32 @@ public class PlannerService implements ReadinessCheck {
                           KafkaTopicPolicy kafkaTopics) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
                 applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
-                kafkaTopics);
+                topicsReady.durability(), kafkaTopics);
     }
 
     /**
-     * For callers that build the settings themselves; they must make sure the topics exist first. Kafka targets are
-     * refused (the deployment default).
+     * For callers that build the settings themselves on a single broker; they must make sure the topics exist first.
+     * Kafka targets are refused (the deployment default).
      */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
-        this(kafka, serdes, settings, KafkaTopicPolicy.noneAllowed());
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, KafkaTopicPolicy.noneAllowed());
     }
 
-    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, KafkaTopicPolicy kafkaTopics) {
+    /** Kafka targets refused; {@code durability} as given. */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability) {
+        this(kafka, serdes, settings, durability, KafkaTopicPolicy.noneAllowed());
+    }
+
+    /**
+     * @param durability  replication of the Kafka Streams internal topics (changelogs and repartition topics)
+     * @param kafkaTopics which topics Kafka targets may write to
+     */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability,
+                          KafkaTopicPolicy kafkaTopics) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
+        this.durability = durability;
         this.kafkaTopics = kafkaTopics;
     }
 
@@ -81,8 +96,18 @@ public class PlannerService implements ReadinessCheck {
             return;
         }
         KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, kafkaTopics), streamsProperties());
+        RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
-            LOG.error("Planner stream thread failed; replacing it", e);
+            if (SchemaRegistryException.isUnavailable(e)) {
+                // Not a bad record: the registry is down. The replaced thread reads the record again; waiting here
+                // first keeps it from spinning through restarts while the outage lasts.
+                Duration pause = outage.next();
+                LOG.warn("Planner paused {} ms: the schema registry is unavailable ({}); the record will be read again", pause.toMillis(), e.toString());
+                outage.sleep(pause);
+            } else {
+                outage.reset();
+                LOG.error("Planner stream thread failed; replacing it", e);
+            }
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         created.setStateListener((to, from) -> LOG.info("Planner {} -> {}", from, to));
@@ -133,6 +158,9 @@ public class PlannerService implements ReadinessCheck {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // The changelogs are the planner's state: they must survive a broker's loss like the topics Punctual creates.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(durability.minInsyncReplicas()));
         // Kafka Streams keeps a closed member in the group until its session times out (45 s), which would hold a
         // restarted planner's tasks back that long; a clean close leaves the group instead.
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);

@@ -28,6 +28,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import io.punctual.schemas.topic.TopicDurability;
+import io.punctual.schemas.config.KafkaSettings;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +49,15 @@ class PlannerServiceTest {
         try (ApplicationContext context = ApplicationContext.run(Map.of(ConfigKeys.PLANNER_ENABLED, "false"))) {
             assertThat(context.findBean(PlannerService.class)).isEmpty();
         }
+    }
+
+    @Test
+    void internalTopicsAreReplicatedLikeTheCatalogs() {
+        PlannerService service = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092")), null,
+                PlannerSettings.defaults(), new TopicDurability((short) 3, 2, Duration.ofDays(7)));
+        Properties props = service.streamsProperties();
+        assertThat(props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+        assertThat(props.get(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG))).isEqualTo("2");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.punctual.gateway.view;
 
+import io.punctual.schemas.serde.SchemaRegistryException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -11,7 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,7 @@ import java.util.function.Consumer;
  */
 public final class TopicTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
+    private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final String topic;
     private final boolean fromBeginning;
@@ -75,12 +79,27 @@ public final class TopicTail implements AutoCloseable {
         try {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment());
             while (running) {
+                Set<TopicPartition> held = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (held.contains(partition)) {
+                        continue;
+                    }
                     try {
                         handler.accept(record);
                     } catch (RuntimeException e) {
-                        LOG.warn("Skipped a record of {} at {}-{}: {}", topic, record.partition(), record.offset(), e.toString());
+                        if (SchemaRegistryException.isUnavailable(e)) {
+                            // The record is fine, the registry is down: read it again rather than leave it out of the view.
+                            LOG.warn("Schema registry unavailable while reading {} at {}-{}; reading it again: {}", topic, record.partition(), record.offset(), e.toString());
+                            consumer.seek(partition, record.offset());
+                            held.add(partition);
+                        } else {
+                            LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", topic, record.partition(), record.offset(), e.toString());
+                        }
                     }
+                }
+                if (!held.isEmpty()) {
+                    Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
                 }
                 if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp.countDown();
@@ -90,6 +109,8 @@ public final class TopicTail implements AutoCloseable {
             if (running) {
                 throw e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Stopped following {}", topic, e);
         } finally {

@@ -40,4 +40,23 @@ final class CronSequence {
         }
         throw new IllegalStateException("No cron match after " + after + " in " + zone + " within " + MAX_STEPS + " steps");
     }
+
+    /**
+     * The last fire strictly before {@code before}, without stepping through the fires before it; empty when the
+     * expression has none or when cron-utils' answer is not confirmed by {@link #next} (a time-zone transition).
+     */
+    static Optional<Instant> previous(ExecutionTime executionTime, ZoneId zone, Instant before) {
+        LocalDateTime local = LocalDateTime.ofInstant(before, zone);
+        Optional<ZonedDateTime> match = executionTime.lastExecution(local.atZone(ZoneOffset.UTC));
+        if (match.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant candidate = LocalTimes.toInstant(match.get().toLocalDateTime(), zone);
+        if (!candidate.isBefore(before)) {
+            return Optional.empty();
+        }
+        return next(executionTime, zone, candidate).filter(after -> after.isBefore(before)).isPresent()
+                ? Optional.empty()
+                : Optional.of(candidate);
+    }
 }

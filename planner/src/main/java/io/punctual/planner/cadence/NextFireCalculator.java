@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * When a schedule fires: its nominal fire times, within its start_at/end_at window. Cadences are the union of the
@@ -108,6 +109,41 @@ public final class NextFireCalculator {
             return once.getAt().isBefore(from) ? Optional.empty() : Optional.of(once.getAt());
         }
         return after(spec, createdAt, from.minusMillis(1));
+    }
+
+    /**
+     * The last nominal fire before {@code before} (and within end_at), found without stepping from {@code from},
+     * a fire; empty when it cannot be found that way (then the caller stops at what it has stepped through).
+     */
+    public Optional<Instant> lastBefore(ScheduleSpec spec, Instant createdAt, Instant from, Instant before) {
+        Object cadence = spec.getCadence();
+        Instant limit = spec.getEndAt() == null || spec.getEndAt().isAfter(before) ? before : spec.getEndAt().plusMillis(1);
+        try {
+            if (cadence instanceof IntervalCadence interval) {
+                OptionalLong n = countFrom(spec, from, before);
+                return n.isPresent() && n.getAsLong() > 0 ? Optional.of(from.plusMillis((n.getAsLong() - 1) * interval.getEveryMs())) : Optional.empty();
+            }
+            if (cadence instanceof CronCadence cron) {
+                return CronSequence.previous(crons.executionTime(cron.getExpression()), ZoneId.of(cron.getTimezone()), limit)
+                        .filter(t -> !t.isBefore(from));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot compute the last fire of {} before {}", cadence, before, e);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * How many fires lie from {@code from} (a fire, counted) up to {@code before} (excluded) and within end_at,
+     * when that is arithmetic: interval cadences. Empty for the others.
+     */
+    public OptionalLong countFrom(ScheduleSpec spec, Instant from, Instant before) {
+        if (!(spec.getCadence() instanceof IntervalCadence interval)) {
+            return OptionalLong.empty();
+        }
+        Instant limit = spec.getEndAt() == null || spec.getEndAt().isAfter(before) ? before : spec.getEndAt().plusMillis(1);
+        long span = limit.toEpochMilli() - from.toEpochMilli();
+        return OptionalLong.of(span <= 0 ? 0 : Math.floorDiv(span - 1, interval.getEveryMs()) + 1);
     }
 
     private Optional<Instant> unbounded(Object cadence, ScheduleSpec spec, Instant createdAt, Instant after) {

@@ -22,8 +22,12 @@ import java.util.Optional;
 public final class Firing {
     /** The planner asks for the first attempt; later ones come back from the executor as retry timers. */
     private static final int FIRST_ATTEMPT = 1;
-    /** Bounds the fires counted one by one after a long outage; beyond it the count is a lower bound. */
-    static final int MAX_COUNTED_MISSES = 100_000;
+    /**
+     * Bounds the missed fires of one schedule stepped through one by one, so handling a schedule after a long outage
+     * costs bounded work; beyond it the rest of the run is jumped over (counted exactly for interval cadences, at
+     * least one more for cron).
+     */
+    static final int MAX_STEPS = 100;
 
     private final NextFireCalculator nextFire;
     private final Duration misfireThreshold;
@@ -117,12 +121,16 @@ public final class Firing {
         long count = 0;
         Instant last = first;
         Optional<Instant> current = Optional.of(first);
-        while (current.isPresent() && current.get().isBefore(cutoff) && count < MAX_COUNTED_MISSES) {
+        while (current.isPresent() && current.get().isBefore(cutoff) && count < MAX_STEPS) {
             last = current.get();
             count++;
             current = nextFire.after(spec, state.getCreatedAt(), last);
         }
         if (current.isPresent() && current.get().isBefore(cutoff)) {
+            Instant from = current.get();
+            Optional<Instant> lastMissed = nextFire.lastBefore(spec, state.getCreatedAt(), from, cutoff);
+            count += nextFire.countFrom(spec, from, cutoff).orElse(lastMissed.filter(t -> t.isAfter(from)).isPresent() ? 2 : 1);
+            last = lastMissed.orElse(from);
             current = nextFire.atOrAfter(spec, state.getCreatedAt(), cutoff);
         }
         return new MissedRun(count, last, current);

@@ -12,7 +12,12 @@ public final class ConfigKeys {
     public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
 
     public static final String TOPIC_PARTITIONS = "punctual.topics.partitions";
+    /** Copies of every topic Punctual creates, Kafka Streams' internal topics included (capped at the brokers there are). */
     public static final String TOPIC_REPLICATION_FACTOR = "punctual.topics.replication-factor";
+    /** min.insync.replicas of the topics Punctual creates (at most their replication factor). */
+    public static final String TOPIC_MIN_INSYNC_REPLICAS = "punctual.topics.min-insync-replicas";
+    /** min.compaction.lag.ms of punctual.commands: how long a superseded command stays readable for a lagging planner. */
+    public static final String TOPIC_COMMANDS_MIN_COMPACTION_LAG = "punctual.topics.commands-min-compaction-lag";
 
     public static final String LETTA_BASE_URL = "punctual.letta.base-url";
     /** Path of the Tink keysets file (see {@code KeyMaterial}). */

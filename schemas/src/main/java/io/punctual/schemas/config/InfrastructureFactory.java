@@ -10,11 +10,13 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.serde.RegistryClientSettings;
 import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.TopicDurability;
 import io.punctual.schemas.topic.TopicProvisioner;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Beans every Punctual service shares: the registry, the serdes, the key material and the topics. */
@@ -62,14 +64,25 @@ public class InfrastructureFactory {
     @Singleton
     TopicsReady topicsReady(Admin admin,
                             @Value("${" + ConfigKeys.TOPIC_PARTITIONS + ":6}") int partitions,
-                            @Value("${" + ConfigKeys.TOPIC_REPLICATION_FACTOR + ":1}") short replicationFactor) {
-        new TopicProvisioner(admin, partitions, replicationFactor).ensureAll();
-        return new TopicsReady();
+                            @Value("${" + ConfigKeys.TOPIC_REPLICATION_FACTOR + ":" + TopicDurability.DEFAULT_REPLICATION_FACTOR + "}") short replicationFactor,
+                            @Value("${" + ConfigKeys.TOPIC_MIN_INSYNC_REPLICAS + ":" + TopicDurability.DEFAULT_MIN_INSYNC_REPLICAS + "}") int minInsyncReplicas,
+                            @Property(name = ConfigKeys.TOPIC_COMMANDS_MIN_COMPACTION_LAG) Optional<Duration> commandsCompactionLag) {
+        TopicProvisioner provisioner = new TopicProvisioner(admin, partitions, new TopicDurability(replicationFactor, minInsyncReplicas,
+                commandsCompactionLag.orElse(TopicDurability.DEFAULT_COMMANDS_MIN_COMPACTION_LAG)));
+        provisioner.ensureAll();
+        return new TopicsReady(provisioner.durability());
     }
 
-    /** Marker: the catalog's topics exist. */
+    /** Marker: the catalog's topics exist; carries the replication they got, for the topics a service creates itself. */
     public static final class TopicsReady {
-        TopicsReady() {
+        private final TopicDurability durability;
+
+        TopicsReady(TopicDurability durability) {
+            this.durability = durability;
+        }
+
+        public TopicDurability durability() {
+            return durability;
         }
     }
 }
