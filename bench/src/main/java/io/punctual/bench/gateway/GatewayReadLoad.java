@@ -61,6 +61,8 @@ public final class GatewayReadLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         int schedules = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -105,10 +107,14 @@ public final class GatewayReadLoad {
                 System.out.printf("gateway state on disk: %,d bytes, %d bytes per schedule%n", disk, disk / schedules);
 
                 String base = gatewayUrl + "/v1/schedules";
-                report("GET /v1/schedules/{id}", drive(rate, seconds, i -> base + "/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))));
-                report("GET /v1/schedules?limit=50&cursor=", drive(rate, seconds, i -> base + "?limit=50&cursor="
-                        + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        ids.get(ThreadLocalRandom.current().nextInt(ids.size())).getBytes(StandardCharsets.UTF_8))));
+                IntFunction<String> byId = i -> base + "/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                IntFunction<String> listPage = i -> base + "?limit=50&cursor=" + Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(ids.get(ThreadLocalRandom.current().nextInt(ids.size())).getBytes(StandardCharsets.UTF_8));
+                // Service time without queueing first: one client, one request at a time.
+                report("GET /v1/schedules/{id}, one client", sequential(1000, byId));
+                report("GET /v1/schedules?limit=50&cursor=, one client", sequential(1000, listPage));
+                report("GET /v1/schedules/{id} at " + rate + "/s", drive(rate, seconds, byId));
+                report("GET /v1/schedules?limit=50&cursor= at " + rate + "/s", drive(rate, seconds, listPage));
 
                 gateway.destroy();
                 gateway.waitFor(60, TimeUnit.SECONDS);
@@ -159,10 +165,28 @@ public final class GatewayReadLoad {
         return ids;
     }
 
+    private static List<Long> sequential(int requests, IntFunction<String> url) throws IOException, InterruptedException {
+        List<Long> latencies = new ArrayList<>();
+        int failures = 0;
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + KEY).GET().build();
+            if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                latencies.add(System.nanoTime() - start);
+            } else {
+                failures++;
+            }
+        }
+        System.out.printf("  %,d requests one at a time, %d failed%n", requests, failures);
+        return latencies;
+    }
+
     /** Sends {@code rate} requests a second for {@code seconds}, each timed from when it was due (open loop). */
     private static List<Long> drive(int rate, int seconds, IntFunction<String> url) throws InterruptedException {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
+        Map<String, AtomicInteger> reasons = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         long start = System.nanoTime();
         long period = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -178,6 +202,8 @@ public final class GatewayReadLoad {
             inFlight.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     failures.incrementAndGet();
+                    reasons.computeIfAbsent(e != null ? e.getClass().getSimpleName() : "HTTP " + r.statusCode(), k -> new AtomicInteger())
+                            .incrementAndGet();
                 } else {
                     latencies.add(System.nanoTime() - due);
                 }
@@ -185,7 +211,7 @@ public final class GatewayReadLoad {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         double achieved = total / ((System.nanoTime() - start) / 1e9);
-        System.out.printf("  %,d requests at %.0f/s offered, %d failed%n", total, achieved, failures.get());
+        System.out.printf("  %,d requests at %.0f/s offered, %d failed %s%n", total, achieved, failures.get(), reasons);
         return new ArrayList<>(latencies);
     }
 
