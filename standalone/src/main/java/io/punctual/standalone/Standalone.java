@@ -61,6 +61,7 @@ public final class Standalone implements AutoCloseable {
         props.put(ConfigKeys.KEYSET_PATH, keyset.toString());
         props.put(ConfigKeys.LETTA_BASE_URL, config.lettaBaseUrl());
         props.put(ConfigKeys.PLANNER_STATE_DIR, data.resolve("planner").toString());
+        props.put(ConfigKeys.GATEWAY_STATE_DIR, data.resolve("gateway").toString());
         // A single broker holds one copy of everything.
         props.put(ConfigKeys.TOPIC_REPLICATION_FACTOR, 1);
         // Micronaut takes -1 as "any free port".

@@ -27,6 +27,7 @@ import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.DeleteSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
@@ -92,12 +93,12 @@ public class AgentScheduleController {
                            @Nullable @QueryValue("after") String after, @Nullable @QueryValue("limit") String limitText) {
         Caller caller = callers.fromAuthorization(authorization);
         int limit = limit(limitText);
-        List<ScheduleState> page = views.schedules().page(caller.tenant(), after == null || after.isEmpty() ? null : after, limit,
-                s -> NativeJson.isShown(s, agentId));
+        ScheduleView.Page page = views.schedules().page(caller.tenant(), agentId, after == null || after.isEmpty() ? null : after, limit,
+                NativeJson::isShown);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("has_next_page", page.size() > limit);
+        out.put("has_next_page", page.after() != null);
         var items = out.putArray("scheduled_messages");
-        page.stream().limit(limit).forEach(s -> items.add(NativeJson.scheduledMessage(s)));
+        page.items().forEach(s -> items.add(NativeJson.scheduledMessage(s)));
         return out;
     }
 

@@ -26,6 +26,11 @@ final class NativeJson {
         return cadence instanceof CronCadence;
     }
 
+    /** The same rule on a list's index entry (read from the agent's index, so the agent already matches). */
+    static boolean isShown(io.punctual.gateway.view.ScheduleSummary s) {
+        return s.agentId() != null && (s.type().equals("once") ? !s.status().equals("completed") : s.type().equals("cron"));
+    }
+
     static ObjectNode scheduledMessage(ScheduleState s) {
         LettaTarget target = (LettaTarget) s.getSpec().getTarget();
         ObjectNode json = JsonNodeFactory.instance.objectNode();

@@ -53,10 +53,10 @@ public class KeyReencryption {
             throw new IllegalStateException("The schedule view did not catch up within " + catchUpTimeout);
         }
         List<CompletableFuture<CommandResult>> pending = new ArrayList<>();
-        int failed = 0;
-        for (ScheduleState state : views.schedules().all()) {
+        int[] failedCount = {0};
+        views.schedules().forEach(state -> {
             if (!(state.getSpec().getTarget() instanceof LettaTarget target)) {
-                continue;
+                return;
             }
             ByteBuffer fresh;
             try {
@@ -64,8 +64,8 @@ public class KeyReencryption {
             } catch (GeneralSecurityException e) {
                 // Never the key itself in the log: only which schedule could not be decrypted.
                 LOG.error("The key of schedule {} does not decrypt with this keyset; it is left as it is", state.getScheduleId());
-                failed++;
-                continue;
+                failedCount[0]++;
+                return;
             }
             LettaTarget rewritten = LettaTarget.newBuilder(target).setApiKeyCiphertext(fresh).build();
             pending.add(commands.submit(ScheduleCommand.newBuilder()
@@ -76,7 +76,8 @@ public class KeyReencryption {
                     .setExpectedVersion(state.getVersion())
                     .setAction(PatchSchedule.newBuilder().setTarget(rewritten).build())
                     .build()));
-        }
+        });
+        int failed = failedCount[0];
         int done = 0;
         int conflicts = 0;
         for (CompletableFuture<CommandResult> result : pending) {

@@ -4,6 +4,7 @@ import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.gateway.view.ScheduleSummary;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
@@ -27,6 +28,14 @@ public class SeedAccess {
             throw new ApiProblem(ProblemType.FORBIDDEN, "Access denied: this schedule was not created with your API key");
         }
         return state;
+    }
+
+    /** The same rule on a list's index entry. */
+    static boolean isOfKind(ScheduleSummary s, boolean recurring) {
+        if (s.agentId() == null) {
+            return false;
+        }
+        return recurring ? s.type().equals("cron") : s.type().equals("once") && !s.status().equals("completed");
     }
 
     /** A schedule this door shows: a Letta target with a cron (recurring) or a once cadence that has not run yet. */

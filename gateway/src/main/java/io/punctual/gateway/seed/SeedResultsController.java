@@ -19,6 +19,7 @@ import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.config.ConfigKeys;
 
@@ -42,9 +43,10 @@ public class SeedResultsController {
     public ArrayNode all(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = callers.fromAuthorization(authorization);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        ScheduleView schedules = views.schedules();
         for (ExecutionResult r : views.runs().runsOfTenant(caller.tenant())) {
             if (SeedJson.isExecution(r)) {
-                out.add(SeedJson.result(r, views.schedules().get(r.getScheduleId()).orElse(null)));
+                out.add(SeedJson.result(r, schedules.get(r.getScheduleId()).orElse(null)));
             }
         }
         return out;
@@ -54,8 +56,9 @@ public class SeedResultsController {
     @Get("/{scheduleId}")
     public ObjectNode one(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String scheduleId) {
         Caller caller = callers.fromAuthorization(authorization);
+        ScheduleView schedules = views.schedules();
         var owner = views.runs().tenantOf(scheduleId)
-                .or(() -> views.schedules().get(scheduleId).map(s -> s.getSpec().getTenant()));
+                .or(() -> schedules.get(scheduleId).map(s -> s.getSpec().getTenant()));
         if (owner.isPresent() && !owner.get().equals(caller.tenant())) {
             throw new ApiProblem(ProblemType.FORBIDDEN, "Access denied: this schedule was not created with your API key");
         }
@@ -63,6 +66,6 @@ public class SeedResultsController {
         if (runs.isEmpty()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No results for schedule " + scheduleId);
         }
-        return SeedJson.result(runs.get(0), views.schedules().get(scheduleId).orElse(null));
+        return SeedJson.result(runs.get(0), schedules.get(scheduleId).orElse(null));
     }
 }

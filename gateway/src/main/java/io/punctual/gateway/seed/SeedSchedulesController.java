@@ -28,6 +28,7 @@ import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DeleteSchedule;
 import io.punctual.schemas.LettaMessage;
@@ -189,15 +190,15 @@ public class SeedSchedulesController {
     private ArrayNode list(String authorization, boolean recurring) {
         Caller caller = callers.fromAuthorization(authorization);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        ScheduleView view = views.schedules();
         String after = null;
-        while (true) {
-            List<ScheduleState> page = views.schedules().page(caller.tenant(), after, 1000, s -> SeedAccess.isOfKind(s, recurring));
-            page.stream().limit(1000).forEach(s -> out.add(SeedJson.schedule(s, views.runs())));
-            if (page.size() <= 1000) {
-                return out;
-            }
-            after = page.get(999).getScheduleId();
-        }
+        do {
+            // That service answers the whole list; it is read here page by page from the tenant's index.
+            ScheduleView.Page page = view.page(caller.tenant(), null, after, 1000, s -> SeedAccess.isOfKind(s, recurring));
+            page.items().forEach(s -> out.add(SeedJson.schedule(s, views.runs())));
+            after = page.after();
+        } while (after != null);
+        return out;
     }
 
     @Get("/recurring/{id}")

@@ -39,20 +39,4 @@ final class Pages {
             throw ApiProblem.invalid("cursor", "is not a cursor this API gave out; pass next_cursor as it was");
         }
     }
-
-    static int offset(String cursor) {
-        String position = decodeCursor(cursor);
-        if (position == null) {
-            return 0;
-        }
-        try {
-            int offset = Integer.parseInt(position);
-            if (offset >= 0) {
-                return offset;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiProblem.invalid("cursor", "is not a cursor this API gave out; pass next_cursor as it was");
-    }
 }

@@ -32,6 +32,8 @@ import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.gateway.view.RunView;
+import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.DeleteSchedule;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.PauseSchedule;
@@ -47,7 +49,6 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** Door 1: Punctual's own API, {@code /v1/schedules}, with the whole schedule model. */
@@ -134,6 +135,7 @@ public class SchedulesController {
                            @Nullable @QueryValue("agent_id") String agentId,
                            @Nullable @QueryValue("status") String status,
                            @Nullable @QueryValue("type") String type,
+                           @Nullable @QueryValue("label") String label,
                            @Nullable @QueryValue("limit") String limitText,
                            @Nullable @QueryValue("cursor") String cursor) {
         Caller caller = callers.fromAuthorization(authorization);
@@ -145,23 +147,24 @@ public class SchedulesController {
         if (type != null && !Set.of("once", "cron", "interval").contains(type)) {
             errors.add(new FieldError("type", "must be one of once, cron, interval"));
         }
+        if (label != null && (label.isBlank() || label.startsWith("="))) {
+            errors.add(new FieldError("label", "must be key=value or key"));
+        }
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
+        String labelKey = label == null ? null : label.contains("=") ? label.substring(0, label.indexOf('=')) : label;
+        String labelValue = label == null || !label.contains("=") ? null : label.substring(label.indexOf('=') + 1);
         String after = Pages.decodeCursor(cursor);
-        List<ScheduleState> page = views.schedules().page(caller.tenant(), after, limit, s ->
-                (agentId == null || agentId.equals(agentOf(s)))
-                        && (status == null || s.getStatus().name().toLowerCase(Locale.ROOT).equals(status))
-                        && (type == null || CadenceJson.typeOf(s.getSpec().getCadence()).equals(type)));
+        ScheduleView.Page page = views.schedules().page(caller.tenant(), agentId, after, limit, s ->
+                (status == null || s.status().equals(status))
+                        && (type == null || s.type().equals(type))
+                        && (labelKey == null || s.labels().containsKey(labelKey) && (labelValue == null || labelValue.equals(s.labels().get(labelKey)))));
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         var items = json.putArray("schedules");
-        page.stream().limit(limit).forEach(s -> items.add(ScheduleJson.schedule(s)));
-        json.put("next_cursor", page.size() > limit ? Pages.encodeCursor(page.get(limit - 1).getScheduleId()) : null);
+        page.items().forEach(s -> items.add(ScheduleJson.schedule(s)));
+        json.put("next_cursor", page.after() == null ? null : Pages.encodeCursor(page.after()));
         return json;
-    }
-
-    private static String agentOf(ScheduleState s) {
-        return s.getSpec().getTarget() instanceof io.punctual.schemas.LettaTarget letta ? letta.getAgentId() : null;
     }
 
     @Put("/{id}")
@@ -243,15 +246,19 @@ public class SchedulesController {
     public ObjectNode runs(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
                            @Nullable @QueryValue("limit") String limitText, @Nullable @QueryValue("cursor") String cursor) {
         Caller caller = callers.fromAuthorization(authorization);
-        var runs = views.runs().runsOf(id, caller.tenant());
-        if (runs.isEmpty()) {
+        int limit = Pages.limit(limitText, 50, MAX_LIMIT);
+        String after = Pages.decodeCursor(cursor);
+        RunView.Page page;
+        try {
+            page = views.runs().page(id, caller.tenant(), after, limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("cursor", "is not a cursor this API gave out; pass next_cursor as it was");
+        }
+        if (page.items().isEmpty() && after == null) {
             // No runs yet: answer 404 only if the schedule is not the caller's either.
             schedules.visible(caller, id);
         }
-        int limit = Pages.limit(limitText, 50, MAX_LIMIT);
-        int from = Pages.offset(cursor);
-        List<io.punctual.schemas.ExecutionResult> page = runs.subList(Math.min(from, runs.size()), Math.min(from + limit, runs.size()));
-        return ScheduleJson.runs(page, from + limit < runs.size() ? Pages.encodeCursor(Integer.toString(from + limit)) : null);
+        return ScheduleJson.runs(page.items(), page.after() == null ? null : Pages.encodeCursor(page.after()));
     }
 
     private static HttpResponse<ObjectNode> answer(ScheduleState state) {

@@ -31,12 +31,13 @@ final class Versions {
     }
 
     /**
-     * Refuses at once a version this gateway already knows to be stale (its view includes its own writes); the
-     * planner checks again, so a change made through another gateway is still caught.
+     * Refuses at once a version older than the one this gateway's view holds (reads wait for the view to catch up
+     * with every committed write, so it is never older than what another replica answered). A newer version than
+     * the view's is passed on: the planner, which holds the current version, decides.
      */
     static Long checked(@Nullable String ifMatch, ScheduleState current) {
         Long expected = expected(ifMatch);
-        if (expected != null && expected != current.getVersion()) {
+        if (expected != null && expected < current.getVersion()) {
             throw new ApiProblem(ProblemType.VERSION_CONFLICT, "The schedule is at version " + current.getVersion()
                     + ", not " + expected + "; read it again and retry with If-Match: " + etag(current.getVersion()) + ".");
         }

@@ -2,7 +2,11 @@ package io.punctual.gateway.view;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.gateway.command.CommandGateway;
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleState;
@@ -16,36 +20,77 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Keeps the gateway's views up to date from the topics, and routes command results to waiting writes. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the gateway's views on disk up to date from the topics, resuming from the offsets stored with them, routes
+ * command results to waiting writes, and makes every schedule read wait for the {@link ReadBarrier} first.
+ */
 @Context
 @Singleton
 @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
 public class GatewayViews implements ReadinessCheck, AutoCloseable {
-    private static final int MAX_RUNS_PER_SCHEDULE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayViews.class);
 
-    private final ScheduleView schedules = new ScheduleView();
-    private final RunView runs = new RunView(MAX_RUNS_PER_SCHEDULE);
+    private final Path directory;
+    private final boolean temporary;
+    private final ViewStore store;
+    private final ScheduleView schedules;
+    private final RunView runs;
     private final TopicTail scheduleTail;
     private final TopicTail resultTail;
     private final TopicTail commandResultTail;
+    private final ReadBarrier scheduleBarrier;
+    private final Duration barrierTimeout;
+    private final Duration sweepInterval;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-run-sweep");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public GatewayViews(KafkaSettings kafka, TopicSerdes serdes, CommandGateway commands, TopicsReady topicsReady) {
-        Deserializer<ScheduleState> states = serdes.valueSerde(Topics.SCHEDULES).deserializer();
+    public GatewayViews(KafkaSettings kafka, TopicSerdes serdes, CommandGateway commands, TopicsReady topicsReady,
+                        @Nullable @Value("${" + ConfigKeys.GATEWAY_STATE_DIR + ":}") String stateDir,
+                        @Value("${" + ConfigKeys.GATEWAY_RUNS_MAX_AGE + ":30d}") Duration runsMaxAge,
+                        @Value("${" + ConfigKeys.GATEWAY_RUNS_MAX_PER_SCHEDULE + ":500}") int runsPerSchedule,
+                        @Value("${" + ConfigKeys.GATEWAY_RUNS_SWEEP_INTERVAL + ":5m}") Duration sweepInterval,
+                        @Value("${" + ConfigKeys.GATEWAY_READ_BARRIER_INTERVAL + ":5ms}") Duration barrierInterval,
+                        @Value("${" + ConfigKeys.GATEWAY_READ_BARRIER_TIMEOUT + ":5s}") Duration barrierTimeout) {
+        this.temporary = stateDir == null || stateDir.isBlank();
+        try {
+            // Without a configured directory (tests, a throwaway gateway) the views live in a temporary one.
+            this.directory = temporary ? Files.createTempDirectory("punctual-gateway") : Path.of(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.store = new ViewStore(directory);
+        this.barrierTimeout = barrierTimeout;
+        this.sweepInterval = sweepInterval;
         Deserializer<ExecutionResult> results = serdes.valueSerde(Topics.RESULTS).deserializer();
         Deserializer<CommandResult> commandResults = serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer();
-        scheduleTail = new TopicTail(Topics.SCHEDULES.name(), true, kafka.clientProperties(), record -> {
-            if (record.value() == null) {
-                schedules.remove(record.key());
-            } else {
-                schedules.apply(states.deserialize(record.topic(), record.value()));
-            }
-        });
-        resultTail = new TopicTail(Topics.RESULTS.name(), true, kafka.clientProperties(), record -> {
-            if (record.value() != null) {
-                runs.apply(results.deserialize(record.topic(), record.value()));
-            }
-        });
+        runs = new RunView(store, Topics.RESULTS.name(), results, runsMaxAge, runsPerSchedule);
+        schedules = new ScheduleView(store, Topics.SCHEDULES.name(), serdes.valueSerde(Topics.SCHEDULES).serializer(),
+                serdes.valueSerde(Topics.SCHEDULES).deserializer(),
+                deleted -> runs.removeSchedule(deleted.getScheduleId(), deleted.getSpec().getTenant()));
+        scheduleTail = new TopicTail(Topics.SCHEDULES.name(), true, store.offsets(Topics.SCHEDULES.name()), kafka.clientProperties(),
+                schedules::applyRecords);
+        resultTail = new TopicTail(Topics.RESULTS.name(), true, store.offsets(Topics.RESULTS.name()), kafka.clientProperties(),
+                runs::applyRecords);
         commandResultTail = new TopicTail(Topics.COMMAND_RESULTS.name(), false, kafka.clientProperties(), record -> {
             if (record.value() != null) {
                 CommandResult result = commandResults.deserialize(record.topic(), record.value());
@@ -56,6 +101,7 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
                 commands.onResult(result);
             }
         });
+        scheduleBarrier = new ReadBarrier(Topics.SCHEDULES.name(), scheduleTail, kafka.clientProperties(), barrierInterval);
     }
 
     @PostConstruct
@@ -63,25 +109,63 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         commandResultTail.start();
         scheduleTail.start();
         resultTail.start();
+        sweeper.scheduleWithFixedDelay(this::sweepRuns, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepRuns() {
+        try {
+            int removed = runs.sweep(Instant.now());
+            if (removed > 0) {
+                LOG.info("Removed {} runs past their retention from the gateway's run history", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Sweeping the run history failed; the next sweep tries again", e);
+        }
     }
 
     /** Waits until every view has read its topic up to the end offsets found at start. */
-    public boolean awaitCaughtUp(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (TopicTail tail : java.util.List.of(scheduleTail, resultTail, commandResultTail)) {
-            if (!tail.awaitCaughtUp(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        for (TopicTail tail : List.of(scheduleTail, resultTail, commandResultTail)) {
+            if (!tail.awaitCaughtUp(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * The schedule view, once it shows every schedule write committed before this call, whichever replica made it
+     * (read-your-writes across replicas). A 503 problem if the view cannot confirm that in time.
+     */
     public ScheduleView schedules() {
+        boolean fresh;
+        try {
+            fresh = scheduleBarrier.await(barrierTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fresh = false;
+        }
+        if (!fresh) {
+            throw new ApiProblem(ProblemType.UNAVAILABLE, "This gateway's view of the schedules could not catch up with "
+                    + Topics.SCHEDULES.name() + " within " + barrierTimeout.toMillis() + " ms; retry shortly.");
+        }
         return schedules;
     }
 
+    /** The run history (written by executors, not through the gateway, so reads do not wait for a barrier). */
     public RunView runs() {
         return runs;
+    }
+
+    /** Records of punctual.schedules read since this gateway started. */
+    public long scheduleRecordsRead() {
+        return scheduleTail.recordsRead();
+    }
+
+    /** The on-disk store, for its size. */
+    public ViewStore store() {
+        return store;
     }
 
     @Override
@@ -97,8 +181,26 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduleBarrier.close();
         commandResultTail.close();
         scheduleTail.close();
         resultTail.close();
+        store.close();
+        if (temporary) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.debug("Could not remove the temporary gateway state {}", directory, e);
+            }
+        }
     }
 }

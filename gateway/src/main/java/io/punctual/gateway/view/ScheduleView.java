@@ -2,98 +2,234 @@ package io.punctual.gateway.view;
 
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.SchemaRegistryException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The gateway's materialized view of the planner's schedule state. Fed by two sources that can arrive in
- * either order: {@code punctual.schedules} and the state snapshots in command results (which give
- * read-your-writes). An update is applied only if it is not older than what the view holds.
- * Each tenant's schedule ids are also kept sorted, so a tenant's list is read without scanning everyone's.
+ * The gateway's view of the planner's schedule state, on disk. Fed by two sources that can arrive in either order:
+ * {@code punctual.schedules} and the state snapshots in command results (so a write's own replica shows it at
+ * once). An update is applied only if it is not older than what the view holds. Two indexes, tenant|id and
+ * tenant|agent|id, each entry holding the {@link ScheduleSummary} a list filters on, give every list a range read
+ * that starts at its cursor: a page costs the same whatever the tenant holds.
  */
 public final class ScheduleView {
-    private final Map<String, ScheduleState> states = new ConcurrentHashMap<>();
-    /** Versions at which schedules were deleted, so a late, older record cannot bring one back. */
-    private final Map<String, Long> deletedAtVersion = new ConcurrentHashMap<>();
-    private final Map<String, NavigableSet<String>> idsByTenant = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleView.class);
+    /** Most index entries one page reads: a filter that matches little ends a page early, with a cursor. */
+    static final int SCAN_BUDGET = 10_000;
+
+    /** One page: the schedules, and the id to continue after (null when the list is done). */
+    public record Page(List<ScheduleState> items, String after) {
+    }
+
+    private final ViewStore store;
+    private final String topic;
+    private final Serializer<ScheduleState> serializer;
+    private final Deserializer<ScheduleState> deserializer;
+    private final Consumer<ScheduleState> onDeleted;
+    private final ReadOptions readOptions = new ReadOptions();
+
+    /**
+     * @param onDeleted told of a schedule deleted while it could still fire (not one removed after it completed),
+     *                  whose runs go with it
+     */
+    public ScheduleView(ViewStore store, String topic, Serializer<ScheduleState> serializer, Deserializer<ScheduleState> deserializer,
+                        Consumer<ScheduleState> onDeleted) {
+        this.store = store;
+        this.topic = topic;
+        this.serializer = serializer;
+        this.deserializer = deserializer;
+        this.onDeleted = onDeleted;
+    }
 
     public Optional<ScheduleState> get(String scheduleId) {
-        return Optional.ofNullable(states.get(scheduleId));
+        try {
+            byte[] raw = store.db().get(store.schedules, Keys.of(scheduleId));
+            return raw == null ? Optional.empty() : Optional.of(deserializer.deserialize(topic, raw));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read schedule " + scheduleId + " from the gateway state", e);
+        }
     }
 
-    public int size() {
-        return states.size();
-    }
-
-    /** A snapshot of every schedule in the view. */
-    public List<ScheduleState> all() {
-        return List.copyOf(states.values());
-    }
-
-    /** How many live schedules the tenant holds. */
+    /** How many schedules of the tenant the view holds (a counter kept with the index, not a scan). */
     public int countOf(String tenant) {
-        NavigableSet<String> ids = idsByTenant.get(tenant);
-        return ids == null ? 0 : ids.size();
+        try {
+            return (int) Keys.longOf(store.db().get(store.counts, Keys.of(tenant)));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the gateway state", e);
+        }
     }
 
     /**
-     * A page of the tenant's schedules in id order (ids sort by creation time), starting after {@code afterId},
-     * keeping only those the filter accepts; at most {@code limit + 1} so a caller can tell whether more follow.
+     * A page of the tenant's schedules (of one agent if {@code agentId} is given) in id order (ids sort by creation
+     * time), after {@code afterId}, with at most {@code limit} items the filter accepts. Reads at most
+     * {@link #SCAN_BUDGET} index entries, so a page with few matches may hold fewer items but still gives a cursor.
+     * Ids are the cursor, so creates and deletes between pages neither skip nor repeat an item.
      */
-    public List<ScheduleState> page(String tenant, String afterId, int limit, Predicate<ScheduleState> filter) {
-        NavigableSet<String> ids = idsByTenant.get(tenant);
-        if (ids == null) {
-            return List.of();
-        }
-        NavigableSet<String> tail = afterId == null ? ids : ids.tailSet(afterId, false);
-        java.util.ArrayList<ScheduleState> out = new java.util.ArrayList<>();
-        for (String id : tail) {
-            ScheduleState state = states.get(id);
-            if (state != null && filter.test(state)) {
-                out.add(state);
-                if (out.size() > limit) {
-                    break;
+    public Page page(String tenant, String agentId, String afterId, int limit, Predicate<ScheduleSummary> filter) {
+        byte[] prefix = agentId == null ? Keys.prefix(tenant) : Keys.prefix(tenant, agentId);
+        List<ScheduleState> items = new ArrayList<>();
+        String lastScanned = null;
+        int scanned = 0;
+        try (RocksIterator it = store.db().newIterator(agentId == null ? store.byTenant : store.byAgent)) {
+            it.seek(afterId == null ? prefix : Keys.concat(prefix, Keys.of(afterId)));
+            for (; it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                String id = Keys.rest(it.key(), prefix);
+                if (id.equals(afterId)) {
+                    continue;
+                }
+                if (items.size() == limit || scanned == SCAN_BUDGET) {
+                    // Something follows: continue after the last item returned, or the last entry read.
+                    return new Page(items, items.size() == limit ? items.get(limit - 1).getScheduleId() : lastScanned);
+                }
+                scanned++;
+                lastScanned = id;
+                if (filter.test(ScheduleSummary.fromBytes(it.value()))) {
+                    get(id).ifPresent(items::add);
                 }
             }
         }
-        return out;
+        return new Page(items, null);
     }
 
-    /** A state record or snapshot. */
-    public void apply(ScheduleState incoming) {
-        String id = incoming.getScheduleId();
-        if (incoming.getStatus() == ScheduleStatus.DELETED) {
-            deletedAtVersion.merge(id, incoming.getVersion(), Math::max);
-            drop(id);
-            return;
-        }
-        Long deleted = deletedAtVersion.get(id);
-        if (deleted != null && incoming.getVersion() <= deleted) {
-            return;
-        }
-        ScheduleState now = states.merge(id, incoming, (current, next) -> isNotOlder(next, current) ? next : current);
-        idsByTenant.computeIfAbsent(now.getSpec().getTenant(), t -> new ConcurrentSkipListSet<>()).add(id);
-    }
-
-    /** A tombstone on {@code punctual.schedules}: the deletion is final and nothing older can follow it. */
-    public void remove(String scheduleId) {
-        drop(scheduleId);
-        deletedAtVersion.remove(scheduleId);
-    }
-
-    private void drop(String id) {
-        ScheduleState gone = states.remove(id);
-        if (gone != null) {
-            NavigableSet<String> ids = idsByTenant.get(gone.getSpec().getTenant());
-            if (ids != null) {
-                ids.remove(id);
+    /** Every schedule in the view, read from disk one at a time (for whole-state jobs such as key rotation). */
+    public void forEach(Consumer<ScheduleState> action) {
+        try (RocksIterator it = store.db().newIterator(store.schedules)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(deserializer.deserialize(topic, it.value()));
             }
+        }
+    }
+
+    /** Records of {@code punctual.schedules} and the positions after them, written in one atomic batch. */
+    public synchronized void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+        List<ScheduleState> deletedLive = new ArrayList<>();
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                try {
+                    if (record.value() == null) {
+                        ScheduleState gone = drop(batch, record.key());
+                        batch.delete(store.deleted, Keys.of(record.key()));
+                        if (gone != null && gone.getStatus() != ScheduleStatus.COMPLETED) {
+                            deletedLive.add(gone);
+                        }
+                    } else {
+                        ScheduleState gone = apply(batch, deserializer.deserialize(record.topic(), record.value()), record.value());
+                        if (gone != null) {
+                            deletedLive.add(gone);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    if (SchemaRegistryException.isUnavailable(e)) {
+                        throw e; // nothing of the batch is written; TopicTail reads it again once the registry is back
+                    }
+                    LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", record.topic(), record.partition(), record.offset(), e.toString());
+                }
+            }
+            store.putOffsets(batch, positions);
+            store.write(batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot write the gateway's schedule view", e);
+        }
+        deletedLive.forEach(onDeleted);
+    }
+
+    /** A state snapshot from a command result. */
+    public void apply(ScheduleState incoming) {
+        ScheduleState gone;
+        synchronized (this) {
+            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+                gone = apply(batch, incoming, serializer.serialize(topic, incoming));
+                store.write(batch);
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("Cannot write the gateway's schedule view", e);
+            }
+        }
+        if (gone != null) {
+            onDeleted.accept(gone);
+        }
+    }
+
+    /** Applies a state; returns the schedule it deleted while it could still fire, if it did. */
+    private ScheduleState apply(WriteBatchWithIndex batch, ScheduleState incoming, byte[] raw) throws RocksDBException {
+        String id = incoming.getScheduleId();
+        byte[] key = Keys.of(id);
+        if (incoming.getStatus() == ScheduleStatus.DELETED) {
+            long deletedAt = Math.max(incoming.getVersion(), Keys.longOf(batch.getFromBatchAndDB(store.db(), store.deleted, readOptions, key)));
+            batch.put(store.deleted, key, Keys.longBytes(deletedAt));
+            ScheduleState gone = drop(batch, id);
+            return gone != null && gone.getStatus() != ScheduleStatus.COMPLETED ? gone : null;
+        }
+        byte[] deletedAt = batch.getFromBatchAndDB(store.db(), store.deleted, readOptions, key);
+        if (deletedAt != null && incoming.getVersion() <= Keys.longOf(deletedAt)) {
+            return null;
+        }
+        ScheduleState current = read(batch, id);
+        if (current != null) {
+            if (!isNotOlder(incoming, current)) {
+                return null;
+            }
+            unindex(batch, current);
+        } else {
+            addToCount(batch, incoming.getSpec().getTenant(), 1);
+        }
+        batch.put(store.schedules, key, raw);
+        ScheduleSummary summary = ScheduleSummary.of(incoming);
+        byte[] value = summary.toBytes();
+        batch.put(store.byTenant, Keys.of(incoming.getSpec().getTenant(), id), value);
+        if (summary.agentId() != null) {
+            batch.put(store.byAgent, Keys.of(incoming.getSpec().getTenant(), summary.agentId(), id), value);
+        }
+        return null;
+    }
+
+    /** Removes the schedule and its index entries; returns what was there. */
+    private ScheduleState drop(WriteBatchWithIndex batch, String id) throws RocksDBException {
+        ScheduleState gone = read(batch, id);
+        if (gone != null) {
+            unindex(batch, gone);
+            batch.delete(store.schedules, Keys.of(id));
+            addToCount(batch, gone.getSpec().getTenant(), -1);
+        }
+        return gone;
+    }
+
+    private void unindex(WriteBatchWithIndex batch, ScheduleState state) throws RocksDBException {
+        String tenant = state.getSpec().getTenant();
+        batch.delete(store.byTenant, Keys.of(tenant, state.getScheduleId()));
+        String agent = ScheduleSummary.of(state).agentId();
+        if (agent != null) {
+            batch.delete(store.byAgent, Keys.of(tenant, agent, state.getScheduleId()));
+        }
+    }
+
+    private ScheduleState read(WriteBatchWithIndex batch, String id) throws RocksDBException {
+        byte[] raw = batch.getFromBatchAndDB(store.db(), store.schedules, readOptions, Keys.of(id));
+        return raw == null ? null : deserializer.deserialize(topic, raw);
+    }
+
+    private void addToCount(WriteBatchWithIndex batch, String tenant, long delta) throws RocksDBException {
+        byte[] key = Keys.of(tenant);
+        long count = Keys.longOf(batch.getFromBatchAndDB(store.db(), store.counts, readOptions, key)) + delta;
+        if (count <= 0) {
+            batch.delete(store.counts, key);
+        } else {
+            batch.put(store.counts, key, Keys.longBytes(count));
         }
     }
 

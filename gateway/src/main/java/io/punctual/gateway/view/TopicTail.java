@@ -12,40 +12,69 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Follows every partition of one topic on its own thread and hands each committed record to a callback.
- * No consumer group: every gateway instance sees the whole topic. Ready once it has read up to the end offsets
- * it found at start, so a view built from it is complete before the gateway says it is healthy.
+ * Follows every partition of one topic on its own thread and hands each polled batch of committed records, with the
+ * positions after it, to a callback (a view on disk stores both atomically). No consumer group: every gateway
+ * instance sees the whole topic. Starts from the offsets a view stored (a restart resumes, it does not replay), from
+ * the beginning where none is stored, or at the end. Ready once it has read up to the end offsets it found at
+ * start; {@link #awaitApplied} lets a read wait until the view has applied the topic up to given offsets.
  */
 public final class TopicTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
     private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(1);
 
+    /** What receives each polled batch: the records, then the position of every partition after them. */
+    public interface BatchHandler {
+        void accept(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions);
+    }
+
     private final String topic;
     private final boolean fromBeginning;
-    private final Consumer<ConsumerRecord<String, byte[]>> handler;
+    private final Map<TopicPartition, Long> storedOffsets;
+    private final BatchHandler handler;
+    private final Map<TopicPartition, Long> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object appliedChanged = new Object();
+    private final java.util.concurrent.atomic.AtomicLong recordsRead = new java.util.concurrent.atomic.AtomicLong();
     private final KafkaConsumer<String, byte[]> consumer;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
 
     public TopicTail(String topic, boolean fromBeginning, Map<String, Object> clientProperties, Consumer<ConsumerRecord<String, byte[]>> handler) {
+        this(topic, fromBeginning, Map.of(), clientProperties, (records, positions) -> {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                try {
+                    handler.accept(record);
+                } catch (RuntimeException e) {
+                    if (SchemaRegistryException.isUnavailable(e)) {
+                        throw e; // the record is fine, the registry is down: the batch is read again (see run)
+                    }
+                    LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", topic, record.partition(), record.offset(), e.toString());
+                }
+            }
+        });
+    }
+
+    /** A tail that resumes each partition at {@code storedOffsets}, else starts at the beginning (or end). */
+    public TopicTail(String topic, boolean fromBeginning, Map<TopicPartition, Long> storedOffsets, Map<String, Object> clientProperties,
+                     BatchHandler handler) {
         this.topic = topic;
         this.fromBeginning = fromBeginning;
+        this.storedOffsets = storedOffsets;
         this.handler = handler;
         Map<String, Object> props = new java.util.HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        // A stored offset the log no longer has (retention) resumes at the oldest record still there.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "tail-" + topic);
         this.thread.setDaemon(true);
@@ -56,15 +85,44 @@ public final class TopicTail implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(partitions);
+        List<TopicPartition> unstored = partitions.stream().filter(p -> !storedOffsets.containsKey(p)).toList();
         if (fromBeginning) {
-            consumer.seekToBeginning(partitions);
+            consumer.seekToBeginning(unstored);
         } else {
-            consumer.seekToEnd(partitions);
+            consumer.seekToEnd(unstored);
         }
+        partitions.stream().filter(storedOffsets::containsKey).forEach(p -> consumer.seek(p, storedOffsets.get(p)));
         // Resolve positions now, on the caller's thread, so nothing published after start() is missed.
         partitions.forEach(consumer::position);
         thread.start();
         return this;
+    }
+
+    /**
+     * Waits until the records before {@code offsets} (per partition) are applied, that is handed to the handler and
+     * returned from it. False on timeout.
+     */
+    public boolean awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (appliedChanged) {
+            while (!isApplied(offsets)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(appliedChanged, left);
+            }
+            return true;
+        }
+    }
+
+    private boolean isApplied(Map<TopicPartition, Long> offsets) {
+        return offsets.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
+    /** Records read since this tail started (a restart that resumes reads only what it missed). */
+    public long recordsRead() {
+        return recordsRead.get();
     }
 
     public boolean isCaughtUp() {
@@ -79,27 +137,36 @@ public final class TopicTail implements AutoCloseable {
         try {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment());
             while (running) {
-                Set<TopicPartition> held = new HashSet<>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (held.contains(partition)) {
+                Map<TopicPartition, Long> before = new java.util.HashMap<>();
+                for (TopicPartition partition : consumer.assignment()) {
+                    before.put(partition, consumer.position(partition));
+                }
+                var polled = consumer.poll(Duration.ofMillis(200));
+                Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+                for (TopicPartition partition : consumer.assignment()) {
+                    positions.put(partition, consumer.position(partition));
+                }
+                List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>(polled.count());
+                polled.forEach(records::add);
+                recordsRead.addAndGet(records.size());
+                if (!records.isEmpty() || !positions.equals(applied)) {
+                    try {
+                        handler.accept(records, positions);
+                    } catch (RuntimeException e) {
+                        if (!SchemaRegistryException.isUnavailable(e)) {
+                            throw e;
+                        }
+                        // The records are fine, the registry is down: read the batch again rather than leave it out
+                        // of the view (nothing of it was applied: a view applies a batch atomically or not at all).
+                        LOG.warn("Schema registry unavailable while reading {}; reading the batch again in {}: {}", topic, REGISTRY_RETRY_PAUSE, e.toString());
+                        before.forEach(consumer::seek);
+                        Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
                         continue;
                     }
-                    try {
-                        handler.accept(record);
-                    } catch (RuntimeException e) {
-                        if (SchemaRegistryException.isUnavailable(e)) {
-                            // The record is fine, the registry is down: read it again rather than leave it out of the view.
-                            LOG.warn("Schema registry unavailable while reading {} at {}-{}; reading it again: {}", topic, record.partition(), record.offset(), e.toString());
-                            consumer.seek(partition, record.offset());
-                            held.add(partition);
-                        } else {
-                            LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", topic, record.partition(), record.offset(), e.toString());
-                        }
-                    }
                 }
-                if (!held.isEmpty()) {
-                    Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
+                synchronized (appliedChanged) {
+                    applied.putAll(positions);
+                    appliedChanged.notifyAll();
                 }
                 if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp.countDown();

@@ -90,6 +90,18 @@ public final class ConfigKeys {
     public static final String GATEWAY_MAX_SCHEDULES_PER_TENANT = "punctual.gateway.max-schedules-per-tenant";
     /** How long an Idempotency-Key of a create is remembered. */
     public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
+    /** Directory of the gateway's read views (RocksDB); kept across restarts so a restart resumes, not replays. */
+    public static final String GATEWAY_STATE_DIR = "punctual.gateway.state-dir";
+    /** How long runs are kept in the gateway's run history (by their scheduled time). */
+    public static final String GATEWAY_RUNS_MAX_AGE = "punctual.gateway.runs.max-age";
+    /** Most runs (attempts) kept per schedule in the gateway's run history. */
+    public static final String GATEWAY_RUNS_MAX_PER_SCHEDULE = "punctual.gateway.runs.max-per-schedule";
+    /** How often the run history is swept for runs past their age or count. */
+    public static final String GATEWAY_RUNS_SWEEP_INTERVAL = "punctual.gateway.runs.sweep-interval";
+    /** Least time between two end-offset look-ups of the read barrier (reads in between share the next one). */
+    public static final String GATEWAY_READ_BARRIER_INTERVAL = "punctual.gateway.read-barrier.interval";
+    /** Longest a read waits for the view to reach the topic's end before answering 503. */
+    public static final String GATEWAY_READ_BARRIER_TIMEOUT = "punctual.gateway.read-barrier.timeout";
 
     /**
      * The Micronaut property of one of Confluent's registry client settings: {@code basic.auth.user.info} is read

@@ -1,0 +1,298 @@
+package io.punctual.bench.gateway;
+
+import io.punctual.schemas.CreateSchedule;
+import io.punctual.schemas.LettaMessage;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.LettaStandIn;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+
+/**
+ * The gateway's read side at scale. Starts the standalone jar without its gateway (broker, registry, planner,
+ * executor) and a gateway on its own with a small heap, both as child processes; produces N schedules of one tenant
+ * straight to {@code punctual.commands} (the documented way); then reports the gateway's live heap after a full GC,
+ * its state on disk per schedule, GET-by-id and list-page latency at a fixed request rate, and how long a restarted
+ * gateway takes to answer with its state on disk.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.punctual.bench.gateway.GatewayReadLoad [schedules] [reads/s] [seconds] [gatewayHeap]</pre>
+ * Needs {@code standalone/target/punctual.jar} (or {@code -Dpunctual.jar=...}).
+ */
+public final class GatewayReadLoad {
+    private static final String KEY = "sk-let-bench-reader";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayReadLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        int schedules = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        String gatewayHeap = args.length > 3 ? args[3] : "256m";
+        Path jar = Path.of(System.getProperty("punctual.jar", "standalone/target/punctual.jar")).toAbsolutePath();
+        Path data = Files.createTempDirectory("punctual-read-bench");
+        int kafkaPort = freePort();
+        int registryPort = freePort();
+        int gatewayPort = freePort();
+        String gatewayUrl = "http://localhost:" + gatewayPort;
+
+        try (LettaStandIn letta = new LettaStandIn().acceptKey(KEY).acceptOnlyKnownKeys()) {
+            Map<String, String> coreEnv = Map.of("PUNCTUAL_DATA_DIR", data.toString(), "PUNCTUAL_HTTP_PORT", Integer.toString(freePort()),
+                    "PUNCTUAL_KAFKA_PORT", Integer.toString(kafkaPort), "PUNCTUAL_REGISTRY_PORT", Integer.toString(registryPort),
+                    "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_GATEWAY_ENABLED", "false");
+            Process core = start(List.of("java", "-Xmx1g", "-jar", jar.toString()), coreEnv, data.resolve("core.log"));
+            Map<String, String> gatewayEnv = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
+                    "SCHEMA_REGISTRY_URL", "http://localhost:" + registryPort, "PUNCTUAL_KEYSET_PATH", data.resolve("keyset.json").toString(),
+                    "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_HTTP_PORT", Integer.toString(gatewayPort),
+                    "PUNCTUAL_GATEWAY_STATE_DIR", data.resolve("gateway").toString(),
+                    "PUNCTUAL_GATEWAY_RATE_LIMIT_PER_SECOND", "1000000", "PUNCTUAL_GATEWAY_RATE_LIMIT_BURST", "1000000"));
+            List<String> gatewayCommand = List.of("java", "-Xmx" + gatewayHeap, "-cp", jar.toString(), "io.punctual.gateway.GatewayApplication");
+            Process gateway = null;
+            try {
+                awaitFile(data.resolve("keyset.json"), Duration.ofMinutes(3));
+                gateway = start(gatewayCommand, gatewayEnv, data.resolve("gateway-1.log"));
+                long up = System.nanoTime();
+                awaitHealthy(gatewayUrl, Duration.ofMinutes(3));
+                System.out.printf("gateway healthy on an empty topic after %d ms%n", ms(up));
+
+                KeyMaterial keys = KeyMaterial.read(data.resolve("keyset.json"));
+                String tenant = keys.tenantIds().of(KEY);
+                long produceStart = System.nanoTime();
+                List<String> ids = produce(schedules, tenant, keys.apiKeyCipher(), "localhost:" + kafkaPort, "http://localhost:" + registryPort);
+                System.out.printf("produced %,d create commands in %d ms%n", schedules, ms(produceStart));
+                String last = ids.get(ids.size() - 1);
+                awaitStatus(gatewayUrl + "/v1/schedules/" + last, 200, Duration.ofMinutes(60));
+                System.out.printf("the gateway shows the last schedule %d ms after the first command%n", ms(produceStart));
+
+                System.out.printf("gateway live heap after full GC: %,d KB (-Xmx%s)%n", liveHeapKb(gateway.pid()), gatewayHeap);
+                long disk = du(data.resolve("gateway"));
+                System.out.printf("gateway state on disk: %,d bytes, %d bytes per schedule%n", disk, disk / schedules);
+
+                String base = gatewayUrl + "/v1/schedules";
+                IntFunction<String> byId = i -> base + "/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                IntFunction<String> listPage = i -> base + "?limit=50&cursor=" + Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(ids.get(ThreadLocalRandom.current().nextInt(ids.size())).getBytes(StandardCharsets.UTF_8));
+                // Service time without queueing first: one client, one request at a time.
+                report("GET /v1/schedules/{id}, one client", sequential(1000, byId));
+                report("GET /v1/schedules?limit=50&cursor=, one client", sequential(1000, listPage));
+                report("GET /v1/schedules/{id} at " + rate + "/s", drive(rate, seconds, byId));
+                report("GET /v1/schedules?limit=50&cursor= at " + rate + "/s", drive(rate, seconds, listPage));
+
+                gateway.destroy();
+                gateway.waitFor(60, TimeUnit.SECONDS);
+                long restart = System.nanoTime();
+                gateway = start(gatewayCommand, gatewayEnv, data.resolve("gateway-2.log"));
+                awaitHealthy(gatewayUrl, Duration.ofMinutes(30));
+                long healthy = ms(restart);
+                awaitStatus(gatewayUrl + "/v1/schedules/" + ids.get(0), 200, Duration.ofMinutes(5));
+                System.out.printf("restart with state on disk: healthy after %d ms, first GET answered after %d ms (JVM start included)%n",
+                        healthy, ms(restart));
+                System.out.printf("gateway live heap after restart and full GC: %,d KB%n", liveHeapKb(gateway.pid()));
+            } finally {
+                if (gateway != null) {
+                    gateway.destroy();
+                    gateway.waitFor(60, TimeUnit.SECONDS);
+                }
+                core.destroy();
+                core.waitFor(120, TimeUnit.SECONDS);
+                System.out.println("logs and data in " + data + " (delete when done)");
+            }
+        }
+    }
+
+    private static List<String> produce(int n, String tenant, ApiKeyCipher cipher, String bootstrap, String registry) {
+        TopicSerdes serdes = new TopicSerdes(registry);
+        Serializer<ScheduleCommand> values = serdes.valueSerde(Topics.COMMANDS).serializer();
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        List<String> ids = new ArrayList<>(n);
+        Instant at = Instant.parse("2035-01-01T00:00:00Z");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                String id = String.format("sch_%012x%016x", System.currentTimeMillis(), (long) i);
+                ids.add(id);
+                LettaTarget target = LettaTarget.newBuilder().setAgentId("agent-" + (i % 100))
+                        .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("reminder " + i).build()))
+                        .setApiKeyCiphertext(cipher.encrypt(KEY, id)).build();
+                ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant(tenant).setTarget(target)
+                        .setCadence(OnceCadence.newBuilder().setAt(at.plusSeconds(i)).build()).setLabels(Map.of()).build();
+                ScheduleCommand command = ScheduleCommand.newBuilder().setCommandId(java.util.UUID.randomUUID().toString())
+                        .setScheduleId(id).setTenant(tenant).setIssuedAt(Instant.now())
+                        .setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
+                producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), id, values.serialize(Topics.COMMANDS.name(), command)));
+            }
+            producer.flush();
+        }
+        return ids;
+    }
+
+    private static List<Long> sequential(int requests, IntFunction<String> url) throws IOException, InterruptedException {
+        List<Long> latencies = new ArrayList<>();
+        int failures = 0;
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + KEY).GET().build();
+            if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                latencies.add(System.nanoTime() - start);
+            } else {
+                failures++;
+            }
+        }
+        System.out.printf("  %,d requests one at a time, %d failed%n", requests, failures);
+        return latencies;
+    }
+
+    /** Sends {@code rate} requests a second for {@code seconds}, each timed from when it was due (open loop). */
+    private static List<Long> drive(int rate, int seconds, IntFunction<String> url) throws InterruptedException {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        Map<String, AtomicInteger> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        long start = System.nanoTime();
+        long period = TimeUnit.SECONDS.toNanos(1) / rate;
+        int total = rate * seconds;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + KEY).GET().build();
+            inFlight.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    failures.incrementAndGet();
+                    reasons.computeIfAbsent(e != null ? e.getClass().getSimpleName() : "HTTP " + r.statusCode(), k -> new AtomicInteger())
+                            .incrementAndGet();
+                } else {
+                    latencies.add(System.nanoTime() - due);
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        double achieved = total / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("  %,d requests at %.0f/s offered, %d failed %s%n", total, achieved, failures.get(), reasons);
+        return new ArrayList<>(latencies);
+    }
+
+    private static void report(String what, List<Long> latencies) {
+        latencies.sort(null);
+        if (latencies.isEmpty()) {
+            System.out.println(what + ": no successful request");
+            return;
+        }
+        System.out.printf("%s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", what,
+                pct(latencies, 0.50), pct(latencies, 0.99), pct(latencies, 0.999), latencies.get(latencies.size() - 1) / 1e6);
+    }
+
+    private static double pct(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+    }
+
+    private static long liveHeapKb(long pid) throws IOException, InterruptedException {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        return used.find() ? Long.parseLong(used.group(1)) : -1;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static long du(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void awaitHealthy(String base, Duration timeout) throws InterruptedException {
+        awaitStatus(base + "/health", 200, timeout);
+    }
+
+    private static void awaitStatus(String url, int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + KEY).GET().build();
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(url + " did not answer " + status + " within " + timeout);
+    }
+
+    private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(file + " did not appear within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long ms(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.punctual.gateway.view;
+
+import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's read views on disk: one RocksDB with a column family per view and index, and the topic offsets
+ * the views were built to, written in the same atomic batch as the records they cover. A restart therefore
+ * resumes each topic where its last batch ended instead of replaying it. The heap holds a bounded block cache
+ * and memtables, whatever the number of schedules and runs.
+ */
+public final class ViewStore implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final long BLOCK_CACHE_BYTES = 128L << 20;
+    private static final long MEMTABLE_BYTES = 16L << 20;
+    /** All memtables together, charged to the block cache: native memory stays under the cache size. */
+    private static final long ALL_MEMTABLES_BYTES = 64L << 20;
+
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final LRUCache cache;
+    private final WriteBufferManager writeBuffers;
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    final ColumnFamilyHandle schedules;
+    final ColumnFamilyHandle byTenant;
+    final ColumnFamilyHandle byAgent;
+    final ColumnFamilyHandle deleted;
+    final ColumnFamilyHandle counts;
+    final ColumnFamilyHandle runs;
+    final ColumnFamilyHandle runTenants;
+    private final ColumnFamilyHandle offsets;
+
+    public ViewStore(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the gateway state directory " + directory, e);
+        }
+        cache = new LRUCache(BLOCK_CACHE_BYTES);
+        cfOptions = new ColumnFamilyOptions()
+                .setWriteBufferSize(MEMTABLE_BYTES)
+                .setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true));
+        writeBuffers = new WriteBufferManager(ALL_MEMTABLES_BYTES, cache);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setMaxOpenFiles(256)
+                .setWriteBufferManager(writeBuffers);
+        List<String> names = List.of("default", "schedules", "by-tenant", "by-agent", "deleted", "counts", "runs", "run-tenants", "offsets");
+        List<ColumnFamilyDescriptor> descriptors = names.stream()
+                .map(n -> new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions)).toList();
+        try {
+            db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot open the gateway state in " + directory + ": " + e.getMessage(), e);
+        }
+        schedules = handles.get(1);
+        byTenant = handles.get(2);
+        byAgent = handles.get(3);
+        deleted = handles.get(4);
+        counts = handles.get(5);
+        runs = handles.get(6);
+        runTenants = handles.get(7);
+        offsets = handles.get(8);
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    /** The offsets of the topic's partitions that the stored views cover (the next offset to read). */
+    public Map<TopicPartition, Long> offsets(String topic) {
+        Map<TopicPartition, Long> found = new HashMap<>();
+        byte[] prefix = (topic + "\u0000").getBytes(StandardCharsets.UTF_8);
+        try (RocksIterator it = db.newIterator(offsets)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                int partition = Integer.parseInt(new String(it.key(), prefix.length, it.key().length - prefix.length, StandardCharsets.UTF_8));
+                found.put(new TopicPartition(topic, partition), ByteBuffer.wrap(it.value()).getLong());
+            }
+        }
+        return found;
+    }
+
+    void putOffsets(WriteBatchWithIndex batch, Map<TopicPartition, Long> positions) throws RocksDBException {
+        for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+            byte[] key = (e.getKey().topic() + "\u0000" + e.getKey().partition()).getBytes(StandardCharsets.UTF_8);
+            batch.put(offsets, key, Keys.longBytes(e.getValue()));
+        }
+    }
+
+    void write(WriteBatchWithIndex batch) throws RocksDBException {
+        db.write(writeOptions, batch);
+    }
+
+    /** Bytes on disk of the live SST files, for the benchmark and metrics. */
+    public long liveDataBytes() {
+        try {
+            return Long.parseLong(db.getProperty("rocksdb.total-sst-files-size"));
+        } catch (RocksDBException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        writeOptions.close();
+        dbOptions.close();
+        cfOptions.close();
+        writeBuffers.close();
+        cache.close();
+    }
+}
