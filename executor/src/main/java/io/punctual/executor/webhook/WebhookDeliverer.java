@@ -36,11 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookDeliverer {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliverer.class);
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    public static final String FIRE_ID_HEADER = "Punctual-Fire-Id";
+    public static final String FIRE_ID_HEADER = WebhookSignature.FIRE_ID_HEADER;
     static final String UNDECRYPTABLE_SECRET = "webhook secret could not be decrypted";
     /** Headers the executor sets itself; a schedule's headers cannot override them. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("idempotency-key", "content-type", "content-length", "host",
-            WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT));
+            WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT),
+            WebhookSignature.ATTEMPT_HEADER.toLowerCase(Locale.ROOT));
 
     private final WebhookClient client;
     private final WebhookUrlPolicy policy;
@@ -81,12 +82,13 @@ public class WebhookDeliverer {
         headers.put("Content-Type", "application/json");
         headers.put(IDEMPOTENCY_KEY, fire.getFireId());
         headers.put(FIRE_ID_HEADER, fire.getFireId());
+        headers.put(WebhookSignature.ATTEMPT_HEADER, Integer.toString(fire.getAttempt()));
         if (target.getSecretCiphertext() != null) {
             Optional<String> secret = secret(fire, target);
             if (secret.isEmpty()) {
                 return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), UNDECRYPTABLE_SECRET));
             }
-            headers.put(WebhookSignature.HEADER, WebhookSignature.header(secret.get(), clock.instant(), body));
+            headers.put(WebhookSignature.HEADER, WebhookSignature.header(secret.get(), clock.instant(), fire.getFireId(), fire.getAttempt(), body));
         }
         WebhookRequest request = new WebhookRequest(target.getMethod().name(), target.getUrl(), headers, body);
         return client.send(request).handle((answer, error) -> {
