@@ -38,6 +38,7 @@ public class WebhookDeliverer {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String FIRE_ID_HEADER = WebhookSignature.FIRE_ID_HEADER;
     static final String UNDECRYPTABLE_SECRET = "webhook secret could not be decrypted";
+    static final String UNDECRYPTABLE_HEADERS = "webhook headers could not be decrypted";
     /** Headers the executor sets itself; a schedule's headers cannot override them. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("idempotency-key", "content-type", "content-length", "host",
             WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT),
@@ -74,9 +75,20 @@ public class WebhookDeliverer {
     private CompletableFuture<Attempt> send(DueEvent fire, WebhookTarget target, Instant startedAt) {
         byte[] body = target.getBodyJson().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        target.getHeaders().forEach((name, value) -> {
-            if (!RESERVED.contains(name.toString().toLowerCase(Locale.ROOT))) {
-                headers.put(name.toString(), value.toString());
+        Map<String, String> extra = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        target.getHeaders().forEach((name, value) -> extra.put(name.toString(), value.toString()));
+        if (target.getHeadersCiphertext() != null) {
+            // Decrypted only now, held only for this request, never logged.
+            try {
+                extra.putAll(cipher.decryptHeaders(target.getHeadersCiphertext(), fire.getScheduleId()));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                LOG.warn("Fire {} of schedule {}: {}", fire.getFireId(), fire.getScheduleId(), UNDECRYPTABLE_HEADERS);
+                return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), UNDECRYPTABLE_HEADERS));
+            }
+        }
+        extra.forEach((name, value) -> {
+            if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name, value);
             }
         });
         headers.put("Content-Type", "application/json");
