@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -41,12 +42,17 @@ public final class PlannerTopology {
     }
 
     public static Topology build(TopicSerdes serdes, PlannerSettings settings) {
+        return build(serdes, settings, SpecGuard.none());
+    }
+
+    /** The topology with the planner's re-checks of commands produced straight to Kafka. */
+    public static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings), COMMANDS_SOURCE, RESULTS_SOURCE);
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, guard), COMMANDS_SOURCE, RESULTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),

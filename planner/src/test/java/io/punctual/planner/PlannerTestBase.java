@@ -29,10 +29,14 @@ abstract class PlannerTestBase {
     }
 
     PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start) {
+        return planner(settings, start, io.punctual.planner.command.SpecGuard.none());
+    }
+
+    PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start, io.punctual.planner.command.SpecGuard guard) {
         if (harness != null) {
             harness.close();
         }
-        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start);
+        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start, guard);
         return harness;
     }
 

@@ -28,10 +28,16 @@ import java.util.Objects;
 public final class CommandHandler {
     private final NextFireCalculator nextFire;
     private final Firing firing;
+    private final SpecGuard guard;
 
     public CommandHandler(NextFireCalculator nextFire, Firing firing) {
+        this(nextFire, firing, SpecGuard.none());
+    }
+
+    public CommandHandler(NextFireCalculator nextFire, Firing firing, SpecGuard guard) {
         this.nextFire = nextFire;
         this.firing = firing;
+        this.guard = guard;
     }
 
     /**
@@ -90,6 +96,10 @@ public final class CommandHandler {
         if (invalid != null) {
             return reject(command, currentVersion, now, Reasons.INVALID_COMMAND, invalid);
         }
+        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        if (refused != null) {
+            return reject(command, currentVersion, now, refused.reason(), refused.message());
+        }
         if (current != null) {
             return reject(command, currentVersion, now, Reasons.ALREADY_EXISTS,
                     "Schedule " + command.getScheduleId() + " already exists.");
@@ -139,6 +149,10 @@ public final class CommandHandler {
         String invalid = SpecChecks.problem(spec, current.getSpec().getTenant());
         if (invalid != null) {
             return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND, invalid);
+        }
+        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        if (refused != null) {
+            return reject(command, current.getVersion(), now, refused.reason(), refused.message());
         }
         ScheduleState.Builder next = ScheduleState.newBuilder(current)
                 .setSpec(spec)
