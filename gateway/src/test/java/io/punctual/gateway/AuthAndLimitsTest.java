@@ -135,16 +135,28 @@ class AuthAndLimitsTest {
             assertThat(send(side, "GET", "/v1/schedules", GatewayHarness.KEY_B, null).statusCode()).isEqualTo(200);
             String prefix = "sk-let-address-" + UUID.randomUUID() + "-";
             for (int i = 0; i < 2; i++) {
-                assertThat(send(side, "GET", "/v1/schedules", prefix + i, null).statusCode()).isEqualTo(401);
+                assertThat(sendFrom4(side, prefix + i).statusCode()).isEqualTo(401);
             }
-            HttpResponse<String> limited = send(side, "GET", "/v1/schedules", prefix + 2, null);
+            HttpResponse<String> limited = sendFrom4(side, prefix + 2);
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(json(limited).get("detail").asText()).contains("your address");
             assertThat(limited.headers().firstValue("Retry-After")).isPresent();
             // A key already refused is answered from memory, without spending; a known tenant is not held back.
             assertThat(send(side, "GET", "/v1/schedules", prefix + 0, null).statusCode()).isEqualTo(401);
             assertThat(send(side, "GET", "/v1/schedules", GatewayHarness.KEY_B, null).statusCode()).isEqualTo(200);
+            // Another address (IPv6 loopback here) has a budget of its own: the client address reaches the budget.
+            int port = side.getBean(EmbeddedServer.class).getPort();
+            HttpResponse<String> fromIpv6 = HTTP.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + port + "/v1/schedules"))
+                    .header("Authorization", "Bearer " + prefix + "v6").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fromIpv6.statusCode()).as(fromIpv6.body()).isEqualTo(401);
         }
+    }
+
+    /** A GET of /v1/schedules over IPv4 loopback. */
+    private static HttpResponse<String> sendFrom4(ApplicationContext side, String key) throws Exception {
+        int port = side.getBean(EmbeddedServer.class).getPort();
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/schedules"))
+                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static long lettaChecksOf(String key) {
