@@ -276,16 +276,22 @@ class DeliveryEndToEndTest {
         assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(body);
         assertThat(request.header("Idempotency-Key")).isEqualTo(fire.getFireId());
         assertThat(request.header("X-Team")).isEqualTo("blue");
+        assertThat(request.header("Punctual-Fire-Id")).isEqualTo(fire.getFireId());
+        assertThat(request.header("Punctual-Attempt")).isEqualTo("1");
         String signature = request.header("Punctual-Signature");
-        // The documented algorithm, computed here independently: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
+        // The documented algorithm, computed here independently:
+        // t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>\n<fire id>\n<attempt>\n<body>")>.
         assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
         String t = signature.substring(2, signature.indexOf(','));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        String signed = t + "\n" + fire.getFireId() + "\n1\n" + body;
+        String expected = HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
         assertThat(signature).endsWith(",v1=" + expected);
-        assertThat(WebhookSignature.verify(signature, secret, request.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
-        assertThat(WebhookSignature.verify(signature, "another secret", request.body(), Instant.now(), Duration.ofMinutes(5))).isFalse();
+        assertThat(WebhookSignature.verify(signature, secret, request.header("Punctual-Fire-Id"), 1, request.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
+        assertThat(WebhookSignature.verify(signature, "another secret", fire.getFireId(), 1, request.body(), Instant.now(), Duration.ofMinutes(5))).isFalse();
+        // The same body and signature replayed as another fire of the schedule do not verify.
+        assertThat(WebhookSignature.verify(signature, secret, fire.getScheduleId() + "@0", 1, request.body(), Instant.now(), Duration.ofMinutes(5))).isFalse();
     }
 
     @Test

@@ -86,6 +86,84 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void aFloodOfMadeUpKeysCostsAtMostTheBudgetInLettaCallsAndLeavesKnownTenantsAlone() throws Exception {
+        // Small caches and a budget of 10 checks of unknown keys (refilled once in 100 s): the flood of 200
+        // made-up keys must neither reach Letta 200 times nor push out tenant A's verdict or its bucket.
+        try (ApplicationContext side = GatewayHarness.sideGateway(Map.of(
+                ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_SECOND, 0.01, ConfigKeys.GATEWAY_AUTH_UNKNOWN_BURST, 10,
+                ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND, 0,
+                ConfigKeys.GATEWAY_AUTH_MAX_ACCEPTED, 2, ConfigKeys.GATEWAY_AUTH_MAX_REFUSED, 5,
+                ConfigKeys.GATEWAY_RATE_LIMIT_MAX_BUCKETS, 2,
+                ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND, 0.01, ConfigKeys.GATEWAY_RATE_LIMIT_BURST, 5))) {
+            assertThat(send(side, "GET", "/v1/schedules", KEY_A, null).statusCode()).isEqualTo(200);
+            assertThat(send(side, "GET", "/v1/schedules", KEY_A, null).statusCode()).isEqualTo(200);
+            long checksOfA = lettaChecksOf(KEY_A);
+
+            String prefix = "sk-let-flood-" + UUID.randomUUID() + "-";
+            int unauthorized = 0;
+            int limited = 0;
+            for (int i = 0; i < 200; i++) {
+                HttpResponse<String> response = send(side, "GET", "/v1/schedules", prefix + i, null);
+                if (response.statusCode() == 401) {
+                    unauthorized++;
+                } else {
+                    assertThat(response.statusCode()).isEqualTo(429);
+                    assertThat(json(response).get("type").asText()).isEqualTo("urn:punctual:problem:rate-limited");
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                    limited++;
+                }
+            }
+            long floodChecks = gateway.letta.requests().stream()
+                    .filter(r -> r.apiKey() != null && r.apiKey().startsWith(prefix)).count();
+            assertThat(floodChecks).as("Letta calls for made-up keys").isLessThanOrEqualTo(10);
+            assertThat(unauthorized).isEqualTo((int) floodChecks);
+            assertThat(limited).isEqualTo(200 - unauthorized);
+
+            // A's verdict survived (no new Letta call) and so did its bucket: 3 of its 5 tokens are left, not 5.
+            for (int i = 0; i < 3; i++) {
+                assertThat(send(side, "GET", "/v1/schedules", KEY_A, null).statusCode()).isEqualTo(200);
+            }
+            assertThat(send(side, "GET", "/v1/schedules", KEY_A, null).statusCode()).isEqualTo(429);
+            assertThat(lettaChecksOf(KEY_A)).isEqualTo(checksOfA);
+        }
+    }
+
+    @Test
+    void unknownKeysFromOneAddressHaveTheirOwnBudget() throws Exception {
+        try (ApplicationContext side = GatewayHarness.sideGateway(Map.of(
+                ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND, 0.01, ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_BURST, 3))) {
+            assertThat(send(side, "GET", "/v1/schedules", GatewayHarness.KEY_B, null).statusCode()).isEqualTo(200);
+            String prefix = "sk-let-address-" + UUID.randomUUID() + "-";
+            for (int i = 0; i < 2; i++) {
+                assertThat(sendFrom4(side, prefix + i).statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> limited = sendFrom4(side, prefix + 2);
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(json(limited).get("detail").asText()).contains("your address");
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            // A key already refused is answered from memory, without spending; a known tenant is not held back.
+            assertThat(send(side, "GET", "/v1/schedules", prefix + 0, null).statusCode()).isEqualTo(401);
+            assertThat(send(side, "GET", "/v1/schedules", GatewayHarness.KEY_B, null).statusCode()).isEqualTo(200);
+            // Another address (IPv6 loopback here) has a budget of its own: the client address reaches the budget.
+            int port = side.getBean(EmbeddedServer.class).getPort();
+            HttpResponse<String> fromIpv6 = HTTP.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + port + "/v1/schedules"))
+                    .header("Authorization", "Bearer " + prefix + "v6").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fromIpv6.statusCode()).as(fromIpv6.body()).isEqualTo(401);
+        }
+    }
+
+    /** A GET of /v1/schedules over IPv4 loopback. */
+    private static HttpResponse<String> sendFrom4(ApplicationContext side, String key) throws Exception {
+        int port = side.getBean(EmbeddedServer.class).getPort();
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/schedules"))
+                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long lettaChecksOf(String key) {
+        return gateway.letta.requests().stream().filter(r -> key.equals(r.apiKey())).count();
+    }
+
+    @Test
     void overTheQuotaIs403NamingIt() throws Exception {
         V1SchedulesTest.createOnce(KEY_A, "agent-" + UUID.randomUUID());
         try (ApplicationContext side = GatewayHarness.sideGateway(Map.of(ConfigKeys.GATEWAY_MAX_SCHEDULES_PER_TENANT, 1))) {

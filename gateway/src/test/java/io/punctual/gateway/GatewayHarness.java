@@ -56,6 +56,16 @@ final class GatewayHarness {
         // The fuzz and load of the tests would otherwise meet the per-tenant rate limit.
         props.put(ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND, 1_000_000);
         props.put(ConfigKeys.GATEWAY_RATE_LIMIT_BURST, 1_000_000);
+        // KeyRotationTest's webhook receiver listens on loopback.
+        props.put(ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, true);
+        // KeyRotationTest rotates the keyset without restarting this shared planner, which would then refuse the
+        // re-encrypted ciphertexts; the planner's ciphertext checks are proven by StraightToKafkaChecksTest.
+        props.put(ConfigKeys.PLANNER_CHECK_KEYS, false);
+        // Every test request comes from one address; tests make up many keys (AuthAndLimitsTest checks the budget).
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_BURST, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_SECOND, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_BURST, 1_000_000);
         // Each acknowledged write waits for the planner's transaction commit; a short interval keeps the suite fast.
         props.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, "20ms");
         props.putAll(extra);
@@ -82,6 +92,10 @@ final class GatewayHarness {
                 ConfigKeys.PLANNER_ENABLED, false,
                 ConfigKeys.EXECUTOR_ENABLED, false,
                 "micronaut.server.port", -1));
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_BURST, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_SECOND, 1_000_000);
+        props.put(ConfigKeys.GATEWAY_AUTH_UNKNOWN_BURST, 1_000_000);
         props.putAll(settings);
         ApplicationContext side = ApplicationContext.builder().deduceEnvironment(false).properties(props).start();
         side.getBean(EmbeddedServer.class).start();

@@ -5,6 +5,8 @@ import io.punctual.gateway.secrets.KeysCommand;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.WebhookTarget;
+import io.punctual.schemas.webhook.WebhookSignature;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.topic.Topics;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +33,10 @@ import static io.punctual.gateway.GatewayHarness.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Rotate the AEAD keyset, re-encrypt every stored key through the planner, retire the old key: keys still decrypt and deliveries still work. */
+/**
+ * Rotate the AEAD keyset, re-encrypt every stored secret through the planner (Letta keys, webhook secrets and
+ * headers), retire the old key: everything still decrypts and deliveries, signed webhooks included, still work.
+ */
 class KeyRotationTest {
 
     @Test
@@ -39,6 +45,14 @@ class KeyRotationTest {
         String agent = "agent-" + UUID.randomUUID();
         String id = V1SchedulesTest.createOnce(KEY_A, agent);
         KeyMaterial original = gateway.keys;
+        HookReceiver hooks = new HookReceiver();
+        String secret = "whsec-rotation-" + UUID.randomUUID();
+        String token = "hdr-rotation-" + UUID.randomUUID();
+        var createdHook = gateway.postJson("/v1/schedules", KEY_A, "{\"target\": {\"type\": \"webhook\", \"url\": \"" + hooks.url("/rotated")
+                + "\", \"secret\": \"" + secret + "\", \"headers\": {\"X-Auth\": \"" + token + "\"}, \"body\": {\"n\": 1}},"
+                + " \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(createdHook.statusCode()).as(createdHook.body()).isEqualTo(201);
+        String hookId = GatewayHarness.json(createdHook).get("id").asText();
 
         // The operator's commands on a keysets file.
         Path file = dir.resolve("keyset.json");
@@ -65,6 +79,11 @@ class KeyRotationTest {
         var ciphertext = ((LettaTarget) state.getSpec().getTarget()).getApiKeyCiphertext();
         assertThat(retired.apiKeyCipher().decrypt(ciphertext, id)).isEqualTo(KEY_A);
         assertThatThrownBy(() -> original.apiKeyCipher().decrypt(ciphertext, id)).isInstanceOf(GeneralSecurityException.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> views.schedules().get(hookId).map(ScheduleState::getVersion).orElse(0L) >= 2);
+        WebhookTarget hook = (WebhookTarget) views.schedules().get(hookId).orElseThrow().getSpec().getTarget();
+        assertThat(retired.apiKeyCipher().decrypt(hook.getSecretCiphertext(), hookId)).isEqualTo(secret);
+        assertThat(retired.apiKeyCipher().decryptHeaders(hook.getHeadersCiphertext(), hookId)).containsEntry("X-Auth", token);
+        assertThatThrownBy(() -> original.apiKeyCipher().decrypt(hook.getSecretCiphertext(), hookId)).isInstanceOf(GeneralSecurityException.class);
         assertThat(KeysCommand.run(new String[]{}, Map.of())).isEqualTo(2);
 
         // Deliveries still work: a real executor that knows only the retired keyset delivers a trigger of the schedule.
@@ -76,6 +95,7 @@ class KeyRotationTest {
                 ConfigKeys.KEYSET_JSON, retired.toJson(),
                 ConfigKeys.LETTA_BASE_URL, gateway.letta.baseUrl(),
                 ConfigKeys.EXECUTOR_GROUP_ID, group,
+                ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, true,
                 ConfigKeys.PLANNER_ENABLED, false,
                 ConfigKeys.GATEWAY_ENABLED, false)).start()) {
             var triggered = gateway.send("POST", "/v1/schedules/" + id + "/trigger", KEY_A, null, null);
@@ -83,6 +103,17 @@ class KeyRotationTest {
             RecordedRequest delivery = gateway.letta.awaitMessages(agent, 1, Duration.ofSeconds(30)).get(0);
             assertThat(delivery.authorization()).isEqualTo("Bearer " + KEY_A);
             assertThat(delivery.status()).isEqualTo(200);
+
+            // The signed webhook, whose secret and headers only the new key decrypts now.
+            var triggeredHook = gateway.send("POST", "/v1/schedules/" + hookId + "/trigger", KEY_A, null, null);
+            assertThat(triggeredHook.statusCode()).as(triggeredHook.body()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !hooks.received("/rotated").isEmpty());
+            HookReceiver.Received request = hooks.received("/rotated").get(0);
+            assertThat(request.header("X-Auth")).isEqualTo(token);
+            assertThat(WebhookSignature.verify(request.header(WebhookSignature.HEADER), secret, request.header(WebhookSignature.FIRE_ID_HEADER),
+                    Integer.parseInt(request.header(WebhookSignature.ATTEMPT_HEADER)), request.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
+        } finally {
+            hooks.close();
         }
     }
 

@@ -4,11 +4,14 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import io.punctual.schemas.WebhookTarget;
 import io.punctual.gateway.view.GatewayViews;
+import io.punctual.testkit.KafkaFixture;
+import io.punctual.testkit.PlaintextScan;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -110,6 +113,53 @@ class V1LifecycleTest {
                 + " \"secret\": \"short\"}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
         assertThat(tooShort.statusCode()).isEqualTo(400);
         assertThat(json(tooShort).at("/errors/0/field").asText()).isEqualTo("target.secret");
+    }
+
+    @Test
+    void webhookHeadersAreStoredEncryptedShownOnlyByNameAndKeptAcrossChanges() throws Exception {
+        String token = "hdr-token-" + UUID.randomUUID();
+        HttpResponse<String> created = gateway.postJson("/v1/schedules", KEY_A, "{\"target\": {\"type\": \"webhook\", \"url\": \"https://93.184.215.14/hook\","
+                + " \"headers\": {\"Authorization\": \"Bearer " + token + "\", \"X-Team\": \"blue\"}}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(token).doesNotContain("blue");
+        assertThat(json(created).at("/target/headers/Authorization").asText()).isEqualTo("[redacted]");
+        assertThat(json(created).at("/target/headers/X-Team").asText()).isEqualTo("[redacted]");
+        String id = json(created).get("id").asText();
+        GatewayViews views = gateway.context.getBean(GatewayViews.class);
+        WebhookTarget stored = (WebhookTarget) views.schedules().get(id).orElseThrow().getSpec().getTarget();
+        assertThat(stored.getHeaders()).isEmpty();
+        assertThat(stored.getHeaderNames()).containsExactly("Authorization", "X-Team");
+        assertThat(decryptedHeaders(id)).containsExactlyInAnyOrderEntriesOf(Map.of("Authorization", "Bearer " + token, "X-Team", "blue"));
+
+        // A patch naming one header changes it and keeps the others (sent back as "[redacted]" by the merge).
+        HttpResponse<String> patched = gateway.send("PATCH", "/v1/schedules/" + id, KEY_A, "application/merge-patch+json",
+                "{\"target\": {\"headers\": {\"X-Team\": \"red\"}}}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> views.schedules().get(id).orElseThrow().getVersion() == 2);
+        assertThat(decryptedHeaders(id)).containsExactlyInAnyOrderEntriesOf(Map.of("Authorization", "Bearer " + token, "X-Team", "red"));
+
+        // A replace with what GET answered keeps the values too; "[redacted]" for a header it never had is refused.
+        JsonNode current = json(gateway.get("/v1/schedules/" + id, KEY_A));
+        String replacement = "{\"target\": " + current.get("target") + ", \"schedule\": {\"type\": \"interval\", \"every\": \"2h\"}}";
+        HttpResponse<String> replaced = gateway.send("PUT", "/v1/schedules/" + id, KEY_A, "application/json", replacement);
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> views.schedules().get(id).orElseThrow().getVersion() == 3);
+        assertThat(decryptedHeaders(id)).containsExactlyInAnyOrderEntriesOf(Map.of("Authorization", "Bearer " + token, "X-Team", "red"));
+        HttpResponse<String> unknown = gateway.postJson("/v1/schedules", KEY_A, "{\"target\": {\"type\": \"webhook\", \"url\": \"https://93.184.215.14/hook\","
+                + " \"headers\": {\"X-New\": \"[redacted]\"}}, \"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).at("/errors/0/field").asText()).isEqualTo("target.headers.X-New");
+
+        // A fire carries the target onto punctual.due: the value is on no topic in plaintext, only its ciphertext.
+        assertThat(gateway.send("POST", "/v1/schedules/" + id + "/trigger", KEY_A, null, null).statusCode()).isEqualTo(200);
+        PlaintextScan.Result scan = PlaintextScan.assertNoneInTopics(KafkaFixture.shared().bootstrapServers(), List.of(token));
+        assertThat(scan.topics()).contains("punctual.commands", "punctual.schedules", "punctual.due");
+        assertThat(gateway.get("/v1/schedules/" + id, KEY_A).body()).doesNotContain(token);
+    }
+
+    private static Map<String, String> decryptedHeaders(String id) throws Exception {
+        WebhookTarget target = (WebhookTarget) gateway.context.getBean(GatewayViews.class).schedules().get(id).orElseThrow().getSpec().getTarget();
+        return gateway.keys.apiKeyCipher().decryptHeaders(target.getHeadersCiphertext(), id);
     }
 
     private static String decryptedSecret(GatewayViews views, String id) throws Exception {

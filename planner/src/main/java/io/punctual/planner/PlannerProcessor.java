@@ -4,6 +4,7 @@ import io.punctual.planner.cadence.NextFireCalculator;
 import io.punctual.planner.command.Change;
 import io.punctual.planner.command.CommandDecoder;
 import io.punctual.planner.command.CommandHandler;
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.command.DeadLetterHeaders;
 import io.punctual.planner.command.Decision;
 import io.punctual.planner.command.PoisonCommandException;
@@ -25,7 +26,6 @@ import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.utils.Bytes;
@@ -63,13 +63,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private RetryTimers retries;
     private AppliedResults appliedResults;
 
-    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, KafkaTopicPolicy kafkaTopics) {
+    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
         this.settings = settings;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
         this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
         this.firing = new Firing(nextFire, settings.misfireThreshold());
-        this.handler = new CommandHandler(nextFire, firing, kafkaTopics);
+        this.handler = new CommandHandler(nextFire, firing, guard);
     }
 
     @Override

@@ -3,10 +3,10 @@ package io.punctual.planner;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -38,7 +38,7 @@ public class PlannerService implements ReadinessCheck {
     private final KafkaSettings kafka;
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
-    private final KafkaTopicPolicy kafkaTopics;
+    private final SpecGuard guard;
     private final TopicDurability durability;
     private volatile KafkaStreams streams;
 
@@ -58,36 +58,40 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
                           @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
                           @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold,
-                          KafkaTopicPolicy kafkaTopics) {
+                          SpecGuard guard) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
                 applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
-                topicsReady.durability(), kafkaTopics);
+                topicsReady.durability(), guard);
     }
 
     /**
      * For callers that build the settings themselves on a single broker; they must make sure the topics exist first.
-     * Kafka targets are refused (the deployment default).
+     * Only the structural checks of commands, and Kafka targets refused (the deployment default).
      */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
-        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, KafkaTopicPolicy.noneAllowed());
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, SpecGuard.none());
     }
 
-    /** Kafka targets refused; {@code durability} as given. */
+    /** On a single broker, with the given checks of commands. */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, guard);
+    }
+
+    /** With the given replication of internal topics and only the structural checks of commands. */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability) {
-        this(kafka, serdes, settings, durability, KafkaTopicPolicy.noneAllowed());
+        this(kafka, serdes, settings, durability, SpecGuard.none());
     }
 
     /**
-     * @param durability  replication of the Kafka Streams internal topics (changelogs and repartition topics)
-     * @param kafkaTopics which topics Kafka targets may write to
+     * @param durability replication of the Kafka Streams internal topics (changelogs and repartition topics)
+     * @param guard      the re-checks of commands produced straight to Kafka (sizes, URLs, keys, Kafka topics)
      */
-    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability,
-                          KafkaTopicPolicy kafkaTopics) {
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability, SpecGuard guard) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
         this.durability = durability;
-        this.kafkaTopics = kafkaTopics;
+        this.guard = guard;
     }
 
     @PostConstruct
@@ -95,7 +99,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, kafkaTopics), streamsProperties());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard), streamsProperties());
         RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
             if (SchemaRegistryException.isUnavailable(e)) {

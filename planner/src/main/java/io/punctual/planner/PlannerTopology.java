@@ -1,6 +1,6 @@
 package io.punctual.planner;
 
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -43,16 +43,17 @@ public final class PlannerTopology {
 
     /** The topology with Kafka targets refused (the deployment default); tests and benchmarks use it. */
     public static Topology build(TopicSerdes serdes, PlannerSettings settings) {
-        return build(serdes, settings, KafkaTopicPolicy.noneAllowed());
+        return build(serdes, settings, SpecGuard.none());
     }
 
-    public static Topology build(TopicSerdes serdes, PlannerSettings settings, KafkaTopicPolicy kafkaTopics) {
+    /** The topology with the planner's re-checks of commands produced straight to Kafka. */
+    public static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, kafkaTopics), COMMANDS_SOURCE, RESULTS_SOURCE);
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, guard), COMMANDS_SOURCE, RESULTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),

@@ -27,7 +27,7 @@ class KafkaTargetConfinementTest extends PlannerTestBase {
         CommandResult result = planner.send(TestCommands.create("s-k", kafkaSpec(TestCommands.TENANT, "user.events")));
 
         assertThat(result.getAccepted()).isFalse();
-        assertThat(result.getReason()).isEqualTo(Reasons.INVALID_COMMAND);
+        assertThat(result.getReason()).isEqualTo(Reasons.TOPIC_NOT_ALLOWED);
         assertThat(result.getMessage()).contains("target.topic").contains("not enabled");
         assertThat(planner.scheduleStore().get("s-k")).isNull();
     }

@@ -1,12 +1,12 @@
 package io.punctual.planner;
 
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.header.Headers;
@@ -50,10 +50,10 @@ final class PlannerHarness implements AutoCloseable {
     private Instant now;
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start) {
-        this(serdes, settings, start, KafkaTopicPolicy.noneAllowed());
+        this(serdes, settings, start, SpecGuard.none());
     }
 
-    PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start, KafkaTopicPolicy kafkaTopics) {
+    PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start, SpecGuard guard) {
         this.serdes = serdes;
         this.now = start;
         Properties props = new Properties();
@@ -61,7 +61,7 @@ final class PlannerHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
-        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, kafkaTopics), props, start);
+        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
         executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),

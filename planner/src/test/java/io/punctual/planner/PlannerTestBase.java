@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.testkit.KafkaFixture;
@@ -30,20 +31,20 @@ abstract class PlannerTestBase {
     }
 
     PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start) {
+        return planner(settings, start, SpecGuard.none());
+    }
+
+    PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start, SpecGuard guard) {
         if (harness != null) {
             harness.close();
         }
-        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start);
+        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start, guard);
         return harness;
     }
 
     /** A planner whose Kafka targets may write to what {@code kafkaTopics} allows. */
     PlannerHarness planner(KafkaTopicPolicy kafkaTopics) {
-        if (harness != null) {
-            harness.close();
-        }
-        harness = new PlannerHarness(serdes, PlannerSettings.defaults().withStateDir(stateDir), PlannerHarness.START, kafkaTopics);
-        return harness;
+        return planner(UnaryOperator.identity(), PlannerHarness.START, SpecGuard.kafkaTopicsOnly(kafkaTopics));
     }
 
     @AfterEach

@@ -36,11 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookDeliverer {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliverer.class);
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    public static final String FIRE_ID_HEADER = "Punctual-Fire-Id";
+    public static final String FIRE_ID_HEADER = WebhookSignature.FIRE_ID_HEADER;
     static final String UNDECRYPTABLE_SECRET = "webhook secret could not be decrypted";
+    static final String UNDECRYPTABLE_HEADERS = "webhook headers could not be decrypted";
     /** Headers the executor sets itself; a schedule's headers cannot override them. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("idempotency-key", "content-type", "content-length", "host",
-            WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT));
+            WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT),
+            WebhookSignature.ATTEMPT_HEADER.toLowerCase(Locale.ROOT));
 
     private final WebhookClient client;
     private final WebhookUrlPolicy policy;
@@ -73,20 +75,32 @@ public class WebhookDeliverer {
     private CompletableFuture<Attempt> send(DueEvent fire, WebhookTarget target, Instant startedAt) {
         byte[] body = target.getBodyJson().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        target.getHeaders().forEach((name, value) -> {
-            if (!RESERVED.contains(name.toString().toLowerCase(Locale.ROOT))) {
-                headers.put(name.toString(), value.toString());
+        Map<String, String> extra = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        target.getHeaders().forEach((name, value) -> extra.put(name.toString(), value.toString()));
+        if (target.getHeadersCiphertext() != null) {
+            // Decrypted only now, held only for this request, never logged.
+            try {
+                extra.putAll(cipher.decryptHeaders(target.getHeadersCiphertext(), fire.getScheduleId()));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                LOG.warn("Fire {} of schedule {}: {}", fire.getFireId(), fire.getScheduleId(), UNDECRYPTABLE_HEADERS);
+                return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), UNDECRYPTABLE_HEADERS));
+            }
+        }
+        extra.forEach((name, value) -> {
+            if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name, value);
             }
         });
         headers.put("Content-Type", "application/json");
         headers.put(IDEMPOTENCY_KEY, fire.getFireId());
         headers.put(FIRE_ID_HEADER, fire.getFireId());
+        headers.put(WebhookSignature.ATTEMPT_HEADER, Integer.toString(fire.getAttempt()));
         if (target.getSecretCiphertext() != null) {
             Optional<String> secret = secret(fire, target);
             if (secret.isEmpty()) {
                 return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), UNDECRYPTABLE_SECRET));
             }
-            headers.put(WebhookSignature.HEADER, WebhookSignature.header(secret.get(), clock.instant(), body));
+            headers.put(WebhookSignature.HEADER, WebhookSignature.header(secret.get(), clock.instant(), fire.getFireId(), fire.getAttempt(), body));
         }
         WebhookRequest request = new WebhookRequest(target.getMethod().name(), target.getUrl(), headers, body);
         return client.send(request).handle((answer, error) -> {

@@ -33,7 +33,10 @@ public final class Fires {
         String scheduleId = "sched-" + UUID.randomUUID();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return base(scheduleId, at).setTarget(WebhookTarget.newBuilder()
-                .setUrl(url).setMethod(method).setHeaders(new java.util.HashMap<>(headers)).setBodyJson(bodyJson)
+                // Headers sealed as the gateway stores them: the executor decrypts them just before the request.
+                .setUrl(url).setMethod(method).setHeaders(Map.of()).setBodyJson(bodyJson)
+                .setHeadersCiphertext(headers.isEmpty() ? null : cipher.encryptHeaders(headers, scheduleId))
+                .setHeaderNames(headers.keySet().stream().sorted().toList())
                 .setSecretCiphertext(secret == null ? null : cipher.encrypt(secret, scheduleId))
                 .build()).build();
     }

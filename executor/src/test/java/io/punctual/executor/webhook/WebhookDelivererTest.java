@@ -8,6 +8,7 @@ import io.punctual.executor.support.WebhookReceiver;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.WebhookMethod;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.KeyMaterial;
 import org.junit.jupiter.api.AfterAll;
@@ -67,5 +68,19 @@ class WebhookDelivererTest {
         assertThat(deliver("http://[fd00::1]/hook").result().getDetail()).contains("private");
         assertThat(deliver("http://[::ffff:127.0.0.1]/hook").result().getDetail()).contains("loopback");
         assertThat(deliver("ftp://example.com/hook").result().getDetail()).contains("scheme");
+    }
+
+    @Test
+    void headersThatDoNotDecryptFailTheFireWithoutARequest() throws Exception {
+        DueEvent fire = fires.webhookFire("https://93.184.215.14/hook", WebhookMethod.POST, Map.of("Authorization", "Bearer x"), "{}", null);
+        // Headers sealed for another schedule: the AEAD binding refuses them.
+        WebhookTarget target = WebhookTarget.newBuilder((WebhookTarget) fire.getTarget())
+                .setHeadersCiphertext(KeyMaterial.generate().apiKeyCipher().encryptHeaders(Map.of("Authorization", "Bearer x"), fire.getScheduleId()))
+                .build();
+        Attempt attempt = deliverer.deliver(DueEvent.newBuilder(fire).setTarget(target).build()).get(10, TimeUnit.SECONDS);
+
+        assertThat(attempt.result().getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(attempt.retryable()).isFalse();
+        assertThat(attempt.result().getDetail()).isEqualTo(WebhookDeliverer.UNDECRYPTABLE_HEADERS);
     }
 }

@@ -1,6 +1,7 @@
 package io.punctual.gateway.auth;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.context.ServerRequestContext;
 import io.punctual.gateway.limits.TenantRateLimiter;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
@@ -8,10 +9,17 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.secrets.TenantIds;
 import jakarta.inject.Singleton;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
 /**
  * Resolves the caller of a request from its {@code Authorization: Bearer <Letta API key>} header (or a key given
  * in the body, as the seed-compatible API allows): the key must be one Letta accepts, and the tenant must be
- * within its rate limit.
+ * within its rate limit. A key is verified before it counts against a tenant's rate limit: an unverified key
+ * names nobody (anyone can make one up), so it spends from the {@link UnknownKeyBudget} of the client's address
+ * instead, and only tenants Letta accepted get a bucket.
  */
 @Singleton
 public class Callers {
@@ -50,11 +58,37 @@ public class Callers {
             throw new ApiProblem(ProblemType.UNAUTHENTICATED, "The Letta API key is empty.");
         }
         String tenant = tenantIds.of(apiKey);
-        // Rate-limit before asking Letta, so a flood of bad keys cannot become a flood of Letta calls.
-        rateLimiter.acquire(tenant);
-        if (!verifier.isValid(apiKey, tenant)) {
+        // A flood of made-up keys is held back by the unknown-key budget inside the verifier, before Letta is asked.
+        if (!verifier.isValid(apiKey, tenant, clientAddress())) {
             throw new ApiProblem(ProblemType.UNAUTHENTICATED, "Letta does not accept this API key.");
         }
+        rateLimiter.acquire(tenant);
         return new Caller(apiKey, tenant);
+    }
+
+    /**
+     * The address the current request came from, as the budget of unknown keys counts it: an IPv4 address, or
+     * the /64 prefix of an IPv6 address (one host usually holds a whole /64). The connection's peer, so behind a
+     * proxy every client shares the proxy's budget.
+     */
+    static String clientAddress() {
+        return ServerRequestContext.currentRequest()
+                .map(request -> request.getRemoteAddress())
+                .map(InetSocketAddress::getAddress)
+                .map(Callers::budgetKey)
+                .orElse("unknown");
+    }
+
+    private static String budgetKey(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(prefix, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+            } catch (java.net.UnknownHostException e) {
+                return address.getHostAddress();
+            }
+        }
+        return address.getHostAddress();
     }
 }

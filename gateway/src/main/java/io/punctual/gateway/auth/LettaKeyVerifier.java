@@ -1,5 +1,7 @@
 package io.punctual.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
@@ -15,47 +17,69 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Asks Letta whether an API key is valid ({@code GET /v1/agents/?limit=1}, the cheapest authenticated call) and
  * remembers the answer, so a burst of requests costs one Letta call. Entries are keyed by the tenant id (a keyed
  * hash), so the key itself is never held. Concurrent first requests for one key share one Letta call.
+ *
+ * <p>Accepted and refused keys live in two separate bounded caches (Caffeine, least used evicted first), so
+ * made-up keys can only ever push out other made-up keys, never a tenant Letta accepted. A key never verified
+ * spends from the {@link UnknownKeyBudget} before Letta is asked; a tenant accepted before and due for a re-check
+ * does not (its requests are limited by its own rate-limit bucket).
  */
 @Singleton
 public class LettaKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(LettaKeyVerifier.class);
-    private static final int MAX_ENTRIES = 100_000;
-
-    private record Verdict(boolean valid, long expiresAtNanos) {
-    }
+    /** How long a tenant that stopped calling is still known (re-checked without spending the unknown-key budget). */
+    private static final Duration KNOWN_FOR = Duration.ofHours(24);
 
     private final HttpClient letta;
+    private final UnknownKeyBudget budget;
     private final long validTtlNanos;
-    private final long invalidTtlNanos;
-    private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+    /** Tenant -> System.nanoTime() of the last check Letta accepted. */
+    private final Cache<String, Long> accepted;
+    private final Cache<String, Boolean> refused;
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
     public LettaKeyVerifier(@Client("${" + ConfigKeys.LETTA_BASE_URL + ":`https://api.letta.com`}") HttpClient letta,
+                            UnknownKeyBudget budget,
                             @Value("${" + ConfigKeys.GATEWAY_AUTH_VALID_TTL + ":5m}") Duration validTtl,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_INVALID_TTL + ":30s}") Duration invalidTtl) {
+                            @Value("${" + ConfigKeys.GATEWAY_AUTH_INVALID_TTL + ":30s}") Duration invalidTtl,
+                            @Value("${" + ConfigKeys.GATEWAY_AUTH_MAX_ACCEPTED + ":100000}") long maxAccepted,
+                            @Value("${" + ConfigKeys.GATEWAY_AUTH_MAX_REFUSED + ":10000}") long maxRefused) {
         this.letta = letta;
+        this.budget = budget;
         this.validTtlNanos = validTtl.toNanos();
-        this.invalidTtlNanos = invalidTtl.toNanos();
+        this.accepted = Caffeine.newBuilder().maximumSize(maxAccepted)
+                .expireAfterAccess(validTtl.compareTo(KNOWN_FOR) > 0 ? validTtl : KNOWN_FOR).build();
+        this.refused = Caffeine.newBuilder().maximumSize(maxRefused).expireAfterWrite(invalidTtl).build();
     }
 
-    /** True if Letta accepts the key; a 503 problem if Letta cannot be asked. Blocks: call off the event loop. */
-    public boolean isValid(String apiKey, String tenant) {
-        Verdict cached = verdicts.get(tenant);
-        long now = System.nanoTime();
-        if (cached != null && now - cached.expiresAtNanos() < 0) {
-            return cached.valid();
+    /**
+     * True if Letta accepts the key; a 503 problem if Letta cannot be asked; a 429 problem if the key is unknown
+     * and the budget for checking unknown keys (over all clients, or from {@code clientAddress}) is spent.
+     * Blocks: call off the event loop.
+     */
+    public boolean isValid(String apiKey, String tenant, String clientAddress) {
+        Long verifiedAt = accepted.getIfPresent(tenant);
+        if (verifiedAt != null && System.nanoTime() - verifiedAt < validTtlNanos) {
+            return true;
         }
+        if (verifiedAt == null && refused.getIfPresent(tenant) != null) {
+            return false;
+        }
+        boolean known = verifiedAt != null;
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> shared = inFlight.putIfAbsent(tenant, mine);
         if (shared == null) {
             try {
+                if (!known) {
+                    // Only the request that would call Letta spends: a burst with one new key costs one token.
+                    budget.acquire(clientAddress);
+                }
                 boolean valid = ask(apiKey);
                 remember(tenant, valid);
                 mine.complete(valid);
@@ -71,6 +95,12 @@ public class LettaKeyVerifier {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** How many accepted tenants are remembered (for tests). */
+    public long acceptedCount() {
+        accepted.cleanUp();
+        return accepted.estimatedSize();
     }
 
     private boolean ask(String apiKey) {
@@ -93,13 +123,12 @@ public class LettaKeyVerifier {
     }
 
     private void remember(String tenant, boolean valid) {
-        if (verdicts.size() >= MAX_ENTRIES) {
-            long now = System.nanoTime();
-            verdicts.values().removeIf(v -> now - v.expiresAtNanos() >= 0);
-            if (verdicts.size() >= MAX_ENTRIES) {
-                verdicts.clear();
-            }
+        if (valid) {
+            refused.invalidate(tenant);
+            accepted.put(tenant, System.nanoTime());
+        } else {
+            accepted.invalidate(tenant);
+            refused.put(tenant, Boolean.TRUE);
         }
-        verdicts.put(tenant, new Verdict(valid, System.nanoTime() + (valid ? validTtlNanos : invalidTtlNanos)));
     }
 }

@@ -1,27 +1,35 @@
 package io.punctual.gateway.limits;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micronaut.context.annotation.Value;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-/** A token bucket per tenant: {@code burst} requests at once, refilled at {@code perSecond}. Over it: 429. */
+/**
+ * A token bucket per tenant: {@code burst} requests at once, refilled at {@code perSecond}. Over it: 429.
+ * Only tenants whose key Letta accepted get a bucket (see {@code Callers}), so random keys cannot crowd them out.
+ * The buckets are a bounded cache: an idle bucket is dropped once it would be full again (nothing is lost), and
+ * when more than {@code max-buckets} tenants are active at once the least used are evicted, never all.
+ */
 @Singleton
 public class TenantRateLimiter {
-    private static final int MAX_BUCKETS = 100_000;
-
     private final double perSecond;
     private final double burst;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, TokenBucket> buckets;
 
     public TenantRateLimiter(@Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND + ":100}") double perSecond,
-                             @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_BURST + ":200}") double burst) {
+                             @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_BURST + ":200}") double burst,
+                             @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_MAX_BUCKETS + ":100000}") long maxBuckets) {
         this.perSecond = perSecond;
         this.burst = burst;
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maxBuckets);
+        if (perSecond > 0) {
+            builder.expireAfterAccess(TokenBucket.refillTime(perSecond, burst));
+        }
+        this.buckets = builder.build();
     }
 
     /** Takes one token of the tenant's bucket, or throws a 429 problem saying when the next one is there. */
@@ -29,49 +37,30 @@ public class TenantRateLimiter {
         if (perSecond <= 0) {
             return;
         }
-        if (buckets.size() > MAX_BUCKETS) {
-            // Idle tenants' buckets are full anyway; dropping them loses nothing.
-            buckets.clear();
-        }
-        long waitMillis = buckets.computeIfAbsent(tenant, t -> new Bucket(burst)).take(perSecond, burst);
+        long waitMillis = buckets.get(tenant, t -> new TokenBucket(perSecond, burst)).take();
         if (waitMillis > 0) {
-            long seconds = Math.max(1, (waitMillis + 999) / 1000);
-            throw new RateLimited(seconds);
+            long seconds = TokenBucket.retryAfterSeconds(waitMillis);
+            throw new RateLimited(seconds, "This API key made too many requests; retry after " + seconds + " s.");
         }
+    }
+
+    /** How many tenants have a bucket now (for tests and metrics). */
+    public long bucketCount() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
     }
 
     /** A 429 problem carrying the seconds a client should wait (answered as Retry-After). */
     public static final class RateLimited extends ApiProblem {
         private final long retryAfterSeconds;
 
-        RateLimited(long retryAfterSeconds) {
-            super(ProblemType.RATE_LIMITED, "This API key made too many requests; retry after " + retryAfterSeconds + " s.");
+        public RateLimited(long retryAfterSeconds, String detail) {
+            super(ProblemType.RATE_LIMITED, detail);
             this.retryAfterSeconds = retryAfterSeconds;
         }
 
         public long retryAfterSeconds() {
             return retryAfterSeconds;
-        }
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long lastNanos = System.nanoTime();
-
-        Bucket(double tokens) {
-            this.tokens = tokens;
-        }
-
-        /** 0 if a token was taken, else the milliseconds until one is available. */
-        synchronized long take(double perSecond, double burst) {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * perSecond);
-            lastNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / perSecond * 1000);
         }
     }
 }

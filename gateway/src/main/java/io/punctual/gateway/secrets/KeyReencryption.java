@@ -8,6 +8,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;
 import io.punctual.schemas.secrets.KeyMaterial;
@@ -15,7 +16,6 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Re-encrypts every stored Letta API key under the keyset's current primary key. Each schedule is changed by a
+ * Re-encrypts every secret the AEAD keyset protects under its current primary key: Letta API keys, webhook
+ * signing secrets and webhook headers (after which the older keys can be retired). Each schedule is changed by a
  * patch command through the planner (the single writer of schedule state), conditional on the version read, so
  * a schedule changed meanwhile is simply re-read and done again on the next run.
  */
@@ -54,20 +55,20 @@ public class KeyReencryption {
         }
         List<CompletableFuture<CommandResult>> pending = new ArrayList<>();
         int[] failedCount = {0};
+        // The view iterates its store on disk; nothing holds every schedule in memory.
         views.schedules().forEach(state -> {
-            if (!(state.getSpec().getTarget() instanceof LettaTarget target)) {
-                return;
-            }
-            ByteBuffer fresh;
+            Object rewritten;
             try {
-                fresh = cipher.reencrypt(target.getApiKeyCiphertext(), state.getScheduleId());
+                rewritten = reencrypted(state.getSpec().getTarget(), state.getScheduleId());
             } catch (GeneralSecurityException e) {
-                // Never the key itself in the log: only which schedule could not be decrypted.
-                LOG.error("The key of schedule {} does not decrypt with this keyset; it is left as it is", state.getScheduleId());
+                // Never the secret itself in the log: only which schedule could not be decrypted.
+                LOG.error("A secret of schedule {} does not decrypt with this keyset; it is left as it is", state.getScheduleId());
                 failedCount[0]++;
                 return;
             }
-            LettaTarget rewritten = LettaTarget.newBuilder(target).setApiKeyCiphertext(fresh).build();
+            if (rewritten == null) {
+                return;
+            }
             pending.add(commands.submit(ScheduleCommand.newBuilder()
                     .setCommandId(UUID.randomUUID().toString())
                     .setScheduleId(state.getScheduleId())
@@ -96,7 +97,25 @@ public class KeyReencryption {
                 failed++;
             }
         }
-        LOG.info("Re-encrypted {} keys; {} schedules changed meanwhile, {} failed", done, conflicts, failed);
+        LOG.info("Re-encrypted the secrets of {} schedules; {} schedules changed meanwhile, {} failed", done, conflicts, failed);
         return new Report(done, conflicts, failed);
+    }
+
+    /** The target with every ciphertext it holds under the primary key, or null if it holds none. */
+    private Object reencrypted(Object target, String scheduleId) throws GeneralSecurityException {
+        if (target instanceof LettaTarget letta) {
+            return LettaTarget.newBuilder(letta).setApiKeyCiphertext(cipher.reencrypt(letta.getApiKeyCiphertext(), scheduleId)).build();
+        }
+        if (target instanceof WebhookTarget webhook && (webhook.getSecretCiphertext() != null || webhook.getHeadersCiphertext() != null)) {
+            WebhookTarget.Builder builder = WebhookTarget.newBuilder(webhook);
+            if (webhook.getSecretCiphertext() != null) {
+                builder.setSecretCiphertext(cipher.reencrypt(webhook.getSecretCiphertext(), scheduleId));
+            }
+            if (webhook.getHeadersCiphertext() != null) {
+                builder.setHeadersCiphertext(cipher.reencryptHeaders(webhook.getHeadersCiphertext(), scheduleId));
+            }
+            return builder.build();
+        }
+        return null;
     }
 }

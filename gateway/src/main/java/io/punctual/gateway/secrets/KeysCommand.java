@@ -12,7 +12,7 @@ import java.util.Map;
  * The key-rotation commands, for an operator:
  * <pre>
  *   rotate-keys     PATH   add a new primary AEAD key to the keysets file (older keys keep decrypting)
- *   reencrypt-keys        re-encrypt every stored Letta key under the primary (the planner must be running)
+ *   reencrypt-keys        re-encrypt every stored secret (Letta keys, webhook secrets and headers) under the primary (the planner must be running)
  *   retire-keys     PATH   drop every AEAD key but the primary (after reencrypt-keys, and after every
  *                          service has been restarted with the rotated file)
  * </pre>
@@ -56,7 +56,7 @@ public final class KeysCommand {
                 props.putAll(properties);
                 try (ApplicationContext context = ApplicationContext.builder().properties(props).start()) {
                     KeyReencryption.Report report = context.getBean(KeyReencryption.class).run(Duration.ofMinutes(5));
-                    System.out.println("Re-encrypted " + report.reencrypted() + " keys; " + report.conflicts()
+                    System.out.println("Re-encrypted the secrets of " + report.reencrypted() + " schedules; " + report.conflicts()
                             + " schedules changed meanwhile (run again); " + report.failed() + " failed.");
                     return report.failed() == 0 && report.conflicts() == 0 ? 0 : 1;
                 }

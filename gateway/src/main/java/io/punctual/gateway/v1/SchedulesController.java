@@ -176,7 +176,8 @@ public class SchedulesController {
         JsonNode json = JsonBodies.parse(body);
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
-        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), id), Instant.now());
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits,
+                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()), Instant.now());
         if (request.paused() || request.pausedNote() != null) {
             throw ApiProblem.invalid("paused", "cannot be changed by a replace; use POST /v1/schedules/" + id + "/pause or /resume");
         }
@@ -193,7 +194,7 @@ public class SchedulesController {
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
         PatchSchedule action = SchedulePatches.toCommand(patch, current.getSpec(), caller.tenant(), limits,
-                Sealer.of(cipher, caller.apiKey(), id));
+                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()));
         return answer(schedules.send(caller, id, expected, action));
     }
 

@@ -31,6 +31,8 @@ final class TargetJson {
     static final int MIN_SECRET_CHARS = 16;
     static final int MAX_SECRET_CHARS = 1024;
     private static final Set<String> KAFKA_FIELDS = Set.of("type", "topic", "key", "value", "headers");
+    /** What a webhook header's value is rendered as; sent back in a change, it keeps the stored value. */
+    static final String REDACTED = "[redacted]";
 
     private TargetJson() {
     }
@@ -148,6 +150,16 @@ final class TargetJson {
             errors.add(new FieldError(path + ".method", "must be POST or PUT"));
         }
         Map<String, String> headers = stringMap(node.get("headers"), path + ".headers", errors);
+        headers.replaceAll((name, value) -> {
+            if (!REDACTED.equals(value)) {
+                return value;
+            }
+            // The rendered value sent back (a PUT of what GET answered, a merge patch): keep the stored one.
+            return sealer.previousHeader(name).orElseGet(() -> {
+                errors.add(new FieldError(path + ".headers." + name, "is " + REDACTED + " but the schedule has no such header; give its value"));
+                return value;
+            });
+        });
         JsonNode body = node.get("body");
         String bodyJson = body == null || body.isMissingNode() ? "{}" : body.toString();
         if (bodyJson.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
@@ -162,7 +174,11 @@ final class TargetJson {
         }
         return WebhookTarget.newBuilder().setUrl(url)
                 .setMethod(method == null ? WebhookMethod.POST : WebhookMethod.valueOf(method.toUpperCase(Locale.ROOT)))
-                .setHeaders(headers).setBodyJson(bodyJson)
+                // Headers often carry credentials: encrypted like the secret, only their names readable.
+                .setHeaders(Map.of())
+                .setHeadersCiphertext(headers.isEmpty() ? null : sealer.headers(headers))
+                .setHeaderNames(headers.keySet().stream().sorted().toList())
+                .setBodyJson(bodyJson)
                 // Encrypted like API keys, bound to the schedule; the executor signs each request with it.
                 .setSecretCiphertext(secret == null ? null : sealer.secret(secret))
                 .build();
@@ -209,8 +225,10 @@ final class TargetJson {
             json.put("type", "webhook");
             json.put("url", webhook.getUrl());
             json.put("method", webhook.getMethod().name());
+            // Names only: a header's value is never rendered (it is often a credential).
             ObjectNode headers = json.putObject("headers");
-            webhook.getHeaders().forEach(headers::put);
+            webhook.getHeaders().keySet().forEach(name -> headers.put(name.toString(), REDACTED));
+            webhook.getHeaderNames().forEach(name -> headers.put(name.toString(), REDACTED));
             json.set("body", readJson(webhook.getBodyJson()));
         } else if (target instanceof KafkaTarget kafka) {
             json.put("type", "kafka");

@@ -16,7 +16,6 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.TriggerSchedule;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 
 import java.time.Instant;
 import java.util.List;
@@ -29,12 +28,16 @@ import java.util.Objects;
 public final class CommandHandler {
     private final NextFireCalculator nextFire;
     private final Firing firing;
-    private final KafkaTopicPolicy kafkaTopics;
+    private final SpecGuard guard;
 
-    public CommandHandler(NextFireCalculator nextFire, Firing firing, KafkaTopicPolicy kafkaTopics) {
+    public CommandHandler(NextFireCalculator nextFire, Firing firing) {
+        this(nextFire, firing, SpecGuard.none());
+    }
+
+    public CommandHandler(NextFireCalculator nextFire, Firing firing, SpecGuard guard) {
         this.nextFire = nextFire;
         this.firing = firing;
-        this.kafkaTopics = kafkaTopics;
+        this.guard = guard;
     }
 
     /**
@@ -89,9 +92,13 @@ public final class CommandHandler {
     private Decision create(ScheduleCommand command, CreateSchedule create, ScheduleState current, Instant now) {
         Long currentVersion = current != null && ownedBy(current, command) ? current.getVersion() : null;
         ScheduleSpec spec = create.getSpec();
-        String invalid = SpecChecks.problem(spec, command.getTenant(), kafkaTopics);
+        String invalid = SpecChecks.problem(spec, command.getTenant());
         if (invalid != null) {
             return reject(command, currentVersion, now, Reasons.INVALID_COMMAND, invalid);
+        }
+        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        if (refused != null) {
+            return reject(command, currentVersion, now, refused.reason(), refused.message());
         }
         if (current != null) {
             return reject(command, currentVersion, now, Reasons.ALREADY_EXISTS,
@@ -139,9 +146,13 @@ public final class CommandHandler {
 
     /** Replace and patch: the new spec is checked whole, and the next fire recomputed when its timing changed. */
     private Decision change(ScheduleCommand command, ScheduleState current, ScheduleSpec spec, Instant now, String verb) {
-        String invalid = SpecChecks.problem(spec, current.getSpec().getTenant(), kafkaTopics);
+        String invalid = SpecChecks.problem(spec, current.getSpec().getTenant());
         if (invalid != null) {
             return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND, invalid);
+        }
+        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        if (refused != null) {
+            return reject(command, current.getVersion(), now, refused.reason(), refused.message());
         }
         ScheduleState.Builder next = ScheduleState.newBuilder(current)
                 .setSpec(spec)

@@ -15,6 +15,16 @@ public final class Reasons {
     public static final String NOT_PAUSED = "not_paused";
     /** Pause of a schedule that is not active (already paused, or completed). */
     public static final String NOT_ACTIVE = "not_active";
+    /** Messages, a webhook body or a Kafka value over the deployment's size limits. */
+    public static final String TOO_LARGE = "too_large";
+    /** A Kafka target names a topic the operator's allow-list does not give the tenant. */
+    public static final String TOPIC_NOT_ALLOWED = "topic_not_allowed";
+    /** A webhook URL the deployment's URL policy refuses. */
+    public static final String URL_NOT_ALLOWED = "url_not_allowed";
+    /** A Letta key whose tenant is not the command's tenant. */
+    public static final String TENANT_MISMATCH = "tenant_mismatch";
+    /** A ciphertext (Letta key, webhook secret or headers) that does not decrypt for this schedule. */
+    public static final String UNDECRYPTABLE = "undecryptable";
 
     private Reasons() {
     }

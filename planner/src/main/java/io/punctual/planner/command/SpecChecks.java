@@ -4,7 +4,6 @@ import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.WebhookTarget;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 
 /** The checks of a spec that do not depend on time; timing is the {@code NextFireCalculator}'s. */
 final class SpecChecks {
@@ -12,7 +11,7 @@ final class SpecChecks {
     }
 
     /** A sentence saying what is wrong with the spec, or null if nothing is. */
-    static String problem(ScheduleSpec spec, String tenant, KafkaTopicPolicy kafkaTopics) {
+    static String problem(ScheduleSpec spec, String tenant) {
         if (spec == null) {
             return "The command has no spec.";
         }
@@ -22,13 +21,6 @@ final class SpecChecks {
         String targetProblem = targetProblem(spec.getTarget());
         if (targetProblem != null) {
             return targetProblem;
-        }
-        if (spec.getTarget() instanceof KafkaTarget kafka) {
-            // Commands produced straight to Kafka never met the gateway's check.
-            String refused = kafkaTopics.refusal(kafka.getTopic(), tenant).orElse(null);
-            if (refused != null) {
-                return "target.topic " + refused + ".";
-            }
         }
         if (spec.getCadence() == null) {
             return "The spec has no cadence.";

@@ -90,6 +90,24 @@ public final class ConfigKeys {
     public static final String GATEWAY_MAX_SCHEDULES_PER_TENANT = "punctual.gateway.max-schedules-per-tenant";
     /** How long an Idempotency-Key of a create is remembered. */
     public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
+    /** Most Idempotency-Keys a gateway instance remembers (least used evicted first). */
+    public static final String GATEWAY_IDEMPOTENCY_MAX_ENTRIES = "punctual.gateway.idempotency-max-entries";
+    /** Most accepted keys (tenants) whose verdict a gateway instance remembers. */
+    public static final String GATEWAY_AUTH_MAX_ACCEPTED = "punctual.gateway.auth.max-accepted-keys";
+    /** Most refused keys whose verdict a gateway instance remembers. */
+    public static final String GATEWAY_AUTH_MAX_REFUSED = "punctual.gateway.auth.max-refused-keys";
+    /** Letta checks of keys this gateway has not verified yet, per second, over all clients (token bucket refill). */
+    public static final String GATEWAY_AUTH_UNKNOWN_PER_SECOND = "punctual.gateway.auth.unknown-keys.per-second";
+    /** Burst of such checks over all clients. */
+    public static final String GATEWAY_AUTH_UNKNOWN_BURST = "punctual.gateway.auth.unknown-keys.burst";
+    /** Letta checks of unknown keys per second from one client address. */
+    public static final String GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND = "punctual.gateway.auth.unknown-keys.per-address-per-second";
+    /** Burst of such checks from one client address. */
+    public static final String GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_BURST = "punctual.gateway.auth.unknown-keys.per-address-burst";
+    /** Whether the planner checks that a command's ciphertexts decrypt for its schedule and the key belongs to its tenant. */
+    public static final String PLANNER_CHECK_KEYS = "punctual.planner.check-keys";
+    /** Most rate-limit buckets (tenants, client addresses) a gateway instance keeps. */
+    public static final String GATEWAY_RATE_LIMIT_MAX_BUCKETS = "punctual.gateway.rate-limit.max-buckets";
     /** Directory of the gateway's read views (RocksDB); kept across restarts so a restart resumes, not replays. */
     public static final String GATEWAY_STATE_DIR = "punctual.gateway.state-dir";
     /** How long runs are kept in the gateway's run history (by their scheduled time). */
