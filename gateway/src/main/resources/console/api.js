@@ -51,7 +51,7 @@ const q = params => {
 
 /**
  * The one adapter to the list API: GET /v1/schedules with limit, cursor and the filters agent_id, status, type,
- * label (key=value); the answer's list and next cursor are read under the names the API has used.
+ * label (key=value, or key for any value); the answer's list and next cursor are read under the names the API has used.
  * Answers {items, next}. A label filter is also applied here, so it holds even where the server ignores it.
  */
 export async function listSchedules({limit = 25, cursor, status, agent, label, type} = {}) {

@@ -74,7 +74,9 @@ async function listPage() {
     return;
   }
   if (page.items.length === 0) {
-    body.append(h('tr', {}, h('td', {colspan: 7, class: 'muted'}, 'No schedules here.')));
+    // A filtered page may come back empty and still have a next cursor: the API stops scanning after a while.
+    body.append(h('tr', {}, h('td', {colspan: 7, class: 'muted'},
+      page.next ? 'No schedules on this page; there may be more on the next.' : 'No schedules here.')));
   }
   for (const s of page.items) {
     const last = s.last_fire;

@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -247,9 +248,14 @@ class ConsoleBrowserTest {
         input.sendKeys(value);
     }
 
+    /** The element's text, or "" while it is absent or being replaced by a re-render. */
     private static String text(By by) {
-        List<WebElement> found = browser.findElements(by);
-        return found.isEmpty() ? "" : found.get(0).getText();
+        try {
+            List<WebElement> found = browser.findElements(by);
+            return found.isEmpty() ? "" : found.get(0).getText();
+        } catch (StaleElementReferenceException e) {
+            return "";
+        }
     }
 
     /** The whole page (up to a limit) from its top, for docs/: the README shows these. */

@@ -45,9 +45,9 @@ final class FirePreview {
     }
 
     /**
-     * {@code {"timezone", "fire_times": [{"at", "local", "utc_offset", "dst"}]}}: {@code dst} is null unless the
-     * zone's offset changed between the previous fire (or {@code now}) and this one; then it names the last such
-     * transition: {@code kind} spring_forward or fall_back, {@code at}, {@code offset_before}, {@code offset_after}.
+     * {@code {"timezone", "fire_times": [{"at", "local", "utc_offset", "dst"}]}}: {@code dst} is null unless this
+     * fire's UTC offset differs from the previous fire's (for the first, from the offset at {@code now}); then it
+     * names the last transition in between: {@code kind} spring_forward or fall_back, {@code at}, {@code offset_before}, {@code offset_after}.
      */
     static ObjectNode render(List<Instant> times, ZoneId zone, Instant now) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
@@ -61,7 +61,7 @@ final class FirePreview {
             fire.put("at", at.toString());
             fire.put("local", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at.atOffset(offset)));
             fire.put("utc_offset", offset.getId());
-            ZoneOffsetTransition transition = lastTransition(rules, previous, at);
+            ZoneOffsetTransition transition = offset.equals(rules.getOffset(previous)) ? null : lastTransition(rules, previous, at);
             if (transition == null) {
                 fire.putNull("dst");
             } else {

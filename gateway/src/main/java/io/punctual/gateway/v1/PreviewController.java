@@ -69,8 +69,10 @@ public class PreviewController {
     }
 
     /**
-     * The target may be left out (only the timing is then checked); when it is given it is validated like a
-     * create's, so a form can validate the whole schedule without creating it.
+     * The next {@code count} fire times (1 to 100, default 10) of a create body, computed by the planner's own rules,
+     * each with its local time and DST transition; nothing is stored. The body is validated like a create's and
+     * refused with the same problem+json. The target may be left out (only the timing is then checked); when it is
+     * given it is validated too, so a form can check a whole schedule without creating it.
      */
     @Post("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -93,6 +95,7 @@ public class PreviewController {
         return FirePreview.render(times, zoneOf(request.spec().getCadence(), json.get("timezone")), now);
     }
 
+    /** The next {@code count} fire times (1 to 100, default 10) of a stored schedule, as the preview of a create body. */
     @Get("/{id}/preview")
     public ObjectNode previewStored(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
                                     @Nullable @QueryValue("count") String countText) {
