@@ -155,7 +155,7 @@ export async function formPage(id) {
   }
 
   /** Puts each field error next to its field; the rest in the summary at the top. */
-  function showErrors(problem) {
+  function showErrors(problem, {onSave = false} = {}) {
     clearErrors();
     const unplaced = [];
     for (const error of problem.errors) {
@@ -170,7 +170,10 @@ export async function formPage(id) {
         unplaced.push(error.field + ': ' + error.message);
       }
     }
-    summary.append(h('p', {}, problem.message), unplaced.length ? h('ul', {}, unplaced.map(t => h('li', {}, t))) : null);
+    // While typing, the fields say it; the summary is for a refused save and for what no field shows.
+    if (onSave || unplaced.length) {
+      replace(summary, h('p', {}, problem.message), unplaced.length ? h('ul', {}, unplaced.map(t => h('li', {}, t))) : null);
+    }
   }
 
   let sequence = 0;
@@ -202,6 +205,7 @@ export async function formPage(id) {
   form.addEventListener('submit', async event => {
     event.preventDefault();
     clearTimeout(timer);
+    sequence++; // a live check still under way must not overwrite what the save answers
     save.disabled = true;
     try {
       if (!existing) {
@@ -213,10 +217,11 @@ export async function formPage(id) {
       }
     } catch (e) {
       if (e instanceof Problem && e.status === 400) {
-        showErrors(e);
+        showErrors(e, {onSave: true});
+        summary.focus();
       } else if (e instanceof Problem && e.status === 412) {
         clearErrors();
-        summary.append(h('p', {id: 'conflict'}, 'Someone else changed this schedule after you opened it, so your changes were not saved. '
+        replace(summary, h('p', {id: 'conflict'}, 'Someone else changed this schedule after you opened it, so your changes were not saved. '
           + 'Open it again to see the current version, then make your changes once more.'),
         h('a', {class: 'button secondary', href: '#/schedule/' + encodeURIComponent(id)}, 'Open the current version'));
         summary.focus();

@@ -1,6 +1,7 @@
 // Words and dates for people: every date is shown with its zone.
 export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const UNITS = {ms: 'millisecond', s: 'second', m: 'minute', h: 'hour', d: 'day'};
 const MACROS = {
@@ -40,14 +41,15 @@ export function cronInWords(expression) {
   if (isNumber(minute) && step.test(hour) && dom === '*' && month === '*' && dow === '*') {
     return 'every ' + step.exec(hour)[1] + ' hours at minute ' + minute;
   }
-  if (isNumber(minute) && isNumber(hour) && month === '*') {
-    const at = ' at ' + pad(hour) + ':' + pad(minute);
+  const inMonth = month === '*' ? '' : isNumber(month) && Number(month) >= 1 && Number(month) <= 12 ? ' in ' + MONTHS[Number(month) - 1] : null;
+  if (isNumber(minute) && isNumber(hour) && inMonth !== null) {
+    const at = inMonth + ' at ' + pad(hour) + ':' + pad(minute);
     if (dom === '*' && dow === '*') return 'every day' + at;
     if (dom === '*') {
       const days = dayList(dow);
       if (days) return 'every ' + days + at;
     }
-    if (isNumber(dom) && dow === '*') return 'on day ' + dom + ' of every month' + at;
+    if (isNumber(dom) && dow === '*') return 'on day ' + dom + (inMonth ? '' : ' of every month') + at;
   }
   return 'cron ' + text;
 }

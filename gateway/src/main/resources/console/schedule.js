@@ -92,7 +92,7 @@ function runsChart(runs) {
   const width = 640, height = 160, left = 48, bottom = 20, top = 10;
   const lags = recent.map(r => Math.max(0, runLag(r) || 0));
   const max = Math.max(1000, ...lags);
-  const slot = (width - left - 8) / Math.max(recent.length, 1);
+  const slot = (width - left - 8) / Math.max(recent.length, 20);
   const delivered = recent.filter(r => r.outcome === 'delivered').length;
   const chart = svg('svg', {class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img',
     'aria-label': `Lag of the last ${recent.length} runs, ${delivered} delivered; the longest ${formatLag(Math.max(0, ...lags))}`},
@@ -102,7 +102,7 @@ function runsChart(runs) {
     svg('text', {x: 4, y: height - bottom}, '0'));
   recent.forEach((run, i) => {
     const barHeight = Math.max(2, (lags[i] / max) * (height - top - bottom));
-    chart.append(svg('rect', {x: left + 2 + i * slot, y: height - bottom - barHeight, width: Math.max(2, slot - 3), height: barHeight,
+    chart.append(svg('rect', {x: left + 2 + i * slot, y: height - bottom - barHeight, width: Math.min(24, Math.max(2, slot - 3)), height: barHeight,
       fill: COLOURS[run.outcome] || '#7a4b00'},
     svg('title', {}, formatTime(run.scheduled_for, viewerZone) + ': ' + run.outcome + ', lag ' + formatLag(lags[i]))));
   });
@@ -121,8 +121,6 @@ export async function schedulePage(id) {
   const mine = ++generation;
   const [{body: s}, {body: preview}, {body: runsBody}] = await Promise.all([api.schedule(id), api.storedPreview(id, 10), api.runs(id, 50)]);
   const runs = runsBody.runs || [];
-  const runsHolder = h('div', {id: 'runs-holder'}, runsTable(runs));
-  const chartHolder = h('div', {}, runsChart(runs));
 
   async function act(action, message) {
     try {
@@ -141,9 +139,8 @@ export async function schedulePage(id) {
       const {body} = await api.runs(id, 50);
       const latest = body.runs || [];
       if (latest.length > known) {
-        replace(runsHolder, runsTable(latest));
-        replace(chartHolder, runsChart(latest));
-        flash('A new run arrived: ' + latest[0].outcome + '.');
+        // The whole page again: the counters and last fire changed too.
+        navigate('#/schedule/' + encodeURIComponent(id), 'A new run arrived: ' + latest[0].outcome + '.');
         return;
       }
     }
@@ -184,8 +181,8 @@ export async function schedulePage(id) {
     h('div', {class: 'columns'},
       h('section', {'aria-labelledby': 'spec-title'}, h('h2', {id: 'spec-title'}, 'Specification'), specList(s)),
       h('section', {'aria-labelledby': 'next-title'}, h('h2', {id: 'next-title'}, 'Next 10 fire times'), fireTable(preview))),
-    h('section', {'aria-labelledby': 'chart-title'}, h('h2', {id: 'chart-title'}, 'Recent runs: lag and outcome'), chartHolder),
+    h('section', {'aria-labelledby': 'chart-title'}, h('h2', {id: 'chart-title'}, 'Recent runs: lag and outcome'), runsChart(runs)),
     h('section', {'aria-labelledby': 'runs-title'}, h('h2', {id: 'runs-title'}, 'Runs'),
       h('p', {}, h('button', {type: 'button', class: 'secondary', id: 'refresh', onclick: () => navigate('#/schedule/' + encodeURIComponent(id))}, 'Refresh')),
-      runsHolder));
+      runsTable(runs)));
 }

@@ -1,6 +1,7 @@
 package io.punctual.standalone;
 
 import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.testkit.CapturedLogs;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -156,12 +158,31 @@ class ConsoleBrowserTest {
         click(By.id("resume"));
         await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("status")).equals("active"));
 
+        // Company for the list: an interval and a paused schedule.
+        createThroughApi(KEY_A, "agent-digest", "\"schedule\": {\"type\": \"interval\", \"every\": \"15m\"}, \"labels\": {\"team\": \"ops\"}");
+        createThroughApi(KEY_A, "agent-weekly", "\"schedule\": {\"type\": \"cron\", \"expression\": \"0 17 * * 5\", \"timezone\": \"Asia/Tokyo\"},"
+                + " \"paused\": true, \"paused_note\": \"holidays\"");
         click(By.linkText("Schedules"));
         WebElement row = waitFor(By.cssSelector("#schedules tr[data-id='" + id + "']"));
-        assertThat(row.getText()).contains("active").contains("Letta agent agent-console-1").contains("Europe/Berlin").contains("team=ops");
+        assertThat(row.getText()).contains("active").contains("Letta agent agent-console-1")
+                .contains("every Sunday in March at 02:30, Europe/Berlin").contains("team=ops");
+        waitFor(By.xpath("//table[@id='schedules']//tr[contains(., 'agent-weekly') and contains(., 'paused') and contains(., 'every Friday at 17:00, Asia/Tokyo')]"));
         screenshot("console-schedules");
+
+        new Select(browser.findElement(By.name("status"))).selectByValue("paused");
+        click(By.xpath("//form[@role='search']//button"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#schedules tbody tr[data-id]")).size() == 1
+                && text(By.cssSelector("#schedules tbody")).contains("agent-weekly"));
+        type("agent_id", "agent-console-1");
+        new Select(browser.findElement(By.name("status"))).selectByValue("");
+        click(By.xpath("//form[@role='search']//button"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#schedules tbody tr[data-id]")).size() == 1
+                && text(By.cssSelector("#schedules tbody")).contains(id));
+
+        // The key went only where it belongs: not into the address, a cookie or a log line.
         assertThat(browser.getCurrentUrl()).doesNotContain(KEY_A);
         assertThat(browser.manage().getCookies()).isEmpty();
+        assertThat(CapturedLogs.lines()).isNotEmpty().noneMatch(line -> line.contains(KEY_A));
     }
 
     @Test
@@ -182,7 +203,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void aSaveAfterSomeoneElsesChangeSaysSo() throws Exception {
+    void aSaveAfterSomeoneElsesChangeSaysSoAndASaveOfTheCurrentVersionWorks() throws Exception {
         String id = createThroughApi(KEY_A, "agent-console-3");
         signIn(KEY_A);
         browser.get(punctual.baseUrl() + "/console/#/schedule/" + id + "/edit");
@@ -194,6 +215,19 @@ class ConsoleBrowserTest {
         type("jitter", "10s");
         click(By.id("save"));
         assertThat(waitFor(By.id("conflict")).getText()).contains("Someone else changed this schedule");
+
+        click(By.linkText("Open the current version"));
+        click(By.id("edit"));
+        assertThat(waitFor(By.name("jitter")).getAttribute("value")).isEqualTo("5s");
+        type("jitter", "10s");
+        click(By.id("save"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("flash")).contains("Saved."));
+        assertThat(text(By.cssSelector("dl.spec"))).contains("Jitter\n10s").contains("Version\n3");
+
+        click(By.id("delete"));
+        click(By.id("dialog-confirm"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("flash")).contains("Deleted schedule " + id));
+        assertThat(browser.findElements(By.cssSelector("#schedules tr[data-id='" + id + "']"))).isEmpty();
     }
 
     @Test
@@ -212,10 +246,14 @@ class ConsoleBrowserTest {
     }
 
     private static String createThroughApi(String key, String agent) throws Exception {
+        return createThroughApi(key, agent, "\"schedule\": {\"type\": \"cron\", \"expression\": \"0 9 * * 1-5\", \"timezone\": \"Europe/Berlin\"}");
+    }
+
+    private static String createThroughApi(String key, String agent, String rest) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(punctual.baseUrl() + "/v1/schedules"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"agent_id\": \"" + agent + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}],"
-                        + " \"schedule\": {\"type\": \"cron\", \"expression\": \"0 9 * * 1-5\", \"timezone\": \"Europe/Berlin\"}}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"agent_id\": \"" + agent + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
+                        + rest + "}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String body = created.body();
