@@ -2,7 +2,7 @@
 // answers the same problem+json as a create), the next fire times shown before saving, If-Match on save.
 import {api, Problem} from './api.js';
 import {h, field, select, replace} from './dom.js';
-import {viewerZone, targetInWords} from './format.js';
+import {viewerZone, targetInWords, cadenceInWords} from './format.js';
 import {fireTable} from './schedule.js';
 import {navigate, showProblem} from './ui.js';
 
@@ -183,7 +183,7 @@ export async function formPage(id) {
       const {body} = await api.preview(createBody(), 10);
       if (mine !== sequence) return true;
       clearErrors();
-      replace(previewHolder, fireTable(body, 'preview-fires'));
+      replace(previewHolder, h('p', {id: 'cadence-words'}, cadenceInWords(createBody().schedule)), fireTable(body, 'preview-fires'));
       return true;
     } catch (e) {
       if (mine !== sequence) return false;

@@ -113,6 +113,12 @@ class PreviewAndConsoleTest {
     }
 
     @Test
+    void previewIsDocumentedInTheOpenApiDocumentAndTheConsoleIsNot() throws Exception {
+        String document = gateway.get("/openapi.yml", null).body();
+        assertThat(document).contains("/v1/schedules/preview:", "/v1/schedules/{id}/preview:").doesNotContain("/console");
+    }
+
+    @Test
     void consoleIsServedWithAStrictContentSecurityPolicy() throws Exception {
         HttpResponse<String> page = gateway.get("/console", null);
         assertThat(page.statusCode()).isEqualTo(200);

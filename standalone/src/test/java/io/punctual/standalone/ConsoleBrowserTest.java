@@ -130,6 +130,7 @@ class ConsoleBrowserTest {
         type("labels", "team=ops");
         WebElement springForward = waitFor(By.xpath("//table[@id='preview-fires']//tr[contains(., 'Clocks go forward')]"));
         assertThat(springForward.getText()).contains("03:00:00 CEST").contains("(+01:00 → +02:00)");
+        assertThat(text(By.id("cadence-words"))).isEqualTo("every Sunday in March at 02:30, Europe/Berlin");
         screenshot("console-new-schedule");
 
         click(By.id("save"));
