@@ -232,7 +232,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void anotherTenantSeesNothingOfTheFirst() throws Exception {
+    void anotherTenantSeesNothingOfTheFirstAndPagesThroughItsOwn() throws Exception {
         String id = createThroughApi(KEY_A, "agent-console-4");
         signIn(KEY_B);
         waitFor(By.xpath("//table[@id='schedules']//td[contains(., 'No schedules here.')]"));
@@ -240,6 +240,25 @@ class ConsoleBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("flash")).contains("No schedule " + id + " exists for this API key"));
         assertThat(browser.findElements(By.id("schedule-id"))).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain("agent-console-4");
+
+        // Cursor paging: more schedules than a page holds, every one reached by following "Next page".
+        java.util.Set<String> created = new java.util.HashSet<>();
+        for (int i = 0; i < 27; i++) {
+            created.add(createThroughApi(KEY_B, "agent-page-" + i));
+        }
+        click(By.linkText("Schedules"));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int page = 1; ; page++) {
+            String pageLabel = "Page " + page;
+            await().atMost(Duration.ofSeconds(15)).until(() -> text(By.cssSelector(".pager")).contains(pageLabel));
+            browser.findElements(By.cssSelector("#schedules tbody tr[data-id]")).forEach(row -> seen.add(row.getAttribute("data-id")));
+            if (browser.findElements(By.id("next-page")).isEmpty()) {
+                break;
+            }
+            assertThat(page).isLessThan(10);
+            click(By.id("next-page"));
+        }
+        assertThat(seen).isEqualTo(created);
 
         click(By.id("sign-out"));
         waitFor(By.id("sign-in-button"));
