@@ -31,6 +31,8 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * When would a schedule fire? {@code POST /v1/schedules/preview} takes a create body and answers its next fire
@@ -58,6 +60,10 @@ public class PreviewController {
         }
     };
 
+    /** The Letta target's fields a create takes at the top level (agent_id, messages, ...). */
+    private static final Set<String> SHORT_FORM = ScheduleRequest.FIELDS.stream().filter(TargetJson.LETTA_FIELDS::contains)
+            .collect(Collectors.toUnmodifiableSet());
+
     private final Callers callers;
     private final ScheduleCommands schedules;
     private final RequestLimits limits;
@@ -81,8 +87,7 @@ public class PreviewController {
         Caller caller = callers.fromAuthorization(authorization);
         int count = count(countText);
         JsonNode json = JsonBodies.parse(body);
-        if (json != null && json.isObject() && !json.has("target")
-                && ScheduleRequest.SHORT_FORM.stream().noneMatch(json::has)) {
+        if (json != null && json.isObject() && !json.has("target") && SHORT_FORM.stream().noneMatch(json::has)) {
             // Timing only: stand in a placeholder target so the rest is judged exactly as a create would.
             ObjectNode withTarget = ((ObjectNode) json).deepCopy();
             withTarget.put("agent_id", "preview");

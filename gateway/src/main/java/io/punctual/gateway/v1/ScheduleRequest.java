@@ -25,7 +25,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
     static final Set<String> FIELDS = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types",
             "target", "schedule", "timezone", "start_at", "end_at", "max_runs", "catchup", "catchup_window", "jitter", "overlap",
             "retry", "pause_after_failures", "paused", "paused_note", "labels");
-    static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
+    private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> RETRY = Set.of("max_attempts", "max_age");
 
     static ScheduleRequest parse(JsonNode body, String tenant, RequestLimits limits, Sealer sealer, Instant now) {
