@@ -3,6 +3,7 @@ package io.punctual.planner;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
@@ -34,6 +35,7 @@ public class PlannerService implements ReadinessCheck {
     private final KafkaSettings kafka;
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
+    private final LifecycleSettings lifecycle;
     private volatile KafkaStreams streams;
 
     /**
@@ -51,16 +53,25 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_STREAM_THREADS + ":" + PlannerSettings.DEFAULT_STREAM_THREADS + "}") int streamThreads,
                           @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
                           @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
-                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold) {
+                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold,
+                          @Value("${" + ConfigKeys.PLANNER_COMPLETED_RETENTION + ":7d}") Duration completedRetention,
+                          @Value("${" + ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT + ":" + LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT + "}") int maxSchedulesPerTenant) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
-                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval));
+                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
+                new LifecycleSettings(completedRetention, maxSchedulesPerTenant));
     }
 
     /** For callers that build the settings themselves; they must make sure the topics exist first. */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
+        this(kafka, serdes, settings, LifecycleSettings.defaults());
+    }
+
+    /** For callers that build the settings themselves; they must make sure the topics exist first. */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, LifecycleSettings lifecycle) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
+        this.lifecycle = lifecycle;
     }
 
     @PostConstruct
@@ -68,7 +79,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings), streamsProperties());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, lifecycle), streamsProperties());
         created.setUncaughtExceptionHandler(e -> {
             LOG.error("Planner stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

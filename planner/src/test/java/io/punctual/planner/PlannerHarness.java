@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
@@ -49,6 +50,10 @@ final class PlannerHarness implements AutoCloseable {
     private Instant now;
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start) {
+        this(serdes, settings, LifecycleSettings.defaults(), start);
+    }
+
+    PlannerHarness(TopicSerdes serdes, PlannerSettings settings, LifecycleSettings lifecycle, Instant start) {
         this.serdes = serdes;
         this.now = start;
         Properties props = new Properties();
@@ -56,7 +61,7 @@ final class PlannerHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
-        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings), props, start);
+        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, lifecycle), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
         executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),

@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.testkit.KafkaFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -29,10 +30,14 @@ abstract class PlannerTestBase {
     }
 
     PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start) {
+        return planner(settings, LifecycleSettings.defaults(), start);
+    }
+
+    PlannerHarness planner(UnaryOperator<PlannerSettings> settings, LifecycleSettings lifecycle, Instant start) {
         if (harness != null) {
             harness.close();
         }
-        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start);
+        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), lifecycle, start);
         return harness;
     }
 

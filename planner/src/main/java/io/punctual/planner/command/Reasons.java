@@ -15,6 +15,8 @@ public final class Reasons {
     public static final String NOT_PAUSED = "not_paused";
     /** Pause of a schedule that is not active (already paused, or completed). */
     public static final String NOT_ACTIVE = "not_active";
+    /** A command that would make a schedule live (create, or a patch that lets a completed one fire again) over the tenant's quota. */
+    public static final String QUOTA_EXCEEDED = "quota_exceeded";
 
     private Reasons() {
     }
