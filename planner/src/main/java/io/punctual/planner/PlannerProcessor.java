@@ -44,7 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,6 +72,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private RetryTimers retries;
     private AppliedResults appliedResults;
     private Purges purges;
+    /**
+     * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
+     * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
+     */
+    private final Map<String, Integer> punctuationDeltas = new HashMap<>();
 
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, LifecycleSettings lifecycle) {
         this.settings = settings;
@@ -278,6 +285,12 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         Instant now = Instant.ofEpochMilli(nowMs);
         emitDueFires(now, nowMs);
         deleteCompleted(now, nowMs);
+        punctuationDeltas.forEach((tenant, delta) -> {
+            if (delta != 0) {
+                forwardQuota(LiveCounts.delta(tenant, delta), nowMs);
+            }
+        });
+        punctuationDeltas.clear();
     }
 
     private void emitDueFires(Instant now, long nowMs) {
@@ -313,7 +326,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 }
                 // The timeline entry is gone already; the completion stamp compares with the state before the fire.
                 ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs);
-                LiveCounts.change(state, after).ifPresent(e -> forwardQuota(e, nowMs));
+                LiveCounts.change(state, after).ifPresent(e -> punctuationDeltas.merge(e.getTenant(), e.getDelta(), Integer::sum));
             }
         }
     }

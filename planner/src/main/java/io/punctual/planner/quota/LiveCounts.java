@@ -47,6 +47,11 @@ public final class LiveCounts {
         return delta(command.getTenant(), command.getScheduleId(), -1);
     }
 
+    /** The summed count change of several schedules of one tenant (no single schedule id). */
+    public static QuotaEvent delta(String tenant, int delta) {
+        return delta(tenant, "", delta);
+    }
+
     private static QuotaEvent delta(String tenant, String scheduleId, int delta) {
         return QuotaEvent.newBuilder().setTenant(tenant).setScheduleId(scheduleId).setCommandId(null).setCommand(null).setDelta(delta).build();
     }
