@@ -57,6 +57,8 @@ import java.util.Optional;
  */
 final class PlannerProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerProcessor.class);
+    /** Meta store key: when this task's stores were brought up to completion dates and quota counts. */
+    static final String UPGRADED = "upgraded-for-completion-and-quota";
 
     private final PlannerSettings settings;
     private final LifecycleSettings lifecycle;
@@ -72,6 +74,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private RetryTimers retries;
     private AppliedResults appliedResults;
     private Purges purges;
+    private KeyValueStore<String, String> meta;
+    private boolean upgraded;
     /**
      * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
      * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
@@ -100,11 +104,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         this.appliedResults = new AppliedResults(appliedStore);
         KeyValueStore<Bytes, byte[]> purgeStore = context.getStateStore(PlannerTopology.PURGES_STORE);
         this.purges = new Purges(purgeStore);
+        this.meta = context.getStateStore(PlannerTopology.META_STORE);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        upgradeOnce(context.currentSystemTimeMs());
         if (record.value() == null) {
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
             return;
@@ -283,6 +289,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private void punctuate() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
+        upgradeOnce(nowMs);
         emitDueFires(now, nowMs);
         deleteCompleted(now, nowMs);
         punctuationDeltas.forEach((tenant, delta) -> {
@@ -291,6 +298,37 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
         });
         punctuationDeltas.clear();
+    }
+
+    /**
+     * Once per store, before anything else is applied: schedules stored before completion and the quota existed get
+     * their place in them. The live ones are counted for their tenants, the completed ones get {@code completed_at}
+     * (now) and a deletion date. A new store has nothing to scan; an upgraded one is scanned once (its marker is in
+     * the changelogged meta store).
+     */
+    private void upgradeOnce(long nowMs) {
+        if (upgraded) {
+            return;
+        }
+        if (meta.get(UPGRADED) == null) {
+            Map<String, Integer> live = new HashMap<>();
+            List<ScheduleState> unstamped = new java.util.ArrayList<>();
+            try (var it = schedules.all()) {
+                while (it.hasNext()) {
+                    ScheduleState state = it.next().value;
+                    if (Completion.live(state)) {
+                        live.merge(state.getSpec().getTenant(), 1, Integer::sum);
+                    } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
+                        unstamped.add(state);
+                    }
+                }
+            }
+            live.forEach((tenant, count) -> forwardQuota(LiveCounts.delta(tenant, count), nowMs));
+            unstamped.forEach(state -> save(state, state, nowMs));
+            LOG.info("Planner store upgraded: {} tenants' live schedules counted, {} completed schedules dated", live.size(), unstamped.size());
+            meta.put(UPGRADED, Instant.ofEpochMilli(nowMs).toString());
+        }
+        upgraded = true;
     }
 
     private void emitDueFires(Instant now, long nowMs) {

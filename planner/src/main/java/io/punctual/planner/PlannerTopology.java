@@ -36,6 +36,8 @@ public final class PlannerTopology {
     public static final String APPLIED_RESULTS_STORE = "applied-results";
     /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id. */
     public static final String PURGES_STORE = "purges";
+    /** Facts about the task's stores themselves (which one-time upgrades ran). */
+    public static final String META_STORE = "planner-meta";
     /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
     public static final String TENANT_COUNTS_STORE = "tenant-counts";
 
@@ -76,6 +78,8 @@ public final class PlannerTopology {
                 Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PURGES_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
+                Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
 
         // A second sub-topology, keyed by tenant: the one place a tenant's live schedules are counted.
         topology.addSource(QUOTA_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA.name());

@@ -11,6 +11,8 @@ import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,29 @@ class QuotaTest extends PlannerTestBase {
         assertThat(refused.getCommandId()).isEqualTo(second.getCommandId());
         assertThat(refused.getReason()).isEqualTo("already_exists");
         assertThat(counts(planner).get(TENANT)).isEqualTo(1L);
+    }
+
+    @Test
+    void schedulesStoredBeforeTheQuotaExistedAreCountedAndDatedOnce() {
+        PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(3), START);
+        // What a planner of the previous version left in its store: no counts, completed schedules without a date.
+        planner.scheduleStore().put("old-1", stored("old-1", ScheduleStatus.ACTIVE));
+        planner.scheduleStore().put("old-2", stored("old-2", ScheduleStatus.PAUSED));
+        planner.scheduleStore().put("old-done", stored("old-done", ScheduleStatus.COMPLETED));
+
+        assertThat(planner.send(TestCommands.createCron("q-new", "agent-1", "0 9 * * *", "UTC")).getAccepted()).isTrue();
+        assertThat(counts(planner).get(TENANT)).isEqualTo(3L);
+        assertThat(planner.send(TestCommands.createCron("q-more", "agent-1", "0 9 * * *", "UTC")).getReason()).isEqualTo("quota_exceeded");
+        assertThat(planner.scheduleStore().get("old-done").getCompletedAt()).isEqualTo(START);
+
+        planner.advanceTo(START.plus(LifecycleSettings.DEFAULT_COMPLETED_RETENTION));
+        assertThat(planner.scheduleStore().get("old-done")).isNull();
+        assertThat(counts(planner).get(TENANT)).as("counted once, not again at the punctuation").isEqualTo(3L);
+    }
+
+    private static ScheduleState stored(String id, ScheduleStatus status) {
+        return ScheduleState.newBuilder().setScheduleId(id).setSpec(cron(TENANT)).setStatus(status).setVersion(1)
+                .setCreatedAt(START.minusSeconds(3600)).setUpdatedAt(START.minusSeconds(3600)).build();
     }
 
     private static ScheduleSpec cron(String tenant) {
