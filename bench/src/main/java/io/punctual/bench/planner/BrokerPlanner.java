@@ -2,6 +2,7 @@ package io.punctual.bench.planner;
 
 import io.punctual.planner.PlannerService;
 import io.punctual.planner.PlannerSettings;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.LettaMessage;
@@ -42,7 +43,9 @@ final class BrokerPlanner implements AutoCloseable {
                 .withApplicationId(kafka.uniqueName("bench-planner"))
                 .withStateDir(state)
                 .withMaxFiresPerPunctuation(maxFiresPerPunctuation);
-        planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes, settings);
+        // Creates still go through the quota's admission, as in a deployment, but the bench's one tenant is never refused.
+        LifecycleSettings lifecycle = LifecycleSettings.defaults().withMaxSchedulesPerTenant(Integer.MAX_VALUE);
+        planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes, settings, lifecycle);
         planner.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!planner.isReady()) {
