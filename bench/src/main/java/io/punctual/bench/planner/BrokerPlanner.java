@@ -9,6 +9,7 @@ import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicProvisioner;
@@ -43,8 +44,10 @@ final class BrokerPlanner implements AutoCloseable {
                 .withApplicationId(kafka.uniqueName("bench-planner"))
                 .withStateDir(state)
                 .withMaxFiresPerPunctuation(maxFiresPerPunctuation);
-        // Creates still go through the quota's admission, as in a deployment, but the bench's one tenant is never refused.
-        LifecycleSettings lifecycle = LifecycleSettings.defaults().withMaxSchedulesPerTenant(Integer.MAX_VALUE);
+        // Creates go through the quota's admission, as in a deployment, but the bench's one tenant is never refused;
+        // -Dpunctual.planner.max-schedules-per-tenant=0 measures without admission.
+        LifecycleSettings lifecycle = LifecycleSettings.defaults()
+                .withMaxSchedulesPerTenant(Integer.getInteger(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, Integer.MAX_VALUE));
         planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes, settings, lifecycle);
         planner.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
