@@ -11,16 +11,23 @@ import io.punctual.planner.command.PoisonCommandException;
 import io.punctual.planner.fire.DueEvents;
 import io.punctual.planner.fire.Fired;
 import io.punctual.planner.fire.Firing;
+import io.punctual.planner.lifecycle.Completion;
+import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.lifecycle.Purges;
 import io.punctual.planner.outcome.Applied;
 import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
+import io.punctual.planner.quota.LiveCounts;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
+import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
@@ -39,18 +46,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The single writer of schedule state. Applies each command, and each execution result, to the schedules store and
- * the timeline, and on a wall-clock punctuation emits the retries and fires that are due. "Now" is always the
- * task's wall clock.
+ * the timeline, and on a wall-clock punctuation emits the retries and fires that are due and deletes the completed
+ * schedules whose retention is over. "Now" is always the task's wall clock. A command that would make a schedule
+ * live first asks the tenant's quota (the {@code QuotaProcessor}) and is applied when it comes back admitted.
  */
 final class PlannerProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerProcessor.class);
+    /** Meta store key: when this task's stores were brought up to completion dates and quota counts. */
+    static final String UPGRADED = "upgraded-for-completion-and-quota";
 
     private final PlannerSettings settings;
+    private final LifecycleSettings lifecycle;
     private final CommandDecoder decoder;
     private final ResultDecoder resultDecoder;
     private final OutcomeApplier outcomes = new OutcomeApplier();
@@ -62,9 +75,18 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private Timeline timeline;
     private RetryTimers retries;
     private AppliedResults appliedResults;
+    private Purges purges;
+    private KeyValueStore<String, String> meta;
+    private boolean upgraded;
+    /**
+     * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
+     * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
+     */
+    private final Map<String, Integer> punctuationDeltas = new HashMap<>();
 
-    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
+    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         this.settings = settings;
+        this.lifecycle = lifecycle;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
         this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
@@ -82,19 +104,24 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         this.retries = new RetryTimers(retryStore);
         KeyValueStore<String, String> appliedStore = context.getStateStore(PlannerTopology.APPLIED_RESULTS_STORE);
         this.appliedResults = new AppliedResults(appliedStore);
-        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDueFires());
+        KeyValueStore<Bytes, byte[]> purgeStore = context.getStateStore(PlannerTopology.PURGES_STORE);
+        this.purges = new Purges(purgeStore);
+        this.meta = context.getStateStore(PlannerTopology.META_STORE);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        upgradeOnce(context.currentSystemTimeMs());
         if (record.value() == null) {
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
             return;
         }
-        if (context.recordMetadata().map(m -> Topics.RESULTS.name().equals(m.topic())).orElse(false)) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(Topics.COMMANDS.name());
+        if (Topics.RESULTS.name().equals(topic)) {
             processResult(record);
         } else {
-            processCommand(record);
+            processCommand(record, Topics.QUOTA_ADMITTED.name().equals(topic));
         }
     }
 
@@ -114,12 +141,24 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         Applied applied = outcomes.apply(state, result, Instant.ofEpochMilli(now));
         appliedResults.remember(result);
         applied.retry().ifPresent(retries::add);
+        ScheduleState after = state;
         if (applied.state() != null) {
-            save(state, applied.state(), now);
+            after = save(state, applied.state(), now);
+        }
+        if (settled(after, result) && !Completion.deleteAt(after, lifecycle.completedRetention()).isAfter(Instant.ofEpochMilli(now))) {
+            // The last fire's final result: nothing can retry it any more, so a deletion that only waited for it goes now.
+            remove(after.getScheduleId(), after, now);
         }
     }
 
-    private void processCommand(Record<String, byte[]> record) {
+    /** True when {@code result} finishes the last fire of a completed schedule (no retry of it can follow). */
+    private static boolean settled(ScheduleState state, ExecutionResult result) {
+        return state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() != null
+                && result.getFireId().equals(state.getLastFireId()) && result.getOutcome() != Outcome.RETRYING;
+    }
+
+    /** @param admitted the command comes back from the quota, which counted it already */
+    private void processCommand(Record<String, byte[]> record, boolean admitted) {
         ScheduleCommand command;
         try {
             command = decoder.decode(record.key(), record.value());
@@ -142,7 +181,21 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             deadLetter(record, "unprocessable: " + e);
             return;
         }
+        decision = stamped(decision, now);
+        boolean revives = decision.change() instanceof Change.Upsert upsert && LiveCounts.revives(upsert.previous(), upsert.state());
+        if (revives && !admitted && lifecycle.maxSchedulesPerTenant() > 0) {
+            // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
+            forwardQuota(LiveCounts.request(command, record.value()), now);
+            return;
+        }
         apply(command.getScheduleId(), decision.change(), now);
+        if (admitted && !revives) {
+            // Refused or changed meanwhile: the place the admission took is not used.
+            forwardQuota(LiveCounts.release(command), now);
+        }
+        if (!admitted || !revives) {
+            count(decision.change(), now);
+        }
         for (DueEvent fire : decision.fires()) {
             emit(fire, now);
         }
@@ -155,16 +208,55 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             ScheduleState state = upsert.state();
             save(previous, state, now);
         } else if (change instanceof Change.Removal removal) {
-            unindex(removal.previous());
-            schedules.delete(scheduleId);
-            appliedResults.forget(scheduleId);
-            context.forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
-            context.forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
+            remove(scheduleId, removal.previous(), now);
         }
     }
 
-    /** Stores the state, publishes it and moves its timeline entry from where {@code previous} had it. */
-    private void save(ScheduleState previous, ScheduleState state, long now) {
+    /** Tells the tenant's quota task how the change moved its count of live schedules, if it did. */
+    private void count(Change change, long now) {
+        Optional<QuotaEvent> event = change instanceof Change.Upsert upsert ? LiveCounts.change(upsert.previous(), upsert.state())
+                : change instanceof Change.Removal removal ? LiveCounts.change(removal.previous(), null)
+                : Optional.empty();
+        event.ifPresent(e -> forwardQuota(e, now));
+    }
+
+    private void forwardQuota(QuotaEvent event, long now) {
+        context.forward(new Record<>(event.getTenant(), event, now), PlannerTopology.QUOTA_SINK);
+    }
+
+    /** The decision with its state's {@code completed_at} set (or cleared) as its status says, in the store and the answer. */
+    private static Decision stamped(Decision decision, long now) {
+        if (!(decision.change() instanceof Change.Upsert upsert)) {
+            return decision;
+        }
+        ScheduleState state = Completion.stamped(upsert.state(), Instant.ofEpochMilli(now));
+        if (state == upsert.state()) {
+            return decision;
+        }
+        CommandResult result = CommandResult.newBuilder(decision.result()).setState(state).build();
+        return new Decision(result, new Change.Upsert(upsert.previous(), state), decision.fires());
+    }
+
+    /**
+     * Deletes the schedule: its state (a tombstone on punctual.schedules), its timeline entry and applied results,
+     * and the last command of its id on the compacted punctual.commands (a tombstone), so a planner that reads
+     * the commands from the start again (offsets reset or expired) does not create it anew. Retry timers and
+     * deletion entries of the schedule are dropped when they come due, as they find no state.
+     */
+    private void remove(String scheduleId, ScheduleState previous, long now) {
+        unindex(previous);
+        schedules.delete(scheduleId);
+        appliedResults.forget(scheduleId);
+        context.forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
+        context.forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
+    }
+
+    /**
+     * Stores the state, publishes it and moves its timeline entry from where {@code previous} had it; a state that
+     * just completed gets its {@code completed_at} and its deletion indexed. Returns the state as stored.
+     */
+    private ScheduleState save(ScheduleState previous, ScheduleState given, long now) {
+        ScheduleState state = Completion.stamped(given, Instant.ofEpochMilli(now));
         if (previous != null) {
             unindex(previous);
         }
@@ -173,6 +265,16 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (onTimeline(state)) {
             timeline.add(firing.dueAt(state), state.getScheduleId());
         }
+        if (state.getCompletedAt() != null) {
+            Instant deleteAt = Completion.deleteAt(state, lifecycle.completedRetention());
+            boolean known = previous != null && state.getCompletedAt().equals(previous.getCompletedAt())
+                    && deleteAt.equals(Completion.deleteAt(previous, lifecycle.completedRetention()));
+            if (!known) {
+                // Just completed, or delete_after_completion changed: an entry for the new date (an older one is skipped).
+                purges.add(deleteAt, state.getScheduleId(), state.getCompletedAt());
+            }
+        }
+        return state;
     }
 
     private void unindex(ScheduleState state) {
@@ -192,9 +294,52 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * {@link Firing} bounds the work one schedule takes. The timeline is scanned again while budget is left, since working through a missed run
      * (catch-up) indexes fires that are themselves already due.
      */
-    private void emitDueFires() {
+    private void punctuate() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
+        upgradeOnce(nowMs);
+        emitDueFires(now, nowMs);
+        deleteCompleted(now, nowMs);
+        punctuationDeltas.forEach((tenant, delta) -> {
+            if (delta != 0) {
+                forwardQuota(LiveCounts.delta(tenant, delta), nowMs);
+            }
+        });
+        punctuationDeltas.clear();
+    }
+
+    /**
+     * Once per store, before anything else is applied: schedules stored before completion and the quota existed get
+     * their place in them. The live ones are counted for their tenants, the completed ones get {@code completed_at}
+     * (now) and a deletion date. A new store has nothing to scan; an upgraded one is scanned once (its marker is in
+     * the changelogged meta store).
+     */
+    private void upgradeOnce(long nowMs) {
+        if (upgraded) {
+            return;
+        }
+        if (meta.get(UPGRADED) == null) {
+            Map<String, Integer> live = new HashMap<>();
+            List<ScheduleState> unstamped = new java.util.ArrayList<>();
+            try (var it = schedules.all()) {
+                while (it.hasNext()) {
+                    ScheduleState state = it.next().value;
+                    if (Completion.live(state)) {
+                        live.merge(state.getSpec().getTenant(), 1, Integer::sum);
+                    } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
+                        unstamped.add(state);
+                    }
+                }
+            }
+            live.forEach((tenant, count) -> forwardQuota(LiveCounts.delta(tenant, count), nowMs));
+            unstamped.forEach(state -> save(state, state, nowMs));
+            LOG.info("Planner store upgraded: {} tenants' live schedules counted, {} completed schedules dated", live.size(), unstamped.size());
+            meta.put(UPGRADED, Instant.ofEpochMilli(nowMs).toString());
+        }
+        upgraded = true;
+    }
+
+    private void emitDueFires(Instant now, long nowMs) {
         int budget = settings.maxFiresPerPunctuation();
         for (RetryTimer timer : retries.due(now, budget)) {
             retries.remove(timer);
@@ -211,7 +356,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         while (budget > 0) {
             List<TimelineKey> due = timeline.due(now, budget);
             if (due.isEmpty()) {
-                return;
+                break;
             }
             for (TimelineKey entry : due) {
                 timeline.remove(entry.fireAt(), entry.scheduleId());
@@ -227,8 +372,39 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 if (fired.event().isPresent()) {
                     emit(fired.event().get(), nowMs);
                 }
-                save(null, fired.state(), nowMs);
+                // The timeline entry is gone already; the completion stamp compares with the state before the fire.
+                ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs);
+                LiveCounts.change(state, after).ifPresent(e -> punctuationDeltas.merge(e.getTenant(), e.getDelta(), Integer::sum));
             }
+        }
+    }
+
+    /** The state as {@link #save} should see it when its timeline entry was removed already: not on the timeline. */
+    private static ScheduleState withoutTimeline(ScheduleState state) {
+        return ScheduleState.newBuilder(state).setNextFireAt(null).build();
+    }
+
+    /**
+     * Deletes the completed schedules whose deletion is due, within a budget of its own per punctuation. A deletion
+     * waits while the schedule's last fire may still be retried (a retry needs the schedule), unless that fire's
+     * final result arrived ({@link #processResult} deletes then).
+     */
+    private void deleteCompleted(Instant now, long nowMs) {
+        for (Purges.Due entry : purges.due(now, settings.maxFiresPerPunctuation())) {
+            purges.remove(entry);
+            ScheduleState state = schedules.get(entry.scheduleId());
+            // An entry of an earlier completion, or of an earlier, sooner date (delete_after_completion since turned off), is stale.
+            if (state == null || state.getStatus() != ScheduleStatus.COMPLETED || !entry.completedAt().equals(state.getCompletedAt())
+                    || entry.deleteAt().isBefore(Completion.deleteAt(state, lifecycle.completedRetention()))) {
+                LOG.debug("Skipping stale deletion of {} at {}", entry.scheduleId(), entry.deleteAt());
+                continue;
+            }
+            Instant settlesBy = Completion.lastFireSettlesBy(state);
+            if (settlesBy != null && settlesBy.isAfter(now)) {
+                purges.add(settlesBy, entry.scheduleId(), entry.completedAt());
+                continue;
+            }
+            remove(entry.scheduleId(), state, nowMs);
         }
     }
 

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.punctual.planner.command.SpecGuard;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
@@ -40,6 +41,7 @@ public class PlannerService implements ReadinessCheck {
     private final PlannerSettings settings;
     private final SpecGuard guard;
     private final TopicDurability durability;
+    private final LifecycleSettings lifecycle;
     private volatile KafkaStreams streams;
 
     /**
@@ -58,10 +60,12 @@ public class PlannerService implements ReadinessCheck {
                           @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
                           @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
                           @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold,
+                          @Value("${" + ConfigKeys.PLANNER_COMPLETED_RETENTION + ":7d}") Duration completedRetention,
+                          @Value("${" + ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT + ":" + LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT + "}") int maxSchedulesPerTenant,
                           SpecGuard guard) {
         this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
                 applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
-                topicsReady.durability(), guard);
+                topicsReady.durability(), guard, new LifecycleSettings(completedRetention, maxSchedulesPerTenant));
     }
 
     /**
@@ -69,29 +73,37 @@ public class PlannerService implements ReadinessCheck {
      * Only the structural checks of commands, and Kafka targets refused (the deployment default).
      */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings) {
-        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, SpecGuard.none());
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, SpecGuard.none(), LifecycleSettings.defaults());
     }
 
     /** On a single broker, with the given checks of commands. */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
-        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, guard);
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, guard, LifecycleSettings.defaults());
     }
 
     /** With the given replication of internal topics and only the structural checks of commands. */
     public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability) {
-        this(kafka, serdes, settings, durability, SpecGuard.none());
+        this(kafka, serdes, settings, durability, SpecGuard.none(), LifecycleSettings.defaults());
+    }
+
+    /** On a single broker with only the structural checks, and the given completion retention and quota. */
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, LifecycleSettings lifecycle) {
+        this(kafka, serdes, settings, TopicDurability.SINGLE_BROKER, SpecGuard.none(), lifecycle);
     }
 
     /**
      * @param durability replication of the Kafka Streams internal topics (changelogs and repartition topics)
      * @param guard      the re-checks of commands produced straight to Kafka (sizes, URLs, keys, Kafka topics)
+     * @param lifecycle  completion retention and the per-tenant quota
      */
-    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability, SpecGuard guard) {
+    public PlannerService(KafkaSettings kafka, TopicSerdes serdes, PlannerSettings settings, TopicDurability durability, SpecGuard guard,
+                          LifecycleSettings lifecycle) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
         this.durability = durability;
         this.guard = guard;
+        this.lifecycle = lifecycle;
     }
 
     @PostConstruct
@@ -99,7 +111,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard), streamsProperties());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard, lifecycle), streamsProperties());
         RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
             if (SchemaRegistryException.isUnavailable(e)) {

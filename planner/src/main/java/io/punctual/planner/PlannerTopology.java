@@ -1,6 +1,8 @@
 package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
+import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.quota.QuotaProcessor;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -20,7 +22,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class PlannerTopology {
     public static final String COMMANDS_SOURCE = "commands-source";
     public static final String RESULTS_SOURCE = "results-source";
+    public static final String ADMITTED_SOURCE = "admitted-source";
+    public static final String QUOTA_SOURCE = "quota-source";
     public static final String PLANNER_PROCESSOR = "planner";
+    public static final String QUOTA_PROCESSOR = "quota";
 
     /** Schedule id to {@code ScheduleState}. */
     public static final String SCHEDULES_STORE = "schedules";
@@ -30,6 +35,12 @@ public final class PlannerTopology {
     public static final String RETRIES_STORE = "retries";
     /** Schedule id to the fire id#attempt of the last results applied, so a result read twice counts once. */
     public static final String APPLIED_RESULTS_STORE = "applied-results";
+    /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id. */
+    public static final String PURGES_STORE = "purges";
+    /** Facts about the task's stores themselves (which one-time upgrades ran). */
+    public static final String META_STORE = "planner-meta";
+    /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
+    public static final String TENANT_COUNTS_STORE = "tenant-counts";
 
     public static final String SCHEDULES_SINK = "schedules-sink";
     public static final String COMMAND_RESULTS_SINK = "command-results-sink";
@@ -37,23 +48,32 @@ public final class PlannerTopology {
     /** Tombstones for the commands of deleted schedules, so compaction forgets them. */
     public static final String COMMANDS_SINK = "commands-sink";
     public static final String COMMANDS_DLQ_SINK = "commands-dlq-sink";
+    /** Admission requests and count changes, keyed by tenant. */
+    public static final String QUOTA_SINK = "quota-sink";
+    public static final String ADMITTED_SINK = "admitted-sink";
+    /** The quota processor's refusals, on the command results topic. */
+    public static final String QUOTA_RESULTS_SINK = "quota-results-sink";
 
     private PlannerTopology() {
     }
 
     /** The topology with Kafka targets refused (the deployment default); tests and benchmarks use it. */
     public static Topology build(TopicSerdes serdes, PlannerSettings settings) {
-        return build(serdes, settings, SpecGuard.none());
+        return build(serdes, settings, SpecGuard.none(), LifecycleSettings.defaults());
     }
 
-    /** The topology with the planner's re-checks of commands produced straight to Kafka. */
-    public static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard) {
+    /**
+     * @param guard     the re-checks of commands produced straight to Kafka
+     * @param lifecycle completion retention and the per-tenant quota
+     */
+    public static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, guard), COMMANDS_SOURCE, RESULTS_SOURCE);
+        topology.addSource(ADMITTED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA_ADMITTED.name());
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, guard, lifecycle), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
@@ -62,17 +82,35 @@ public final class PlannerTopology {
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_RESULTS_STORE),
                 Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PURGES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
+                Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
+
+        // A second sub-topology, keyed by tenant: the one place a tenant's live schedules are counted.
+        topology.addSource(QUOTA_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA.name());
+        topology.addProcessor(QUOTA_PROCESSOR, () -> new QuotaProcessor(serdes, lifecycle.maxSchedulesPerTenant(),
+                TENANT_COUNTS_STORE, ADMITTED_SINK, QUOTA_RESULTS_SINK), QUOTA_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_COUNTS_STORE),
+                Serdes.String(), Serdes.Long()), QUOTA_PROCESSOR);
 
         addSink(topology, serdes, SCHEDULES_SINK, Topics.SCHEDULES);
         addSink(topology, serdes, COMMAND_RESULTS_SINK, Topics.COMMAND_RESULTS);
         addSink(topology, serdes, DUE_SINK, Topics.DUE);
         addSink(topology, serdes, COMMANDS_SINK, Topics.COMMANDS);
         addSink(topology, serdes, COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ);
+        addSink(topology, serdes, QUOTA_SINK, Topics.QUOTA);
+        addSink(topology, serdes, ADMITTED_SINK, Topics.QUOTA_ADMITTED, QUOTA_PROCESSOR);
+        addSink(topology, serdes, QUOTA_RESULTS_SINK, Topics.COMMAND_RESULTS, QUOTA_PROCESSOR);
         return topology;
     }
 
     private static <V> void addSink(Topology topology, TopicSerdes serdes, String name, TopicDef<V> topic) {
+        addSink(topology, serdes, name, topic, PLANNER_PROCESSOR);
+    }
+
+    private static <V> void addSink(Topology topology, TopicSerdes serdes, String name, TopicDef<V> topic, String parent) {
         Serializer<V> values = serdes.valueSerde(topic).serializer();
-        topology.addSink(name, topic.name(), serdes.keySerde().serializer(), values, PLANNER_PROCESSOR);
+        topology.addSink(name, topic.name(), serdes.keySerde().serializer(), values, parent);
     }
 }

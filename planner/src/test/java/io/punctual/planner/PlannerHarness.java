@@ -1,6 +1,7 @@
 package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
@@ -50,10 +51,18 @@ final class PlannerHarness implements AutoCloseable {
     private Instant now;
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start) {
-        this(serdes, settings, start, SpecGuard.none());
+        this(serdes, settings, start, SpecGuard.none(), LifecycleSettings.defaults());
     }
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start, SpecGuard guard) {
+        this(serdes, settings, start, guard, LifecycleSettings.defaults());
+    }
+
+    PlannerHarness(TopicSerdes serdes, PlannerSettings settings, LifecycleSettings lifecycle, Instant start) {
+        this(serdes, settings, start, SpecGuard.none(), lifecycle);
+    }
+
+    PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start, SpecGuard guard, LifecycleSettings lifecycle) {
         this.serdes = serdes;
         this.now = start;
         Properties props = new Properties();
@@ -61,7 +70,7 @@ final class PlannerHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
-        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard), props, start);
+        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard, lifecycle), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
         executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),

@@ -2,6 +2,7 @@ package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.testkit.KafkaFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -31,14 +32,22 @@ abstract class PlannerTestBase {
     }
 
     PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start) {
-        return planner(settings, start, SpecGuard.none());
+        return planner(settings, start, SpecGuard.none(), LifecycleSettings.defaults());
     }
 
     PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start, SpecGuard guard) {
+        return planner(settings, start, guard, LifecycleSettings.defaults());
+    }
+
+    PlannerHarness planner(UnaryOperator<PlannerSettings> settings, LifecycleSettings lifecycle, Instant start) {
+        return planner(settings, start, SpecGuard.none(), lifecycle);
+    }
+
+    PlannerHarness planner(UnaryOperator<PlannerSettings> settings, Instant start, SpecGuard guard, LifecycleSettings lifecycle) {
         if (harness != null) {
             harness.close();
         }
-        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start, guard);
+        harness = new PlannerHarness(serdes, settings.apply(PlannerSettings.defaults().withStateDir(stateDir)), start, guard, lifecycle);
         return harness;
     }
 

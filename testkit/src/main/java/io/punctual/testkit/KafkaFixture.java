@@ -73,6 +73,19 @@ public final class KafkaFixture {
         return shared;
     }
 
+    /**
+     * An embedded broker and registry of their own, for a test whose topics no other part of the JVM may read (a
+     * planner with settings of its own). The caller closes it.
+     */
+    public static KafkaFixture isolated() {
+        return start(null, null, null);
+    }
+
+    /** Stops an {@link #isolated()} fixture. */
+    public void close() {
+        stop();
+    }
+
     static KafkaFixture start(String externalBootstrap, String externalRegistryUrl, String mode) {
         long startedAt = System.nanoTime();
         KafkaBackend backend;

@@ -53,7 +53,7 @@ public final class GatewayCreateLoad {
             props.put(ConfigKeys.PLANNER_STATE_DIR, Files.createTempDirectory("bench-planner").toString());
             props.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, commitIntervalMs + "ms");
             props.put(ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND, 0);
-            props.put(ConfigKeys.GATEWAY_MAX_SCHEDULES_PER_TENANT, 0);
+            props.put(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, 0);
             props.put("micronaut.server.port", -1);
             try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(props).start()) {
                 EmbeddedServer server = context.getBean(EmbeddedServer.class);

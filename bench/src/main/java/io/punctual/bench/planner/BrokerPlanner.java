@@ -2,12 +2,14 @@ package io.punctual.bench.planner;
 
 import io.punctual.planner.PlannerService;
 import io.punctual.planner.PlannerSettings;
+import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicProvisioner;
@@ -42,7 +44,11 @@ final class BrokerPlanner implements AutoCloseable {
                 .withApplicationId(kafka.uniqueName("bench-planner"))
                 .withStateDir(state)
                 .withMaxFiresPerPunctuation(maxFiresPerPunctuation);
-        planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes, settings);
+        // Creates go through the quota's admission, as in a deployment, but the bench's one tenant is never refused;
+        // -Dpunctual.planner.max-schedules-per-tenant=0 measures without admission.
+        LifecycleSettings lifecycle = LifecycleSettings.defaults()
+                .withMaxSchedulesPerTenant(Integer.getInteger(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, Integer.MAX_VALUE));
+        planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes, settings, lifecycle);
         planner.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!planner.isReady()) {

@@ -22,6 +22,8 @@ public final class PlannerRejections {
             case "not_found" -> new ApiProblem(ProblemType.NOT_FOUND, message);
             case "version_conflict" -> new ApiProblem(ProblemType.VERSION_CONFLICT, message);
             case "already_exists" -> new ApiProblem(ProblemType.CONFLICT, message);
+            // The planner counts each tenant's live schedules atomically, so its refusal is the quota's word.
+            case "quota_exceeded" -> new ApiProblem(ProblemType.QUOTA_EXCEEDED, message, List.of(new FieldError("max_schedules", message)));
             default -> new ApiProblem(ProblemType.VALIDATION, message);
         };
     }

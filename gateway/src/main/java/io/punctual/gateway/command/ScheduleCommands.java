@@ -1,9 +1,7 @@
 package io.punctual.gateway.command;
 
-import io.micronaut.context.annotation.Value;
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.problem.ApiProblem;
-import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.CommandResult;
@@ -11,18 +9,17 @@ import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
-import io.punctual.schemas.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * What every door does with a schedule: find the caller's own, create one within the tenant's quota, send any
- * other command, and turn the planner's answer into the new state or the problem that explains a refusal.
+ * What every door does with a schedule: find the caller's own, create one, send any other command, and turn the
+ * planner's answer into the new state or the problem that explains a refusal. The tenant's quota is the planner's
+ * (it counts live schedules where they are written, so gateways racing cannot exceed it); its refusal is a 403.
  */
 @Singleton
 public class ScheduleCommands {
@@ -30,13 +27,10 @@ public class ScheduleCommands {
 
     private final CommandGateway gateway;
     private final GatewayViews views;
-    private final int maxSchedulesPerTenant;
 
-    public ScheduleCommands(CommandGateway gateway, GatewayViews views,
-                            @Value("${" + ConfigKeys.GATEWAY_MAX_SCHEDULES_PER_TENANT + ":10000}") int maxSchedulesPerTenant) {
+    public ScheduleCommands(CommandGateway gateway, GatewayViews views) {
         this.gateway = gateway;
         this.views = views;
-        this.maxSchedulesPerTenant = maxSchedulesPerTenant;
     }
 
     /** A new schedule id; ids sort by creation time, which gives lists a stable, meaningful order. */
@@ -87,11 +81,6 @@ public class ScheduleCommands {
     }
 
     public ScheduleState create(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
-        if (maxSchedulesPerTenant > 0 && views.schedules().countOf(caller.tenant()) >= maxSchedulesPerTenant) {
-            throw new ApiProblem(ProblemType.QUOTA_EXCEEDED, "This API key already holds the maximum of " + maxSchedulesPerTenant
-                    + " schedules (quota max_schedules); delete some first.",
-                    List.of(new FieldError("max_schedules", "quota of " + maxSchedulesPerTenant + " reached")));
-        }
         return send(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
     }
 

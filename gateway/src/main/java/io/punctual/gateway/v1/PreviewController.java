@@ -31,6 +31,8 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -57,6 +59,16 @@ public class PreviewController {
         @Override
         public ByteBuffer secret(String plaintext) {
             return ByteBuffer.allocate(0);
+        }
+
+        @Override
+        public ByteBuffer headers(Map<String, String> plaintext) {
+            return ByteBuffer.allocate(0);
+        }
+
+        @Override
+        public Optional<String> previousHeader(String name) {
+            return Optional.empty();
         }
     };
 

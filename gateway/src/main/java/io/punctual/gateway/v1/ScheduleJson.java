@@ -39,6 +39,7 @@ final class ScheduleJson {
         json.putObject("retry").put("max_attempts", spec.getRetry().getMaxAttempts())
                 .put("max_age", Durations.format(spec.getRetry().getMaxAgeMs()));
         json.put("pause_after_failures", spec.getPauseAfterFailures());
+        json.put("delete_after_completion", spec.getDeleteAfterCompletion());
         ObjectNode labels = json.putObject("labels");
         spec.getLabels().forEach(labels::put);
         return json;
@@ -57,6 +58,7 @@ final class ScheduleJson {
         json.setAll(writable(state.getSpec()));
         json.put("paused_note", state.getPausedNote());
         putTime(json, "next_fire_at", state.getNextFireAt());
+        putTime(json, "completed_at", state.getCompletedAt());
         var times = json.putArray("next_fire_times");
         Cadences.next(state, 5).forEach(t -> times.add(t.toString()));
         putTime(json, "last_fire_at", state.getLastFireAt());

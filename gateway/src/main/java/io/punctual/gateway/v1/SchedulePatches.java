@@ -90,6 +90,9 @@ final class SchedulePatches {
         if (patch.has("pause_after_failures")) {
             command.setPauseAfterFailures(next.getPauseAfterFailures());
         }
+        if (patch.has("delete_after_completion")) {
+            command.setDeleteAfterCompletion(next.getDeleteAfterCompletion());
+        }
         return command.setClear(clear).build();
     }
 

@@ -25,7 +25,7 @@ import java.util.Set;
 record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
     static final Set<String> FIELDS = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types",
             "target", "schedule", "timezone", "start_at", "end_at", "max_runs", "catchup", "catchup_window", "jitter", "overlap",
-            "retry", "pause_after_failures", "paused", "paused_note", "labels");
+            "retry", "pause_after_failures", "delete_after_completion", "paused", "paused_note", "labels");
     private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> RETRY = Set.of("max_attempts", "max_age");
 
@@ -61,15 +61,8 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         if (pauseAfter != null && pauseAfter > Integer.MAX_VALUE) {
             errors.add(new FieldError("pause_after_failures", "is too large"));
         }
-        boolean paused = false;
-        JsonNode pausedNode = body.get("paused");
-        if (pausedNode != null && !pausedNode.isNull()) {
-            if (!pausedNode.isBoolean()) {
-                errors.add(new FieldError("paused", "must be true or false"));
-            } else {
-                paused = pausedNode.asBoolean();
-            }
-        }
+        boolean paused = optionalBoolean(body, "paused", errors);
+        boolean deleteAfterCompletion = optionalBoolean(body, "delete_after_completion", errors);
         String pausedNote = TargetJson.optionalText(body, "paused_note", "", errors);
         Map<String, String> labels = TargetJson.stringMap(body.get("labels"), "labels", errors);
         if (!errors.isEmpty()) {
@@ -89,6 +82,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
                 .setOverlap(overlap)
                 .setRetry(retry)
                 .setPauseAfterFailures(pauseAfter == null ? 10 : pauseAfter.intValue())
+                .setDeleteAfterCompletion(deleteAfterCompletion)
                 .build();
         Cadences.check(spec, now, Cadences::v1Field, errors);
         if (!errors.isEmpty()) {
@@ -110,6 +104,19 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         ObjectNode letta = body.deepCopy();
         letta.retain(SHORT_FORM);
         return TargetJson.letta(letta, "", limits, sealer, errors);
+    }
+
+    /** The field's value, false when it is absent or null. */
+    private static boolean optionalBoolean(JsonNode body, String field, List<FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new FieldError(field, "must be true or false"));
+            return false;
+        }
+        return node.asBoolean();
     }
 
     private static Instant optionalInstant(JsonNode body, String field, List<FieldError> errors) {

@@ -25,6 +25,8 @@ public final class Reasons {
     public static final String TENANT_MISMATCH = "tenant_mismatch";
     /** A ciphertext (Letta key, webhook secret or headers) that does not decrypt for this schedule. */
     public static final String UNDECRYPTABLE = "undecryptable";
+    /** A command that would make a schedule live (create, or a patch that lets a completed one fire again) over the tenant's quota. */
+    public static final String QUOTA_EXCEEDED = "quota_exceeded";
 
     private Reasons() {
     }

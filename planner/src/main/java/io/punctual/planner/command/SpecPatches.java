@@ -56,6 +56,9 @@ final class SpecPatches {
         if (patch.getPauseAfterFailures() != null) {
             b.setPauseAfterFailures(patch.getPauseAfterFailures());
         }
+        if (patch.getDeleteAfterCompletion() != null) {
+            b.setDeleteAfterCompletion(patch.getDeleteAfterCompletion());
+        }
         for (String field : patch.getClear()) {
             switch (field) {
                 case "start_at" -> b.setStartAt(null);

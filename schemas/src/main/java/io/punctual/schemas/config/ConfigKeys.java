@@ -36,6 +36,10 @@ public final class ConfigKeys {
     public static final String PLANNER_ONCE_GRACE = "punctual.planner.once-grace";
     /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
     public static final String PLANNER_MISFIRE_THRESHOLD = "punctual.planner.misfire-threshold";
+    /** How long a completed schedule is kept before the planner deletes it (unless it asks to be deleted at once). */
+    public static final String PLANNER_COMPLETED_RETENTION = "punctual.planner.completed-retention";
+    /** Most active and paused schedules one tenant may hold (0: no limit); the planner enforces it. */
+    public static final String PLANNER_MAX_SCHEDULES_PER_TENANT = "punctual.planner.max-schedules-per-tenant";
 
     public static final String EXECUTOR_ENABLED = "punctual.executor.enabled";
     public static final String EXECUTOR_GROUP_ID = "punctual.executor.group-id";
@@ -86,8 +90,6 @@ public final class ConfigKeys {
     public static final String GATEWAY_RATE_LIMIT_PER_SECOND = "punctual.gateway.rate-limit.per-second";
     /** Requests one tenant may make in a burst (token bucket size). */
     public static final String GATEWAY_RATE_LIMIT_BURST = "punctual.gateway.rate-limit.burst";
-    /** Most schedules one tenant may hold (0: no limit). */
-    public static final String GATEWAY_MAX_SCHEDULES_PER_TENANT = "punctual.gateway.max-schedules-per-tenant";
     /** How long an Idempotency-Key of a create is remembered. */
     public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
     /** Most Idempotency-Keys a gateway instance remembers (least used evicted first). */

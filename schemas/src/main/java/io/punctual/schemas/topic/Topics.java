@@ -3,6 +3,7 @@ package io.punctual.schemas.topic;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 
@@ -41,7 +42,18 @@ public final class Topics {
     public static final TopicDef<byte[]> DLQ =
             new TopicDef<>("punctual.dlq", Cleanup.DELETE, "original key", byte[].class, Optional.of(Duration.ofDays(30)));
 
-    public static final List<TopicDef<?>> ALL = List.of(COMMANDS, SCHEDULES, COMMAND_RESULTS, DUE, RESULTS, COMMANDS_DLQ, DLQ);
+    /**
+     * The planner's own bookkeeping of live schedules per tenant: admission requests of commands that would make a
+     * schedule live, and count changes. Keyed by tenant so one task counts each tenant, whatever its schedules' ids.
+     */
+    public static final TopicDef<QuotaEvent> QUOTA =
+            new TopicDef<>("punctual.quota", Cleanup.DELETE, "tenant", QuotaEvent.class, Optional.of(Duration.ofDays(7)));
+
+    /** Commands the quota admitted, back to the task of their schedule: the original command record's value bytes. */
+    public static final TopicDef<byte[]> QUOTA_ADMITTED =
+            new TopicDef<>("punctual.quota.admitted", Cleanup.DELETE, "schedule id", byte[].class, Optional.of(Duration.ofDays(7)));
+
+    public static final List<TopicDef<?>> ALL = List.of(COMMANDS, SCHEDULES, COMMAND_RESULTS, DUE, RESULTS, COMMANDS_DLQ, DLQ, QUOTA, QUOTA_ADMITTED);
 
     /** Header names on dead-letter records. */
     public static final String HEADER_DLQ_REASON = "punctual.dlq.reason";

@@ -1,0 +1,117 @@
+package io.punctual.planner.quota;
+
+import io.punctual.planner.command.Reasons;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.QuotaEvent;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * The single writer of each tenant's count of live (active and paused) schedules. Reads {@code punctual.quota},
+ * keyed by tenant, so every event of one tenant reaches this one task in order: an admission and the count it checks
+ * are one step, and two gateways (or two planner tasks) racing cannot both take the last place.
+ */
+public final class QuotaProcessor implements Processor<String, byte[], String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(QuotaProcessor.class);
+
+    private final Deserializer<QuotaEvent> decoder;
+    private final int maxSchedulesPerTenant;
+    private final String countsStore;
+    private final String admittedSink;
+    private final String resultsSink;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, Long> counts;
+
+    /**
+     * @param maxSchedulesPerTenant the limit, 0 for none
+     * @param countsStore           the store of tenant to live count
+     * @param admittedSink          where admitted commands go (punctual.quota.admitted)
+     * @param resultsSink           where refusals are answered (punctual.command-results)
+     */
+    public QuotaProcessor(TopicSerdes serdes, int maxSchedulesPerTenant, String countsStore, String admittedSink, String resultsSink) {
+        this.decoder = serdes.valueSerde(Topics.QUOTA).deserializer();
+        this.maxSchedulesPerTenant = maxSchedulesPerTenant;
+        this.countsStore = countsStore;
+        this.admittedSink = admittedSink;
+        this.resultsSink = resultsSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.counts = context.getStateStore(countsStore);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        QuotaEvent event;
+        try {
+            event = decoder.deserialize(Topics.QUOTA.name(), record.value());
+        } catch (RuntimeException e) {
+            // Only the planner writes this topic; a record it cannot read is logged rather than stopping every tenant.
+            LOG.error("Quota event {} could not be decoded; skipped", record.key(), e);
+            return;
+        }
+        String tenant = event.getTenant();
+        long count = countOf(tenant);
+        long now = context.currentSystemTimeMs();
+        if (event.getCommand() == null) {
+            set(tenant, count + event.getDelta());
+            return;
+        }
+        if (maxSchedulesPerTenant > 0 && count >= maxSchedulesPerTenant) {
+            context.forward(new Record<>(event.getScheduleId(), refusal(event, now), now), resultsSink);
+            return;
+        }
+        set(tenant, count + 1);
+        context.forward(new Record<>(event.getScheduleId(), bytes(event.getCommand()), now), admittedSink);
+    }
+
+    private long countOf(String tenant) {
+        Long count = counts.get(tenant);
+        return count == null ? 0 : count;
+    }
+
+    private void set(String tenant, long count) {
+        if (count > 0) {
+            counts.put(tenant, count);
+        } else {
+            counts.delete(tenant);
+        }
+    }
+
+    private CommandResult refusal(QuotaEvent event, long now) {
+        return CommandResult.newBuilder()
+                .setCommandId(event.getCommandId())
+                .setScheduleId(event.getScheduleId())
+                .setAccepted(false)
+                .setReason(Reasons.QUOTA_EXCEEDED)
+                .setMessage("The tenant already holds the maximum of " + maxSchedulesPerTenant
+                        + " active and paused schedules (max_schedules); delete some first.")
+                .setVersion(null)
+                .setState(null)
+                .setProcessedAt(Instant.ofEpochMilli(now))
+                .build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+}
