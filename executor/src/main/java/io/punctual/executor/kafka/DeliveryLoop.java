@@ -1,5 +1,6 @@
 package io.punctual.executor.kafka;
 
+import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
@@ -17,6 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -26,12 +29,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +73,8 @@ public final class DeliveryLoop implements Runnable {
     private volatile boolean healthy;
     private Producer<byte[], byte[]> producer;
     private boolean transactionOpen;
+    /** FAILED results replacing delivered Kafka-target fires whose record a user's topic refused at commit (this batch). */
+    private final Map<InFlightBatch.Entry, ExecutionResult> refusedAtCommit = new IdentityHashMap<>();
     private boolean replaceConsumer;
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
@@ -144,17 +152,7 @@ public final class DeliveryLoop implements Runnable {
             FinishedFiresRestore.restore(clients, Topics.RESULTS.name(), results, finishedFires, restoreWindow, Clock.systemUTC());
             restored = true;
         }
-        if (producer == null) {
-            results.registerSchema();
-            Producer<byte[], byte[]> p = clients.producer();
-            try {
-                p.initTransactions();
-            } catch (RuntimeException e) {
-                p.close(Duration.ZERO);
-                throw e;
-            }
-            producer = p;
-        }
+        ensureProducer();
         if (replaceConsumer) {
             replaceConsumer = false;
             closeConsumer();
@@ -169,6 +167,20 @@ public final class DeliveryLoop implements Runnable {
         }
     }
 
+    private void ensureProducer() {
+        if (producer == null) {
+            results.registerSchema();
+            Producer<byte[], byte[]> p = clients.producer();
+            try {
+                p.initTransactions();
+            } catch (RuntimeException e) {
+                p.close(Duration.ZERO);
+                throw e;
+            }
+            producer = p;
+        }
+    }
+
     private void pollAndDeliver() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
         if (records.isEmpty()) {
@@ -176,6 +188,7 @@ public final class DeliveryLoop implements Runnable {
         }
         InFlightBatch batch = start(records);
         inFlight = batch;
+        refusedAtCommit.clear();
         consumer.pause(consumer.assignment());
         try {
             awaitDeliveries(batch);
@@ -250,9 +263,23 @@ public final class DeliveryLoop implements Runnable {
         if (ready.isEmpty()) {
             return;
         }
+        if (!commitReady(batch, ready)) {
+            // A user's topic refused a Kafka-target record: those fires are failed now; the rest commits as it was,
+            // without delivering any fire of the batch again.
+            commitReady(batch, ready);
+        }
+    }
+
+    /**
+     * Commits the ready entries in one transaction. False when the transaction was aborted because a user's topic
+     * refused a Kafka-target record (deleted meanwhile, record too large, write denied): the refused fires then
+     * have a {@code FAILED} result in {@link #refusedAtCommit}, and committing again succeeds without them.
+     */
+    private boolean commitReady(InFlightBatch batch, InFlightBatch.Ready ready) {
         long commitStarted = System.nanoTime();
         List<ExecutionResult> outcomes = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        Map<ProducerRecord<byte[], byte[]>, InFlightBatch.Entry> userRecords = new IdentityHashMap<>();
         for (InFlightBatch.Entry entry : ready.entries()) {
             if (entry.deadLetter() != null) {
                 out.add(entry.deadLetter());
@@ -260,30 +287,60 @@ public final class DeliveryLoop implements Runnable {
             if (entry.result() == null) {
                 continue;
             }
-            ExecutionResult result = entry.result().join();
+            ExecutionResult result = refusedAtCommit.getOrDefault(entry, entry.result().join());
             outcomes.add(result);
             out.add(results.of(result));
             if (result.getOutcome() == Outcome.FAILED) {
                 out.add(DeadLetters.ofFailure(entry.record(), result));
             } else if (result.getOutcome() == Outcome.DELIVERED && entry.fire().getTarget() instanceof KafkaTarget target) {
                 // Produced in the same transaction as the result and the offset: the user's topic sees it exactly once.
-                out.add(UserTopicRecords.of(entry.fire(), target));
+                ProducerRecord<byte[], byte[]> record = UserTopicRecords.of(entry.fire(), target);
+                out.add(record);
+                userRecords.put(record, entry);
             }
         }
-        producer.beginTransaction();
-        transactionOpen = true;
-        for (ProducerRecord<byte[], byte[]> record : out) {
-            producer.send(record);
+        Map<InFlightBatch.Entry, Exception> refused = new ConcurrentHashMap<>();
+        try {
+            producer.beginTransaction();
+            transactionOpen = true;
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                InFlightBatch.Entry userEntry = userRecords.get(record);
+                producer.send(record, userEntry == null ? null : (metadata, error) -> {
+                    // A record aborted with the transaction is collateral; the cause is the record that failed.
+                    if (error != null && !(error instanceof TransactionAbortedException)) {
+                        refused.put(userEntry, error);
+                    }
+                });
+            }
+            producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
+            producer.commitTransaction();
+            transactionOpen = false;
+        } catch (KafkaException e) {
+            if (userRecords.isEmpty()) {
+                throw e;
+            }
+            // Aborting also completes every send of the transaction, so each refused record's callback has run.
+            abortTransaction(e);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            refused.forEach((entry, error) -> {
+                ExecutionResult delivered = entry.result().join();
+                String topic = ((KafkaTarget) entry.fire().getTarget()).getTopic();
+                LOG.warn("Topic {} refused the record of fire {} ({}); failing that fire alone", topic, entry.fire().getFireId(), error.toString());
+                refusedAtCommit.put(entry, ExecutionResults.failed(entry.fire(), delivered.getStartedAt(), Instant.now(), null,
+                        "topic " + topic + " refused the record: " + error));
+            });
+            ensureProducer();
+            return false;
         }
-        producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
-        producer.commitTransaction();
-        transactionOpen = false;
         batch.committed(ready);
         outcomes.forEach(finishedFires::record);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Committed {} results and {} other records (dead letters, user topic records) {} ms after the poll, commit {} ms",
                     outcomes.size(), out.size() - outcomes.size(), batch.age().toMillis(), millisSince(commitStarted));
         }
+        return true;
     }
 
     private static long millisSince(long nanos) {
@@ -321,8 +378,9 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private static boolean isFatalForProducer(Throwable e) {
+        // A topic's write denial only aborts the transaction; a denied transactional id or cluster action is fatal.
         return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
-                || e instanceof AuthorizationException || e instanceof UnsupportedVersionException
+                || (e instanceof AuthorizationException && !(e instanceof TopicAuthorizationException)) || e instanceof UnsupportedVersionException
                 || e instanceof IllegalStateException;
     }
 
