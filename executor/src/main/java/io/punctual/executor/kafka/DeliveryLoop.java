@@ -61,6 +61,7 @@ public final class DeliveryLoop implements Runnable {
     private final FireDispatcher dispatcher;
     private final ResultRecords results;
     private final Duration shutdownGrace;
+    private final Duration revocationWait;
     private final FinishedFires finishedFires;
     private final Duration restoreWindow;
     private boolean restored;
@@ -80,16 +81,18 @@ public final class DeliveryLoop implements Runnable {
     private InFlightBatch inFlight;
 
     /**
-     * @param shutdownGrace how long a stop waits for the deliveries in flight before leaving them to the
-     *                      partitions' next owner
+     * @param shutdownGrace  how long a stop waits for the deliveries in flight before leaving them to the
+     *                       partitions' next owner
+     * @param revocationWait how long a rebalance that takes partitions away waits for their fires in delivery
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
-                        ResultRecords results, Duration shutdownGrace, FinishedFires finished, Duration restoreWindow) {
+                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow) {
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
         this.results = results;
         this.shutdownGrace = shutdownGrace;
+        this.revocationWait = revocationWait;
         this.finishedFires = finished;
         this.restoreWindow = restoreWindow;
     }
@@ -196,7 +199,10 @@ public final class DeliveryLoop implements Runnable {
                 commit(batch);
             }
         } finally {
-            consumer.resume(consumer.paused());
+            // Only partitions still assigned: a rebalance during the batch may have taken paused ones away.
+            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+            paused.retainAll(consumer.assignment());
+            consumer.resume(paused);
         }
     }
 
@@ -469,22 +475,30 @@ public final class DeliveryLoop implements Runnable {
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
             }
-            // This member's generation is still valid until the callback returns: finish the batch and commit
-            // it now, rather than leave its fires to the next owner to deliver again.
-            LOG.info("Partitions {} revoked mid-batch; finishing and committing the batch's {} fires first", partitions, batch.fires());
-            while (!batch.awaitDone(LIVENESS_INTERVAL)) {
+            // This member's generation is still valid until the callback returns: commit what these partitions
+            // settle within the bound, rather than leave those fires to the next owner to deliver again. Bounded
+            // well below max.poll.interval.ms, past which the group would drop this member (and its commit).
+            LOG.info("Partitions {} revoked mid-batch; committing what they settle within {} ms", partitions, revocationWait.toMillis());
+            long deadline = System.nanoTime() + revocationWait.toNanos();
+            while (!batch.isSettled(partitions) && System.nanoTime() - deadline < 0) {
                 if (isStopRequested() && System.nanoTime() - stopDeadlineNanos > 0) {
-                    LOG.info("Partitions revoked during stop with {} fires still in delivery; the next owner delivers them again", batch.fires());
-                    inFlight = null;
-                    rewind(batch.firstOffsets());
-                    return;
+                    break;
                 }
+                batch.awaitDone(LIVENESS_INTERVAL);
             }
             try {
-                commit(batch);
+                commitSettled(batch);
             } catch (RuntimeException e) {
                 LOG.warn("Could not commit the batch before giving up partitions ({}); its fires will be delivered again", e.toString());
                 recover(e);
+                return;
+            }
+            if (!batch.isSettled(partitions)) {
+                LOG.info("Partitions {} revoked with fires still in delivery; their next owner delivers them again", partitions);
+            }
+            batch.forget(partitions);
+            if (batch.isFullyCommitted() && batch.isDone()) {
+                inFlight = null;
             }
         }
 
