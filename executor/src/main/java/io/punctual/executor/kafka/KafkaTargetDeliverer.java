@@ -49,6 +49,7 @@ public class KafkaTargetDeliverer {
     static final Duration FACTS_TTL = Duration.ofSeconds(60);
     /** Kafka's default max.message.bytes (1 MiB + record batch overhead), for a topic whose configuration cannot be read. */
     private static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+    private static final int MAX_TOPICS = 10_000;
     private final Map<String, TopicFacts> topics = new ConcurrentHashMap<>();
     private final int maxRequestSize;
     private volatile Admin admin;
@@ -75,7 +76,7 @@ public class KafkaTargetDeliverer {
         CompletableFuture<Attempt> attempt = new CompletableFuture<>();
         lookUp(topic).whenComplete((facts, error) -> {
             if (error == null) {
-                topics.put(topic, facts);
+                remember(topic, facts);
                 attempt.complete(judge(fire, startedAt, topic, size, facts));
             } else if (FailedAttempts.unwrap(error) instanceof UnknownTopicOrPartitionException) {
                 topics.remove(topic);
@@ -102,6 +103,18 @@ public class KafkaTargetDeliverer {
                     + " accepts (" + limit + " bytes: max.message.bytes " + facts.maxMessageBytes() + ", max.request.size " + maxRequestSize + ")");
         }
         return accepted(fire, startedAt);
+    }
+
+    /** Keeps the look-ups bounded: topic names come from tenants, so the map must not grow with them. */
+    private void remember(String topic, TopicFacts facts) {
+        if (topics.size() >= MAX_TOPICS) {
+            Instant now = clock.instant();
+            topics.values().removeIf(f -> !f.isFresh(now));
+            if (topics.size() >= MAX_TOPICS) {
+                topics.clear();
+            }
+        }
+        topics.put(topic, facts);
     }
 
     /** The topic's existence, whether this principal may write to it, and its max.message.bytes; one bounded look-up. */
