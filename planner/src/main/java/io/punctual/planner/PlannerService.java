@@ -12,6 +12,7 @@ import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDurability;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -174,6 +175,14 @@ public class PlannerService implements ReadinessCheck {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // Kafka 4.1 brokers with transactions v2 refuse (retriably, but logged at ERROR by the broker's ReplicaManager:
+        // "OutOfOrderSequenceException ... Expected sequence 0 for transactions v2 idempotent producer with no
+        // existing state", KAFKA-18202) a batch with a non-zero sequence for a partition the producer has not
+        // written yet. Pipelined requests produce exactly that when the first one fails retriably (a partition just
+        // created by Kafka Streams, a transaction coordinator loading: KAFKA-15591) and the second one arrives first.
+        // One request in flight per connection keeps the batches of a partition in order; the cost is one round
+        // trip at a time per broker for the planner's producer.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         // The changelogs are the planner's state: they must survive a broker's loss like the topics Punctual creates.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(durability.minInsyncReplicas()));

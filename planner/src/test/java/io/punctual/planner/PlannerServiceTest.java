@@ -58,6 +58,8 @@ class PlannerServiceTest {
         Properties props = service.streamsProperties();
         assertThat(props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
         assertThat(props.get(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG))).isEqualTo("2");
+        // The workaround for the broker's OutOfOrderSequenceException under transactions v2 (see streamsProperties).
+        assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION))).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.punctual.executor.kafka;
 
+import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
@@ -8,6 +9,7 @@ import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,8 +19,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -26,12 +31,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +63,7 @@ public final class DeliveryLoop implements Runnable {
     private final FireDispatcher dispatcher;
     private final ResultRecords results;
     private final Duration shutdownGrace;
+    private final Duration revocationWait;
     private final FinishedFires finishedFires;
     private final Duration restoreWindow;
     private boolean restored;
@@ -67,21 +76,25 @@ public final class DeliveryLoop implements Runnable {
     private volatile boolean healthy;
     private Producer<byte[], byte[]> producer;
     private boolean transactionOpen;
+    /** FAILED results replacing delivered Kafka-target fires whose record a user's topic refused at commit (this batch). */
+    private final Map<InFlightBatch.Entry, ExecutionResult> refusedAtCommit = new IdentityHashMap<>();
     private boolean replaceConsumer;
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
 
     /**
-     * @param shutdownGrace how long a stop waits for the deliveries in flight before leaving them to the
-     *                      partitions' next owner
+     * @param shutdownGrace  how long a stop waits for the deliveries in flight before leaving them to the
+     *                       partitions' next owner
+     * @param revocationWait how long a rebalance that takes partitions away waits for their fires in delivery
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
-                        ResultRecords results, Duration shutdownGrace, FinishedFires finished, Duration restoreWindow) {
+                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow) {
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
         this.results = results;
         this.shutdownGrace = shutdownGrace;
+        this.revocationWait = revocationWait;
         this.finishedFires = finished;
         this.restoreWindow = restoreWindow;
     }
@@ -144,17 +157,7 @@ public final class DeliveryLoop implements Runnable {
             FinishedFiresRestore.restore(clients, Topics.RESULTS.name(), results, finishedFires, restoreWindow, Clock.systemUTC());
             restored = true;
         }
-        if (producer == null) {
-            results.registerSchema();
-            Producer<byte[], byte[]> p = clients.producer();
-            try {
-                p.initTransactions();
-            } catch (RuntimeException e) {
-                p.close(Duration.ZERO);
-                throw e;
-            }
-            producer = p;
-        }
+        ensureProducer();
         if (replaceConsumer) {
             replaceConsumer = false;
             closeConsumer();
@@ -169,6 +172,20 @@ public final class DeliveryLoop implements Runnable {
         }
     }
 
+    private void ensureProducer() {
+        if (producer == null) {
+            results.registerSchema();
+            Producer<byte[], byte[]> p = clients.producer();
+            try {
+                p.initTransactions();
+            } catch (RuntimeException e) {
+                p.close(Duration.ZERO);
+                throw e;
+            }
+            producer = p;
+        }
+    }
+
     private void pollAndDeliver() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
         if (records.isEmpty()) {
@@ -176,6 +193,7 @@ public final class DeliveryLoop implements Runnable {
         }
         InFlightBatch batch = start(records);
         inFlight = batch;
+        refusedAtCommit.clear();
         consumer.pause(consumer.assignment());
         try {
             awaitDeliveries(batch);
@@ -183,7 +201,10 @@ public final class DeliveryLoop implements Runnable {
                 commit(batch);
             }
         } finally {
-            consumer.resume(consumer.paused());
+            // Only partitions still assigned: a rebalance during the batch may have taken paused ones away.
+            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+            paused.retainAll(consumer.assignment());
+            consumer.resume(paused);
         }
     }
 
@@ -237,22 +258,57 @@ public final class DeliveryLoop implements Runnable {
         }
     }
 
-    /** Commits every settled entry of the batch; once nothing is left, the batch is done. */
+    /**
+     * Commits every settled entry of the batch; once nothing is left, the batch is done. While the group rebalances
+     * the commit is refused (this member's generation is stale until it rejoins), so it polls, with its partitions
+     * paused, to rejoin (the rebalance callbacks run inside poll) and commits again.
+     */
     private void commit(InFlightBatch batch) {
-        commitSettled(batch);
+        while (inFlight == batch && !commitSettled(batch)) {
+            ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(LIVENESS_INTERVAL);
+            if (!unexpected.isEmpty()) {
+                rewind(InFlightBatch.firstOffsets(unexpected));
+            }
+            consumer.pause(consumer.assignment());
+        }
         if (batch.isFullyCommitted() && inFlight == batch) {
             inFlight = null;
         }
     }
 
-    private void commitSettled(InFlightBatch batch) {
+    /** Commits what is settled; false when a rebalance refused the commit and nothing was lost (commit again). */
+    private boolean commitSettled(InFlightBatch batch) {
         InFlightBatch.Ready ready = batch.ready();
         if (ready.isEmpty()) {
-            return;
+            return true;
         }
+        try {
+            if (!commitReady(batch, ready)) {
+                // A user's topic refused a Kafka-target record: those fires are failed now; the rest commits as it
+                // was, without delivering any fire of the batch again.
+                commitReady(batch, ready);
+            }
+            return true;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // Another member joined or left: the group's generation moved on before this member's next poll. The
+            // settled fires stay settled in the batch (their results were aborted with the transaction, not lost)
+            // and are committed under the new generation, rather than rewound and delivered a second time.
+            abortTransaction(e);
+            LOG.info("Commit deferred by a rebalance ({}); committing again after rejoining the group", e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Commits the ready entries in one transaction. False when the transaction was aborted because a user's topic
+     * refused a Kafka-target record (deleted meanwhile, record too large, write denied): the refused fires then
+     * have a {@code FAILED} result in {@link #refusedAtCommit}, and committing again succeeds without them.
+     */
+    private boolean commitReady(InFlightBatch batch, InFlightBatch.Ready ready) {
         long commitStarted = System.nanoTime();
         List<ExecutionResult> outcomes = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        Map<ProducerRecord<byte[], byte[]>, InFlightBatch.Entry> userRecords = new IdentityHashMap<>();
         for (InFlightBatch.Entry entry : ready.entries()) {
             if (entry.deadLetter() != null) {
                 out.add(entry.deadLetter());
@@ -260,30 +316,60 @@ public final class DeliveryLoop implements Runnable {
             if (entry.result() == null) {
                 continue;
             }
-            ExecutionResult result = entry.result().join();
+            ExecutionResult result = refusedAtCommit.getOrDefault(entry, entry.result().join());
             outcomes.add(result);
             out.add(results.of(result));
             if (result.getOutcome() == Outcome.FAILED) {
                 out.add(DeadLetters.ofFailure(entry.record(), result));
             } else if (result.getOutcome() == Outcome.DELIVERED && entry.fire().getTarget() instanceof KafkaTarget target) {
                 // Produced in the same transaction as the result and the offset: the user's topic sees it exactly once.
-                out.add(UserTopicRecords.of(entry.fire(), target));
+                ProducerRecord<byte[], byte[]> record = UserTopicRecords.of(entry.fire(), target);
+                out.add(record);
+                userRecords.put(record, entry);
             }
         }
-        producer.beginTransaction();
-        transactionOpen = true;
-        for (ProducerRecord<byte[], byte[]> record : out) {
-            producer.send(record);
+        Map<InFlightBatch.Entry, Exception> refused = new ConcurrentHashMap<>();
+        try {
+            producer.beginTransaction();
+            transactionOpen = true;
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                InFlightBatch.Entry userEntry = userRecords.get(record);
+                producer.send(record, userEntry == null ? null : (metadata, error) -> {
+                    // A record aborted with the transaction is collateral; the cause is the record that failed.
+                    if (error != null && !(error instanceof TransactionAbortedException)) {
+                        refused.put(userEntry, error);
+                    }
+                });
+            }
+            producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
+            producer.commitTransaction();
+            transactionOpen = false;
+        } catch (KafkaException e) {
+            if (userRecords.isEmpty()) {
+                throw e;
+            }
+            // Aborting also completes every send of the transaction, so each refused record's callback has run.
+            abortTransaction(e);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            refused.forEach((entry, error) -> {
+                ExecutionResult delivered = entry.result().join();
+                String topic = ((KafkaTarget) entry.fire().getTarget()).getTopic();
+                LOG.warn("Topic {} refused the record of fire {} ({}); failing that fire alone", topic, entry.fire().getFireId(), error.toString());
+                refusedAtCommit.put(entry, ExecutionResults.failed(entry.fire(), delivered.getStartedAt(), Instant.now(), null,
+                        "topic " + topic + " refused the record: " + error));
+            });
+            ensureProducer();
+            return false;
         }
-        producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
-        producer.commitTransaction();
-        transactionOpen = false;
         batch.committed(ready);
         outcomes.forEach(finishedFires::record);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Committed {} results and {} other records (dead letters, user topic records) {} ms after the poll, commit {} ms",
                     outcomes.size(), out.size() - outcomes.size(), batch.age().toMillis(), millisSince(commitStarted));
         }
+        return true;
     }
 
     private static long millisSince(long nanos) {
@@ -321,8 +407,9 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private static boolean isFatalForProducer(Throwable e) {
+        // A topic's write denial only aborts the transaction; a denied transactional id or cluster action is fatal.
         return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
-                || e instanceof AuthorizationException || e instanceof UnsupportedVersionException
+                || (e instanceof AuthorizationException && !(e instanceof TopicAuthorizationException)) || e instanceof UnsupportedVersionException
                 || e instanceof IllegalStateException;
     }
 
@@ -411,22 +498,32 @@ public final class DeliveryLoop implements Runnable {
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
             }
-            // This member's generation is still valid until the callback returns: finish the batch and commit
-            // it now, rather than leave its fires to the next owner to deliver again.
-            LOG.info("Partitions {} revoked mid-batch; finishing and committing the batch's {} fires first", partitions, batch.fires());
-            while (!batch.awaitDone(LIVENESS_INTERVAL)) {
+            // This member's generation is still valid until the callback returns: commit what these partitions
+            // settle within the bound, rather than leave those fires to the next owner to deliver again. Bounded
+            // well below max.poll.interval.ms, past which the group would drop this member (and its commit).
+            LOG.info("Partitions {} revoked mid-batch; committing what they settle within {} ms", partitions, revocationWait.toMillis());
+            long deadline = System.nanoTime() + revocationWait.toNanos();
+            while (!batch.isSettled(partitions) && System.nanoTime() - deadline < 0) {
                 if (isStopRequested() && System.nanoTime() - stopDeadlineNanos > 0) {
-                    LOG.info("Partitions revoked during stop with {} fires still in delivery; the next owner delivers them again", batch.fires());
-                    inFlight = null;
-                    rewind(batch.firstOffsets());
-                    return;
+                    break;
                 }
+                batch.awaitDone(LIVENESS_INTERVAL);
             }
             try {
-                commit(batch);
+                if (!commitSettled(batch)) {
+                    LOG.warn("The group refused the commit before partitions {} were given up; their settled fires will be delivered again", partitions);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Could not commit the batch before giving up partitions ({}); its fires will be delivered again", e.toString());
                 recover(e);
+                return;
+            }
+            if (!batch.isSettled(partitions)) {
+                LOG.info("Partitions {} revoked with fires still in delivery; their next owner delivers them again", partitions);
+            }
+            batch.forget(partitions);
+            if (batch.isFullyCommitted() && batch.isDone()) {
+                inFlight = null;
             }
         }
 

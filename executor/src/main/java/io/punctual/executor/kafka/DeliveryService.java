@@ -1,6 +1,8 @@
 package io.punctual.executor.kafka;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Requires;
 import io.punctual.executor.config.DeliverySettings;
 import io.punctual.executor.config.ExecutorSettings;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Runs the {@link DeliveryLoop} on its own thread for as long as the application context lives. Eager, so an
@@ -33,27 +36,56 @@ import java.time.Duration;
 @Requires(property = ConfigKeys.EXECUTOR_ENABLED, notEquals = "false")
 public class DeliveryService implements ReadinessCheck {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
-    /** Deliveries in flight get this long on stop; commit and close take the rest of the ~10 s. */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(7);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** What a stop needs besides the deliveries: the last commit and closing the clients. */
+    private static final Duration COMMIT_AND_CLOSE = Duration.ofSeconds(8);
+    /** A rebalance never waits for deliveries longer than this share of max.poll.interval.ms. */
+    private static final int REVOCATION_SHARE_OF_POLL_INTERVAL = 2;
 
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
     private Thread thread;
 
+    private final Duration stopTimeout;
+
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
-                           Deliverer deliverer, @SuppressWarnings("unused") TopicsReady topicsReady) {
+                           Deliverer deliverer, @SuppressWarnings("unused") TopicsReady topicsReady,
+                           @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
+                           @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
         this.settings = settings;
+        if (staticMembership && configuredInstanceId.filter(id -> !id.isBlank()).isEmpty()) {
+            throw new IllegalStateException(ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + " needs a stable " + ConfigKeys.EXECUTOR_INSTANCE_ID
+                    + " per instance (a StatefulSet pod name): a generated one would leave a ghost member per restart");
+        }
+        ExecutorKafkaClients clients = new ExecutorKafkaClients(kafka, settings, delivery.maxPollRecords(),
+                staticMembership ? Optional.of(settings.instanceId()) : Optional.empty());
+        Duration grace = shutdownGrace(settings.requestTimeout());
+        this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
         this.loop = new DeliveryLoop(
-                new ExecutorKafkaClients(kafka, settings, delivery.maxPollRecords()),
+                clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
                 new FireDispatcher(deliverer,
                         new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC()),
                         settings.maxInFlight()),
                 new ResultRecords(serdes),
-                SHUTDOWN_GRACE,
+                grace,
+                revocationWait(settings.requestTimeout(), clients.maxPollInterval()),
                 new FinishedFires(delivery.dedupCapacity()),
                 delivery.dedupRestoreWindow());
+    }
+
+    /**
+     * Deliveries in flight on stop get longer than one request may take, so a stop never cuts a delivery short
+     * that was about to be answered (its fire would be delivered again by the partition's next owner).
+     */
+    static Duration shutdownGrace(Duration requestTimeout) {
+        return requestTimeout.plusSeconds(2);
+    }
+
+    /** As long as one request may take, but at most half of max.poll.interval.ms (the group's rebalance timeout). */
+    static Duration revocationWait(Duration requestTimeout, Duration maxPollInterval) {
+        Duration cap = maxPollInterval.dividedBy(REVOCATION_SHARE_OF_POLL_INTERVAL);
+        Duration wanted = requestTimeout.plusSeconds(2);
+        return wanted.compareTo(cap) < 0 ? wanted : cap;
     }
 
     @PostConstruct
@@ -80,8 +112,8 @@ public class DeliveryService implements ReadinessCheck {
     @PreDestroy
     void stop() throws InterruptedException {
         loop.stop();
-        if (!loop.awaitStopped(STOP_TIMEOUT)) {
-            LOG.warn("Executor loop did not stop within {}", STOP_TIMEOUT);
+        if (!loop.awaitStopped(stopTimeout)) {
+            LOG.warn("Executor loop did not stop within {}", stopTimeout);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.punctual.executor.config.ExecutorSettings;
 import io.punctual.schemas.config.KafkaSettings;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -11,24 +12,44 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates the loop's consumer and transactional producer. Both work on bytes: decoding is the loop's job, so
  * that a record that does not decode can be dead-lettered as it was instead of failing the poll.
  */
-public final class ExecutorKafkaClients {
+public class ExecutorKafkaClients {
     private final KafkaSettings kafka;
     private final ExecutorSettings settings;
     private final int maxPollRecords;
 
+    private final Optional<String> groupInstanceId;
+
     public ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords) {
+        this(kafka, settings, maxPollRecords, Optional.empty());
+    }
+
+    /** @param groupInstanceId for static membership: a stable id per instance (a StatefulSet pod name), else empty */
+    public ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords, Optional<String> groupInstanceId) {
         this.kafka = kafka;
         this.settings = settings;
         this.maxPollRecords = maxPollRecords;
+        this.groupInstanceId = groupInstanceId;
     }
 
     public Consumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(consumerProperties());
+    }
+
+    /** How long a rebalance may wait for this member: the consumer's max.poll.interval.ms. */
+    public Duration maxPollInterval() {
+        Object configured = consumerProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        return Duration.ofMillis(configured == null ? 300_000 : Long.parseLong(configured.toString()));
+    }
+
+    Map<String, Object> consumerProperties() {
         Map<String, Object> props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
@@ -44,7 +65,12 @@ public final class ExecutorKafkaClients {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(props);
+        // Cooperative rebalancing: a member joining or leaving moves only the partitions that change owner; the
+        // others keep being delivered instead of every executor stopping for every rebalance.
+        props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // Static membership: a restarted instance takes its partitions back within the session timeout, no rebalance.
+        groupInstanceId.ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        return props;
     }
 
     /** A group-less reader of committed records, for restoring state from a topic. */

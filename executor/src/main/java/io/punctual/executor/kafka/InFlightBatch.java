@@ -153,6 +153,24 @@ final class InFlightBatch {
         }
     }
 
+    /** True when every uncommitted entry of these partitions has its outcome. */
+    boolean isSettled(Collection<TopicPartition> partitions) {
+        return partitions.stream().filter(entries::containsKey)
+                .allMatch(p -> entries.get(p).subList(committedUpTo.get(p), entries.get(p).size()).stream().allMatch(Entry::isSettled));
+    }
+
+    /**
+     * Drops these partitions (revoked): nothing more of them is committed by this member, their uncommitted fires
+     * are the next owner's. Deliveries still running finish, but their outcomes are not recorded here.
+     */
+    void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(p -> {
+            entries.remove(p);
+            committedUpTo.remove(p);
+            endPositions.remove(p);
+        });
+    }
+
     boolean touchesAny(Collection<TopicPartition> partitions) {
         return partitions.stream().anyMatch(p -> entries.containsKey(p) && committedUpTo.get(p) < entries.get(p).size());
     }

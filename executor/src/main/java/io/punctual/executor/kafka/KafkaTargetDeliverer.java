@@ -12,11 +12,22 @@ import jakarta.inject.Singleton;
 import io.punctual.executor.config.ExecutorSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * in the transaction that commits the fire's result and offset (see {@link UserTopicRecords}), which is what
  * makes it exactly once. This only refuses what that transaction must never see: a topic the operator's
  * {@link KafkaTopicPolicy} does not allow this tenant (checked again here, because commands can reach the planner
- * without the gateway and the allow-list can shrink after a schedule was created), and topics that do not exist
- * (a send to one would block the transaction and fail the batch).
+ * without the gateway and the allow-list can shrink after a schedule was created), topics that do not exist (a send
+ * to one would block the transaction and fail the batch), topics this executor may not write to and records larger
+ * than the topic takes. What changes after this check (a topic deleted or reconfigured meanwhile) fails at commit;
+ * the delivery loop then fails only that fire.
  */
 @Singleton
 public class KafkaTargetDeliverer {
@@ -36,7 +49,13 @@ public class KafkaTargetDeliverer {
     private final KafkaTopicPolicy topicPolicy;
     private final int lookupTimeoutMs;
     private final Clock clock = Clock.systemUTC();
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    /** Topic facts are looked up again after this long: deletions, ACL and config changes show up within it. */
+    static final Duration FACTS_TTL = Duration.ofSeconds(60);
+    /** Kafka's default max.message.bytes (1 MiB + record batch overhead), for a topic whose configuration cannot be read. */
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+    private static final int MAX_TOPICS = 10_000;
+    private final Map<String, TopicFacts> topics = new ConcurrentHashMap<>();
+    private final int maxRequestSize;
     private volatile Admin admin;
 
     public KafkaTargetDeliverer(KafkaSettings kafka, ExecutorSettings settings, KafkaTopicPolicy topicPolicy) {
@@ -44,6 +63,8 @@ public class KafkaTargetDeliverer {
         this.topicPolicy = topicPolicy;
         // Bounded like an HTTP delivery, so a slow metadata answer cannot hold the batch longer than one.
         this.lookupTimeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis());
+        Object configured = kafka.clientProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRequestSize = configured == null ? 1_048_576 : Integer.parseInt(configured.toString());
     }
 
     public CompletableFuture<Attempt> deliver(DueEvent fire, KafkaTarget target) {
@@ -53,21 +74,86 @@ public class KafkaTargetDeliverer {
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(FailedAttempts.refused(fire, startedAt, clock.instant(), refusal.get()));
         }
-        if (knownTopics.contains(topic)) {
-            return CompletableFuture.completedFuture(accepted(fire, startedAt));
+        int size = UserTopicRecords.sizeUpperBound(fire, target);
+        TopicFacts known = topics.get(topic);
+        if (known != null && known.isFresh(clock.instant())) {
+            return CompletableFuture.completedFuture(judge(fire, startedAt, topic, size, known));
         }
         CompletableFuture<Attempt> attempt = new CompletableFuture<>();
-        admin().describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(lookupTimeoutMs)).allTopicNames().whenComplete((described, error) -> {
+        lookUp(topic).whenComplete((facts, error) -> {
             if (error == null) {
-                knownTopics.add(topic);
-                attempt.complete(accepted(fire, startedAt));
+                remember(topic, facts);
+                attempt.complete(judge(fire, startedAt, topic, size, facts));
             } else if (FailedAttempts.unwrap(error) instanceof UnknownTopicOrPartitionException) {
+                topics.remove(topic);
                 attempt.complete(FailedAttempts.refused(fire, startedAt, clock.instant(), "topic " + topic + " does not exist"));
             } else {
                 attempt.complete(FailedAttempts.ofError(fire, startedAt, clock.instant(), error));
             }
         });
         return attempt;
+    }
+
+    /**
+     * Refuses here, before the record joins the executor's transaction, what would make the broker refuse it there
+     * and abort the whole transaction: a record larger than the topic's {@code max.message.bytes} (or the producer's
+     * {@code max.request.size}) and a topic this executor may not write to.
+     */
+    private Attempt judge(DueEvent fire, Instant startedAt, String topic, int size, TopicFacts facts) {
+        if (!facts.writable()) {
+            return FailedAttempts.refused(fire, startedAt, clock.instant(), "not authorized to write to topic " + topic);
+        }
+        int limit = Math.min(facts.maxMessageBytes(), maxRequestSize);
+        if (size > limit) {
+            return FailedAttempts.refused(fire, startedAt, clock.instant(), "the record (up to " + size + " bytes) is larger than topic " + topic
+                    + " accepts (" + limit + " bytes: max.message.bytes " + facts.maxMessageBytes() + ", max.request.size " + maxRequestSize + ")");
+        }
+        return accepted(fire, startedAt);
+    }
+
+    /** Keeps the look-ups bounded: topic names come from tenants, so the map must not grow with them. */
+    private void remember(String topic, TopicFacts facts) {
+        if (topics.size() >= MAX_TOPICS) {
+            Instant now = clock.instant();
+            topics.values().removeIf(f -> !f.isFresh(now));
+            if (topics.size() >= MAX_TOPICS) {
+                topics.clear();
+            }
+        }
+        topics.put(topic, facts);
+    }
+
+    /** The topic's existence, whether this principal may write to it, and its max.message.bytes; one bounded look-up. */
+    private CompletableFuture<TopicFacts> lookUp(String topic) {
+        Admin a = admin();
+        KafkaFuture<TopicDescription> description = a.describeTopics(List.of(topic),
+                new DescribeTopicsOptions().timeoutMs(lookupTimeoutMs).includeAuthorizedOperations(true)).topicNameValues().get(topic);
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        KafkaFuture<Config> config = a.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(lookupTimeoutMs)).values().get(resource);
+        CompletableFuture<TopicFacts> facts = new CompletableFuture<>();
+        description.whenComplete((d, error) -> {
+            if (error != null) {
+                facts.completeExceptionally(error);
+                return;
+            }
+            config.whenComplete((c, configError) -> {
+                // Without DescribeConfigs permission the limit is the broker's default, which the record still has to fit.
+                ConfigEntry entry = configError == null ? c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG) : null;
+                int maxMessageBytes = entry == null || entry.value() == null ? DEFAULT_MAX_MESSAGE_BYTES : Integer.parseInt(entry.value());
+                Set<AclOperation> operations = d.authorizedOperations();
+                // Null: the broker did not say (no authorizer, or an old broker); the commit is then the only check.
+                boolean writable = operations == null || operations.contains(AclOperation.WRITE) || operations.contains(AclOperation.ALL);
+                facts.complete(new TopicFacts(writable, maxMessageBytes, clock.instant().plus(FACTS_TTL)));
+            });
+        });
+        return facts;
+    }
+
+    /** What a look-up learnt about a topic, trusted until {@code freshUntil} (topics get deleted and reconfigured). */
+    private record TopicFacts(boolean writable, int maxMessageBytes, Instant freshUntil) {
+        boolean isFresh(Instant now) {
+            return now.isBefore(freshUntil);
+        }
     }
 
     private Attempt accepted(DueEvent fire, Instant startedAt) {
@@ -90,7 +176,7 @@ public class KafkaTargetDeliverer {
     @PreDestroy
     synchronized void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close(Duration.ofSeconds(2));
         }
     }
 }

@@ -4,6 +4,9 @@ import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.KafkaTarget;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 
 import java.nio.charset.StandardCharsets;
 
@@ -13,6 +16,13 @@ public final class UserTopicRecords {
     public static final String FIRE_ID_HEADER = "punctual.fire.id";
 
     private UserTopicRecords() {
+    }
+
+    /** At most the bytes the record takes in a record batch of its own, as the producer and the broker count them. */
+    public static int sizeUpperBound(DueEvent fire, KafkaTarget target) {
+        ProducerRecord<byte[], byte[]> record = of(fire, target);
+        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+                record.key(), record.value(), record.headers().toArray());
     }
 
     public static ProducerRecord<byte[], byte[]> of(DueEvent fire, KafkaTarget target) {

@@ -44,6 +44,8 @@ public final class ConfigKeys {
     public static final String EXECUTOR_ENABLED = "punctual.executor.enabled";
     public static final String EXECUTOR_GROUP_ID = "punctual.executor.group-id";
     public static final String EXECUTOR_INSTANCE_ID = "punctual.executor.instance-id";
+    /** Static group membership (group.instance.id = the instance id), for executors with stable ids (StatefulSet). */
+    public static final String EXECUTOR_STATIC_MEMBERSHIP = "punctual.executor.static-membership";
     public static final String EXECUTOR_MAX_IN_FLIGHT = "punctual.executor.max-in-flight";
     public static final String EXECUTOR_REQUEST_TIMEOUT = "punctual.executor.request-timeout";
     /** Most due events one poll (one batch, one transaction) takes: Kafka's max.poll.records. */

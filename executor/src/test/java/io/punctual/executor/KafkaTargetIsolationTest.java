@@ -1,0 +1,191 @@
+package io.punctual.executor;
+
+import io.punctual.executor.kafka.DeadLetters;
+import io.punctual.executor.kafka.DeliveryService;
+import io.punctual.executor.support.ExecutorContexts;
+import io.punctual.executor.support.Fires;
+import io.punctual.executor.support.Groups;
+import io.punctual.executor.support.TopicTail;
+import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.DueKeys;
+import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.KafkaFixture;
+import io.punctual.testkit.LettaStandIn;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Kafka-target record its topic will not take fails that fire alone: the Letta fire committed in the same
+ * transaction is delivered once and recorded once, and nothing of the batch is delivered again.
+ */
+class KafkaTargetIsolationTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String BIG_VALUE = "{\"text\":\"" + "x".repeat(2_000) + "\"}";
+
+    private static KafkaFixture kafka;
+    private static LettaStandIn letta;
+    private static ApplicationContext executor;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static Serializer<DueEvent> dueSerializer;
+    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static TopicTail results;
+    private static TopicTail deadLetters;
+    private static Fires fires;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaFixture.shared();
+        letta = new LettaStandIn();
+        // The Letta fire settles after the Kafka fire behind it on the same partition: both commit in one transaction.
+        letta.delayResponses(Duration.ofMillis(500));
+        KeyMaterial keys = KeyMaterial.generate();
+        String groupId = kafka.uniqueName("executor-kafka-isolation");
+        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
+        Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
+        executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "isolation-" + UUID.randomUUID(),
+                Map.of(ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-"));
+        await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
+        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
+        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
+        Map<String, Object> props = kafka.producerProps();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
+        producer = new KafkaProducer<>(props);
+        producer.initTransactions();
+        results = new TopicTail(kafka, Topics.RESULTS.name());
+        deadLetters = new TopicTail(kafka, Topics.DLQ.name());
+        fires = new Fires(keys.apiKeyCipher());
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        producer.close();
+        results.close();
+        deadLetters.close();
+        letta.close();
+    }
+
+    @Test
+    void aRecordLargerThanTheTopicTakesFailsBeforeTheTransaction() throws Exception {
+        String topic = createTopic(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "500"));
+        String agent = "agent-" + UUID.randomUUID();
+        DueEvent lettaFire = fires.fire(agent, "sk-1", "hello");
+        DueEvent big = fires.kafkaFire(topic, null, BIG_VALUE);
+
+        publishOnOnePartition(lettaFire, big);
+
+        ExecutionResult failed = awaitResult(big);
+        assertThat(failed.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(failed.getDetail()).contains("larger than topic " + topic).contains("max.message.bytes 500");
+        assertDeliveredOnce(lettaFire, agent);
+        assertOneDeadLetter(big);
+    }
+
+    @Test
+    void aRecordTheTopicRefusesAtCommitFailsAloneAndTheBatchIsNotDeliveredAgain() throws Exception {
+        String topic = createTopic(Map.of());
+        DueEvent small = fires.kafkaFire(topic, null, "{\"n\":1}");
+        publishOnOnePartition(small);
+        assertThat(awaitResult(small).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        // The executor trusts what it looked up about the topic for a minute; the topic changes meanwhile, so the
+        // broker refuses the next record inside the executor's transaction.
+        kafka.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
+                new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "500"), AlterConfigOp.OpType.SET))))
+                .all().get(10, TimeUnit.SECONDS);
+
+        String agent = "agent-" + UUID.randomUUID();
+        DueEvent lettaFire = fires.fire(agent, "sk-1", "hello");
+        DueEvent big = fires.kafkaFire(topic, null, BIG_VALUE);
+        publishOnOnePartition(lettaFire, big);
+
+        ExecutionResult failed = awaitResult(big);
+        assertThat(failed.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(failed.getDetail()).contains("topic " + topic + " refused the record").contains("RecordTooLarge");
+        assertDeliveredOnce(lettaFire, agent);
+        assertOneDeadLetter(big);
+        try (TopicTail user = new TopicTail(kafka, topic)) {
+            assertThat(user.readToEnd()).as("only the small record reached the topic").hasSize(1);
+        }
+    }
+
+    private static void assertDeliveredOnce(DueEvent lettaFire, String agent) {
+        assertThat(awaitResult(lettaFire).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        // Long enough for a rewound batch to have been delivered again.
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(letta.messagesTo(agent)).as("the Letta fire of the same transaction, delivered once").hasSize(1);
+        assertThat(resultsOf(lettaFire)).as("and recorded once").hasSize(1);
+    }
+
+    private static void assertOneDeadLetter(DueEvent fire) {
+        List<ConsumerRecord<byte[], byte[]>> letters = deadLetters.awaitMatching("the dead letter of " + fire.getFireId(), 1,
+                r -> fire.getFireId().equals(header(r, DeadLetters.HEADER_FIRE_ID)));
+        assertThat(letters).hasSize(1);
+        assertThat(resultsOf(fire)).hasSize(1);
+    }
+
+    private static String createTopic(Map<String, String> configs) throws Exception {
+        String topic = kafka.uniqueName("user-topic");
+        kafka.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs))).all().get(10, TimeUnit.SECONDS);
+        return topic;
+    }
+
+    /** Both on partition 0, in this order, in one transaction: the executor polls and commits them together. */
+    private static void publishOnOnePartition(DueEvent... due) {
+        producer.beginTransaction();
+        for (DueEvent fire : due) {
+            producer.send(new ProducerRecord<>(Topics.DUE.name(), 0, DueKeys.of(fire.getTarget(), fire.getScheduleId()).getBytes(StandardCharsets.UTF_8),
+                    dueSerializer.serialize(Topics.DUE.name(), fire)));
+        }
+        producer.commitTransaction();
+    }
+
+    private static ExecutionResult awaitResult(DueEvent fire) {
+        return decode(results.awaitMatching("the result of " + fire.getFireId(), 1,
+                r -> decode(r).getFireId().equals(fire.getFireId())).get(0));
+    }
+
+    private static List<ExecutionResult> resultsOf(DueEvent fire) {
+        return results.readToEnd().stream().map(KafkaTargetIsolationTest::decode).filter(r -> r.getFireId().equals(fire.getFireId())).toList();
+    }
+
+    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
+        return resultDeserializer.deserialize(Topics.RESULTS.name(), record.value());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
