@@ -137,6 +137,7 @@ public final class Headline {
     private void warmUp(StandaloneChild child) throws Exception {
         int warm = args.integer("warmup", 2_000);
         if (warm > 0) {
+            System.out.printf("  warm-up burst of %,d%n", warm);
             long due = (System.currentTimeMillis() / 1000 + 5 + warm / 2_000) * 1000;
             OnceSchedules.run(child, endpoint, warm, i -> due);
         }
@@ -208,12 +209,14 @@ public final class Headline {
 
     private void profile(int n) throws Exception {
         String load = load();
-        Path recording = out.resolve("burst.jfr");
-        try (StandaloneChild child = child("profile", List.of(
-                "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording.toAbsolutePath()), Map.of())) {
+        Path recording = out.resolve("burst.jfr").toAbsolutePath();
+        try (StandaloneChild child = child("profile", List.of(), Map.of())) {
             warmUp(child);
+            // Recording only the measured burst (not start-up and warm-up): started and stopped with jcmd.
+            jcmd(child, "JFR.start", "name=burst", "settings=profile");
             dueSecondCache = 0;
             OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> dueSecond(n));
+            jcmd(child, "JFR.stop", "name=burst", "filename=" + recording);
             notes.append(String.format("%nprofiled burst (JFR on): %,.0f fires/s, p99 lag %s%n", o.finals() / o.allCommittedSec(),
                     Percentiles.ms(o.lag().p99Ms())));
         }
@@ -222,6 +225,16 @@ public final class Headline {
         System.out.println(summary);
         row(String.format("profile of a %,d burst", n), "top frames in " + out.resolve("burst-profile.txt") + ", recording "
                 + recording, "", load);
+    }
+
+    private static void jcmd(StandaloneChild child, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(child.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
     }
 
     private void peer(int n, int threads, double punctualRate) throws Exception {

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Where the CPU went, from a JFR recording's {@code jdk.ExecutionSample} events: samples by thread (numbers in
  * thread names folded, so a pool is one line), by leaf method (self time), and by method anywhere on the stack
- * (total time), each with its share of all samples. JDK 17's {@code jfr} tool has no {@code view hot-methods}.
+ * (total time; and Punctual's own methods alone), each with its share of all samples. JDK 17's {@code jfr} tool has no {@code view hot-methods}.
  *
  * <pre>java -cp benchmarks.jar io.punctual.bench.headline.JfrTopFrames recording.jfr [rows]</pre>
  */
@@ -32,6 +32,7 @@ public final class JfrTopFrames {
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
+        Map<String, Integer> ours = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
             if (!"jdk.ExecutionSample".equals(event.getEventType().getName())) {
@@ -51,6 +52,9 @@ public final class JfrTopFrames {
             for (RecordedFrame frame : frames) {
                 if (onStack.add(method(frame))) {
                     total.merge(method(frame), 1, Integer::sum);
+                    if (method(frame).startsWith("io.punctual.")) {
+                        ours.merge(method(frame), 1, Integer::sum);
+                    }
                 }
             }
         }
@@ -58,6 +62,7 @@ public final class JfrTopFrames {
         out.append(String.format("%,d execution samples in %s%n", samples, recording.getFileName()));
         append(out, "threads (numbers folded)", threads, samples, rows);
         append(out, "leaf frames (self)", self, samples, rows);
+        append(out, "Punctual's own frames anywhere on the stack (total)", ours, samples, rows);
         append(out, "frames anywhere on the stack (total)", total, samples, rows);
         return out.toString();
     }

@@ -114,7 +114,7 @@ final class StandaloneChild implements AutoCloseable {
         return process.pid();
     }
 
-    /** Stops it as a user would (SIGTERM), so a JFR recording is written on exit. */
+    /** Stops it as a user would (SIGTERM), so a JFR recording is written on exit, and deletes its data (the log stays). */
     @Override
     public void close() {
         process.destroy();
@@ -125,6 +125,11 @@ final class StandaloneChild implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.out.println("  note: could not delete " + dataDir + ": " + e.getMessage());
         }
     }
 
