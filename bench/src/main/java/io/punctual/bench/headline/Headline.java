@@ -74,36 +74,38 @@ public final class Headline {
         System.out.printf("Punctual headline benchmarks, %s, %d cores, load average %s; output in %s%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), load(), out);
         int burst = args.integer("burst", 100_000);
-        double punctualRate = 0;
-        if (only.contains("endpoint")) {
-            endpointCeiling();
+        double[] punctualRate = {0};
+        phase(only, "endpoint", this::endpointCeiling);
+        phase(only, "burst", () -> punctualRate[0] = burst(burst));
+        for (int threads : args.integers("peer-threads", "20,64")) {
+            phase(only, "peer", () -> peer(burst, threads, punctualRate[0]));
         }
-        if (only.contains("burst")) {
-            punctualRate = burst(burst);
+        phase(only, "steady", this::steady);
+        for (int concurrency : args.integers("creates-concurrency", "64,256")) {
+            phase(only, "creates", () -> creates(concurrency));
         }
-        if (only.contains("peer")) {
-            for (int threads : args.integers("peer-threads", "20,64")) {
-                peer(burst, threads, punctualRate);
-            }
-        }
-        if (only.contains("steady")) {
-            steady();
-        }
-        if (only.contains("creates")) {
-            for (int concurrency : args.integers("creates-concurrency", "64,256")) {
-                creates(concurrency);
-            }
-        }
-        if (only.contains("planner")) {
-            planner();
-        }
-        if (only.contains("executor")) {
-            executor();
-        }
-        if (only.contains("profile")) {
-            profile(args.integer("profile-burst", burst));
-        }
+        phase(only, "planner", this::planner);
+        phase(only, "executor", this::executor);
+        phase(only, "profile", () -> profile(args.integer("profile-burst", burst)));
         printTable();
+    }
+
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    /** Runs one benchmark if selected; a failure becomes a row of the table and the others still run. */
+    private void phase(Set<String> only, String name, Phase phase) {
+        if (!only.contains(name)) {
+            return;
+        }
+        String load = load();
+        try {
+            phase.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace(System.out);
+            row(name, "FAILED: " + e, "", load);
+        }
     }
 
     private void endpointCeiling() throws Exception {
