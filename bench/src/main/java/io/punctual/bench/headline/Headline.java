@@ -140,7 +140,7 @@ public final class Headline {
         int warm = args.integer("warmup", 2_000);
         if (warm > 0) {
             System.out.printf("  warm-up burst of %,d%n", warm);
-            long due = (System.currentTimeMillis() / 1000 + 5 + warm / 2_000) * 1000;
+            long due = (System.currentTimeMillis() / 1000 + 20 + warm / 1_000) * 1000;
             OnceSchedules.run(child, endpoint, warm, i -> due);
         }
     }

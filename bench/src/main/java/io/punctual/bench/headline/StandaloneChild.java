@@ -63,7 +63,10 @@ final class StandaloneChild implements AutoCloseable {
         builder.environment().put("PUNCTUAL_KAFKA_PORT", Integer.toString(kafka));
         builder.environment().put("PUNCTUAL_REGISTRY_PORT", Integer.toString(registry));
         builder.environment().put("PUNCTUAL_LETTA_BASE_URL", lettaBaseUrl);
-        StandaloneChild child = new StandaloneChild(dataDir, http, kafka, registry, builder.start(), log);
+        Process process = builder.start();
+        // Stopping the bench (Ctrl-C) stops the child too.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+        StandaloneChild child = new StandaloneChild(dataDir, http, kafka, registry, process, log);
         try {
             child.awaitHealthy(Duration.ofMinutes(3));
         } catch (Exception e) {
