@@ -1,0 +1,33 @@
+package io.punctual.bench.headline;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Creates through {@code POST /v1/schedules}, each answered 201 only once the planner applied it, from Micronaut's
+ * Netty client keeping {@code concurrency} requests in flight (the gateway's limits are turned off by the caller).
+ */
+final class GatewayCreates {
+    private GatewayCreates() {
+    }
+
+    static BenchHttp.LoopResult run(StandaloneChild child, int concurrency, int warmupSeconds, int seconds) throws Exception {
+        String key = "sk-let-bench-" + UUID.randomUUID();
+        String at = Instant.now().plusSeconds(86_400).toString();
+        try (HttpClient client = BenchHttp.client(child.baseUrl(), concurrency)) {
+            java.util.function.IntFunction<HttpRequest<byte[]>> create = i -> HttpRequest.POST("/v1/schedules",
+                            ("{\"agent_id\":\"agent-create-" + (i % 1000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"tick\"}],"
+                                    + "\"schedule\":{\"type\":\"once\",\"at\":\"" + at + "\"}}").getBytes(StandardCharsets.UTF_8))
+                    .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth(key);
+            if (warmupSeconds > 0) {
+                BenchHttp.closedLoop(client, concurrency, warmupSeconds, create, 201);
+            }
+            return BenchHttp.closedLoop(client, concurrency, seconds, create, 201);
+        }
+    }
+}

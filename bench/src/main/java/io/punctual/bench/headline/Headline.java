@@ -1,0 +1,336 @@
+package io.punctual.bench.headline;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The headline benchmarks of issue 9 in one command, each against Punctual as a user runs it (the standalone jar
+ * in a child JVM, a fresh one per benchmark) and one endpoint standing in for Letta, printed as one table.
+ *
+ * <pre>
+ * mvn -B -ntp -DskipTests package
+ * java -cp bench/target/benchmarks.jar io.punctual.bench.headline.Headline [name=value ...]
+ * </pre>
+ *
+ * Arguments (defaults in brackets): {@code only} [endpoint,burst,peer,steady,creates,planner,executor,profile],
+ * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
+ * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60],
+ * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [5],
+ * {@code planner-commands} [200000], {@code executor-fires} [50000], {@code executor-agents} [5000],
+ * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
+ * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
+ * {@code out} [bench/target/headline-&lt;time&gt;].
+ */
+public final class Headline {
+    private final Args args;
+    private final Path jar;
+    private final Path out;
+    private final RunEndpoint endpoint;
+    private final List<String[]> rows = new ArrayList<>();
+    private final StringBuilder notes = new StringBuilder();
+
+    private Headline(Args args, RunEndpoint endpoint) throws IOException {
+        this.args = args;
+        this.endpoint = endpoint;
+        this.jar = Path.of(args.string("jar", "standalone/target/punctual.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException(jar.toAbsolutePath() + " not found: build it with mvn -B -ntp -DskipTests package");
+        }
+        this.out = Files.createDirectories(Path.of(args.string("out",
+                "bench/target/headline-" + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", ""))));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        quietLogs();
+        Args args = new Args(argv);
+        try (RunEndpoint endpoint = new RunEndpoint(args.integer("endpoint-threads", 2))) {
+            Headline headline = new Headline(args, endpoint);
+            headline.runAll();
+        }
+        System.exit(0);
+    }
+
+    static void quietLogs() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+    }
+
+    private void runAll() throws Exception {
+        Set<String> only = new HashSet<>(args.strings("only", "endpoint,burst,peer,steady,creates,planner,executor,profile"));
+        System.out.printf("Punctual headline benchmarks, %s, %d cores, load average %s; output in %s%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), load(), out);
+        int burst = args.integer("burst", 100_000);
+        double[] punctualRate = {0};
+        phase(only, "endpoint", this::endpointCeiling);
+        phase(only, "burst", () -> punctualRate[0] = burst(burst));
+        for (int threads : args.integers("peer-threads", "20,64")) {
+            phase(only, "peer", () -> peer(burst, threads, punctualRate[0]));
+        }
+        phase(only, "steady", this::steady);
+        for (int concurrency : args.integers("creates-concurrency", "64,256")) {
+            phase(only, "creates", () -> creates(concurrency));
+        }
+        phase(only, "planner", this::planner);
+        phase(only, "executor", this::executor);
+        phase(only, "profile", () -> profile(args.integer("profile-burst", burst)));
+        printTable();
+    }
+
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    /** Runs one benchmark if selected; a failure becomes a row of the table and the others still run. */
+    private void phase(Set<String> only, String name, Phase phase) {
+        if (!only.contains(name)) {
+            return;
+        }
+        String load = load();
+        try {
+            phase.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace(System.out);
+            row(name, "FAILED: " + e, "", load);
+        }
+    }
+
+    private void endpointCeiling() throws Exception {
+        String load = load();
+        int concurrency = 256;
+        BenchHttp.LoopResult r = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
+        row("endpoint alone (its ceiling is at least this)",
+                String.format("%,.0f req/s from Micronaut's Netty client, %d in flight, p99 %s; %d errors", r.perSecond(), concurrency,
+                        Percentiles.ms(r.latency().p99Ms()), r.failed()), "not the bottleneck", load);
+    }
+
+    private double burst(int n) throws Exception {
+        String load = load();
+        try (StandaloneChild child = child("burst", List.of(), Map.of())) {
+            warmUp(child);
+            OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> dueSecond(n));
+            double rate = o.finals() / o.allCommittedSec();
+            row(String.format("burst %,d (Punctual)", n), String.format(
+                    "**%,.0f fires/s**; all %,d final results committed %.1f s after the due second (%,d delivered, %d duplicate finals); "
+                            + "lag at endpoint p50 %s, **p99 %s**; %,d arrivals, %d duplicates; creates applied in %.1f s%s%s",
+                    rate, o.finals(), o.allCommittedSec(), o.delivered(), o.duplicateFinals(), Percentiles.ms(o.lag().p50Ms()),
+                    Percentiles.ms(o.lag().p99Ms()), o.arrivals(), o.duplicateArrivals(), o.createsAppliedSec(),
+                    o.appliedBeforeDue() ? "" : " (NOT before the due second)",
+                    o.rejected() == 0 ? "" : String.format("; %,d creates REJECTED (applied too late)", o.rejected())),
+                    "≥ 3× db-scheduler, p99 ≤ 6 s, one final result each", load);
+            return rate;
+        }
+    }
+
+    /** A small burst first, so the measured one does not find the JVM cold (JIT, connections); the peer does the same. */
+    private void warmUp(StandaloneChild child) throws Exception {
+        int warm = args.integer("warmup", 2_000);
+        if (warm > 0) {
+            System.out.printf("  warm-up burst of %,d%n", warm);
+            long due = (System.currentTimeMillis() / 1000 + 20 + warm / 1_000) * 1000;
+            OnceSchedules.run(child, endpoint, warm, i -> due);
+        }
+    }
+
+    /** The second all burst fires are due in: far enough ahead to create them all first. */
+    private long dueSecond(int n) {
+        return dueSecondCache == 0 ? (dueSecondCache = (System.currentTimeMillis() / 1000 + args.integer("burst-lead", 15 + n / 2_000)) * 1000)
+                : dueSecondCache;
+    }
+
+    private long dueSecondCache;
+
+    private void steady() throws Exception {
+        String load = load();
+        int rate = args.integer("steady-rate", 1_000);
+        int seconds = args.integer("steady-seconds", 60);
+        int n = rate * seconds;
+        try (StandaloneChild child = child("steady", List.of(), Map.of())) {
+            warmUp(child);
+            long begin = (System.currentTimeMillis() / 1000 + args.integer("steady-lead", 15 + n / 2_000)) * 1000;
+            OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> begin + i * 1000L / rate);
+            row(String.format("steady %,d fires/s for %d s", rate, seconds), String.format(
+                    "due → request at endpoint p50 %s, **p99 %s**, max %s; %,d final results (%d duplicate finals), %d duplicate arrivals",
+                    Percentiles.ms(o.lag().p50Ms()), Percentiles.ms(o.lag().p99Ms()), Percentiles.ms(o.lag().maxMs()),
+                    o.finals(), o.duplicateFinals(), o.duplicateArrivals()), "p99 ≤ 100 ms", load);
+        }
+    }
+
+    private void creates(int concurrency) throws Exception {
+        String load = load();
+        Map<String, String> limitsOff = Map.of("punctual.gateway.rate-limit.per-second", "0",
+                "punctual.gateway.max-schedules-per-tenant", "0");
+        try (StandaloneChild child = child("creates-" + concurrency, List.of(), limitsOff)) {
+            BenchHttp.LoopResult r = GatewayCreates.run(child, concurrency, args.integer("creates-warmup", 5), args.integer("creates-seconds", 20));
+            row(String.format("creates POST /v1/schedules, %d in flight", concurrency), String.format(
+                    "**%,.0f/s** acknowledged (201 after the planner applied), p50 %s, **p99 %s**; %d not 201",
+                    r.perSecond(), Percentiles.ms(r.latency().p50Ms()), Percentiles.ms(r.latency().p99Ms()), r.failed()),
+                    "≥ 5,000/s, p99 ≤ 100 ms", load);
+        }
+    }
+
+    private void planner() throws Exception {
+        String load = load();
+        int n = args.integer("planner-commands", 200_000);
+        try (StandaloneChild child = child("planner", List.of(), Map.of())) {
+            PlannerCommands.run(child, Math.min(n, 10_000));
+            PlannerCommands.Outcome o = PlannerCommands.run(child, n);
+            row(String.format("planner applying %,d creates", n), String.format(
+                    "**%,.0f commands/s** (all %,d results readable after %.1f s; %,d accepted); the driver alone sent %,.0f/s",
+                    o.perSecond(), n, o.appliedSec(), o.accepted(), o.driverPerSecond()), "≥ 30,000/s", load);
+        }
+    }
+
+    private void executor() throws Exception {
+        String load = load();
+        int n = args.integer("executor-fires", 50_000);
+        int agents = args.integer("executor-agents", 5_000);
+        int concurrency = args.integer("raw-concurrency", 64);
+        BenchHttp.LoopResult raw = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
+        try (StandaloneChild child = child("executor", List.of(), Map.of())) {
+            ExecutorAlone.run(child, Math.min(n, args.integer("warmup", 2_000)), agents);
+            ExecutorAlone.Outcome o = ExecutorAlone.run(child, n, agents);
+            row(String.format("executor alone, %,d due events, %,d agents", n, agents), String.format(
+                    "**%,.0f fires/s** with results committed = **%.0f %%** of the raw client's %,.0f req/s (%d in flight, same endpoint)",
+                    o.perSecond(), 100 * o.perSecond() / raw.perSecond(), raw.perSecond(), concurrency), "≥ 25 % of raw", load);
+        }
+    }
+
+    private void profile(int n) throws Exception {
+        String load = load();
+        Path recording = out.resolve("burst.jfr").toAbsolutePath();
+        try (StandaloneChild child = child("profile", List.of(), Map.of())) {
+            warmUp(child);
+            // Recording only the measured burst (not start-up and warm-up): started and stopped with jcmd.
+            jcmd(child, "JFR.start", "name=burst", "settings=profile");
+            dueSecondCache = 0;
+            OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> dueSecond(n));
+            jcmd(child, "JFR.stop", "name=burst", "filename=" + recording);
+            notes.append(String.format("%nprofiled burst (JFR on): %,.0f fires/s, p99 lag %s%n", o.finals() / o.allCommittedSec(),
+                    Percentiles.ms(o.lag().p99Ms())));
+        }
+        String summary = JfrTopFrames.summarize(recording, 25);
+        Files.writeString(out.resolve("burst-profile.txt"), summary);
+        System.out.println(summary);
+        row(String.format("profile of a %,d burst", n), "top frames in " + out.resolve("burst-profile.txt") + ", recording "
+                + recording, "", load);
+    }
+
+    private static void jcmd(StandaloneChild child, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(child.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    private void peer(int n, int threads, double punctualRate) throws Exception {
+        String load = load();
+        endpoint.reset();
+        Path ownJar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+        Path dir = Files.createDirectories(out.resolve("peer-" + threads));
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PostgreSQL will not run as root: the peer runs as nobody, from a copy of this jar it can read.
+            Path copy = dir.resolve("benchmarks.jar");
+            Files.copy(ownJar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ownJar = copy;
+            for (Path p : List.of(out, dir, copy)) {
+                p.toFile().setReadable(true, false);
+                p.toFile().setExecutable(true, false);
+            }
+            dir.toFile().setWritable(true, false);
+            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-Duser.home=" + dir.toAbsolutePath(),
+                "-cp", ownJar.toString(), DbSchedulerBurst.class.getName(), endpoint.baseUrl(), Integer.toString(n), Integer.toString(threads),
+                Integer.toString(args.integer("warmup", 2_000))));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        long due = 0;
+        long done = 0;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             java.io.Writer log = Files.newBufferedWriter(dir.resolve("peer.log"))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                log.write(line + "\n");
+                if (line.startsWith("DUE ")) {
+                    due = Long.parseLong(line.substring(4).trim());
+                } else if (line.startsWith("DONE ")) {
+                    done = Long.parseLong(line.substring(5).trim());
+                } else if (line.startsWith("WARM")) {
+                    endpoint.reset();
+                } else if (line.startsWith("INSERTED") || line.startsWith("NOTE")) {
+                    System.out.println("  db-scheduler: " + line);
+                }
+            }
+        }
+        process.waitFor();
+        if (due == 0 || done == 0) {
+            throw new IllegalStateException("the db-scheduler run did not finish; see " + dir.resolve("peer.log"));
+        }
+        long[] lags = new long[n];
+        int firsts = 0;
+        int total = 0;
+        Set<String> keys = new HashSet<>(n * 2);
+        for (RunEndpoint.Arrival a : endpoint.arrivals()) {
+            total++;
+            if (keys.add(a.idempotencyKey()) && firsts < n) {
+                lags[firsts++] = a.epochMicros() - due * 1000;
+            }
+        }
+        Percentiles lag = Percentiles.ofMicros(lags, firsts);
+        double rate = n / ((done - due) / 1000.0);
+        row(String.format("burst %,d (db-scheduler 16.12, PostgreSQL, lock-and-fetch, %d threads)", n, threads), String.format(
+                "%,.0f fires/s; all rows done %.1f s after the due second; lag at endpoint p50 %s, p99 %s; %,d arrivals, %d duplicates%s",
+                rate, (done - due) / 1000.0, Percentiles.ms(lag.p50Ms()), Percentiles.ms(lag.p99Ms()), total, total - keys.size(),
+                punctualRate > 0 ? String.format("; **Punctual %.2f×**", punctualRate / rate) : ""), "", load);
+        endpoint.reset();
+    }
+
+    private StandaloneChild child(String name, List<String> jvmFlags, Map<String, String> properties) throws Exception {
+        System.out.printf("%s: starting %s ...%n", name, jar);
+        return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), jvmFlags, properties);
+    }
+
+    private void row(String benchmark, String result, String goal, String loadBefore) {
+        String[] row = {benchmark, result, goal, loadBefore + " → " + load()};
+        rows.add(row);
+        System.out.printf("| %s | %s | %s | %s |%n", (Object[]) row);
+    }
+
+    private void printTable() throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%nPunctual headline benchmarks, %s, %d cores%n%n", Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                Runtime.getRuntime().availableProcessors()));
+        table.append("| benchmark | result | goal (issue 9) | load average (1 min) before → after |\n| --- | --- | --- | --- |\n");
+        for (String[] row : rows) {
+            table.append(String.format("| %s | %s | %s | %s |%n", (Object[]) row));
+        }
+        table.append(notes);
+        System.out.print(table);
+        Files.writeString(out.resolve("results.md"), table);
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.punctual.bench.headline;
+
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.CreateSchedule;
+import io.punctual.schemas.DeliveryMode;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.LettaMessage;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * One-time schedules, each to its own agent, created by producing {@code CreateSchedule} commands straight to
+ * {@code punctual.commands}; then every fire is followed to its final result on {@code punctual.results}
+ * (read_committed) and to its arrival at the endpoint. Used for the burst (all due in the same second) and the
+ * steady load (due times spread evenly).
+ */
+final class OnceSchedules {
+    private static final String API_KEY = "sk-let-bench";
+
+    /**
+     * @param creates             creates sent
+     * @param rejected            creates the planner rejected (for example due time already past when applied)
+     * @param createsAppliedSec   from the first command sent until the last command result was readable
+     * @param appliedBeforeDue    whether every create was applied before the first due time
+     * @param allCommittedSec     from the first due time until the last final result was readable
+     * @param finals              final results seen (one per fire expected)
+     * @param duplicateFinals     fires with more than one final result
+     * @param delivered           final results DELIVERED
+     * @param lag                 arrival at the endpoint minus the due time, first arrival of each fire
+     * @param arrivals            message calls that reached the endpoint
+     * @param duplicateArrivals   message calls beyond the first for a fire
+     */
+    record Outcomes(int creates, int rejected, double createsAppliedSec, boolean appliedBeforeDue, double allCommittedSec, int finals,
+                    int duplicateFinals, int delivered, Percentiles lag, int arrivals, int duplicateArrivals) {
+    }
+
+    private OnceSchedules() {
+    }
+
+    /** {@code n} schedules due at {@code dueMillis.applyAsLong(i)}, which must leave time to create them all. */
+    static Outcomes run(StandaloneChild child, RunEndpoint endpoint, int n, LongUnaryOperator dueMillis) throws Exception {
+        KafkaSide kafka = new KafkaSide(child);
+        ApiKeyCipher cipher = child.keys().apiKeyCipher();
+        Serializer<ScheduleCommand> serializer = kafka.serdes.valueSerde(Topics.COMMANDS).serializer();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Integer> indexByAgent = new HashMap<>(n * 2);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String scheduleId = "bench-" + tag + "-" + i;
+            String agentId = "agent-" + tag + "-" + i;
+            indexByAgent.put(agentId, i);
+            records.add(create(cipher, serializer, scheduleId, agentId, dueMillis.applyAsLong(i)));
+        }
+        endpoint.reset();
+        long firstDue = dueMillis.applyAsLong(0);
+        long lastDue = dueMillis.applyAsLong(n - 1);
+        try (KafkaSide.Tail<CommandResult> commandResults = kafka.tail(Topics.COMMAND_RESULTS);
+             KafkaSide.Tail<ExecutionResult> results = kafka.tail(Topics.RESULTS);
+             KafkaProducer<byte[], byte[]> producer = kafka.producer(null)) {
+            long sent = WallClock.micros();
+            KafkaSide.sendAll(producer, records);
+            int[] applied = {0, 0}; // results, rejections
+            String prefix = "bench-" + tag + "-";
+            while (applied[0] < n) {
+                commandResults.poll(r -> {
+                    if (r.getScheduleId().startsWith(prefix)) {
+                        applied[0]++;
+                        if (!r.getAccepted() && applied[1]++ == 0) {
+                            System.out.println("  note: a create was rejected (more may follow): " + r.getReason() + ": " + r.getMessage());
+                        }
+                    }
+                });
+                failAfter(lastDue + 600_000, "only " + applied[0] + " of " + n + " creates applied");
+            }
+            int fires = n - applied[1];
+            long appliedAt = WallClock.micros();
+            boolean beforeDue = appliedAt / 1000 < firstDue;
+            if (!beforeDue) {
+                System.out.printf("  note: the creates were applied %.1f s after the first due time; lags include that wait%n",
+                        (appliedAt / 1000 - firstDue) / 1000.0);
+            }
+
+            Set<String> finished = new HashSet<>(n * 2);
+            int[] counts = new int[3]; // finals, duplicate finals, delivered
+            long[] lastFinal = {0};
+            while (counts[0] < fires) {
+                results.poll(r -> {
+                    if (!r.getScheduleId().startsWith(prefix) || !isFinal(r.getOutcome())) {
+                        return;
+                    }
+                    if (finished.add(r.getFireId())) {
+                        counts[0]++;
+                        counts[2] += r.getOutcome() == Outcome.DELIVERED ? 1 : 0;
+                        lastFinal[0] = WallClock.micros();
+                    } else {
+                        counts[1]++;
+                    }
+                });
+                failAfter(lastDue + 600_000, "only " + counts[0] + " of " + fires + " final results after 10 minutes");
+            }
+            // Late duplicates would show within a moment; read on briefly.
+            long until = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < until) {
+                results.poll(r -> {
+                    if (r.getScheduleId().startsWith(prefix) && isFinal(r.getOutcome()) && !finished.add(r.getFireId())) {
+                        counts[1]++;
+                    }
+                });
+            }
+
+            long[] lags = new long[n];
+            boolean[] seen = new boolean[n];
+            int firsts = 0;
+            int total = 0;
+            Set<String> keys = new HashSet<>(n * 2);
+            int duplicateArrivals = 0;
+            for (RunEndpoint.Arrival a : endpoint.arrivals()) {
+                Integer i = indexByAgent.get(a.agentId());
+                if (i == null) {
+                    continue;
+                }
+                total++;
+                if (!keys.add(a.idempotencyKey())) {
+                    duplicateArrivals++;
+                }
+                if (!seen[i]) {
+                    seen[i] = true;
+                    lags[firsts++] = a.epochMicros() - dueMillis.applyAsLong(i) * 1000;
+                }
+            }
+            return new Outcomes(n, applied[1], (appliedAt - sent) / 1e6, beforeDue, (lastFinal[0] - firstDue * 1000) / 1e6,
+                    counts[0], counts[1], counts[2], Percentiles.ofMicros(lags, firsts), total, duplicateArrivals);
+        }
+    }
+
+    /** A pre-serialized {@code CreateSchedule} command, as the gateway would produce it (the key sealed with the keyset). */
+    static ProducerRecord<byte[], byte[]> create(ApiKeyCipher cipher, Serializer<ScheduleCommand> serializer, String scheduleId,
+                                                 String agentId, long dueMillis) {
+        LettaTarget target = LettaTarget.newBuilder().setAgentId(agentId).setMode(DeliveryMode.ASYNC)
+                .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("wake up").build()))
+                .setApiKeyCiphertext(cipher.encrypt(API_KEY, scheduleId)).build();
+        ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant("bench").setTarget(target)
+                .setCadence(new OnceCadence(Instant.ofEpochMilli(dueMillis))).setLabels(Map.of()).build();
+        ScheduleCommand command = ScheduleCommand.newBuilder().setCommandId("c-" + scheduleId).setScheduleId(scheduleId)
+                .setTenant("bench").setIssuedAt(Instant.now()).setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
+        return new ProducerRecord<>(Topics.COMMANDS.name(), scheduleId.getBytes(StandardCharsets.UTF_8),
+                serializer.serialize(Topics.COMMANDS.name(), command));
+    }
+
+    static boolean isFinal(Outcome outcome) {
+        return outcome == Outcome.DELIVERED || outcome == Outcome.FAILED || outcome == Outcome.SKIPPED_OVERLAP;
+    }
+
+    private static void failAfter(long epochMillis, String message) {
+        if (WallClock.millis() > epochMillis) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

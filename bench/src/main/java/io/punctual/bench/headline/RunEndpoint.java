@@ -1,0 +1,122 @@
+package io.punctual.bench.headline;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stand-in for a Letta server at full speed: a Netty HTTP server answering every request at once with one fixed
+ * Letta Run (so a {@code messages/async} call is delivered and a key check passes), recording when each message
+ * call arrived, for which agent and with which {@code Idempotency-Key}.
+ */
+final class RunEndpoint implements AutoCloseable {
+    static final String RUN_JSON = "{\"id\":\"run-bench\",\"agent_id\":\"agent-bench\",\"status\":\"created\","
+            + "\"created_at\":\"2026-01-01T00:00:00Z\",\"completed_at\":null,\"stop_reason\":null,\"callback_url\":null,\"metadata\":{}}";
+    private static final String AGENTS = "/v1/agents/";
+
+    /** One message call as it arrived. */
+    record Arrival(String agentId, String idempotencyKey, long epochMicros) {
+    }
+
+    private final ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_JSON.getBytes(StandardCharsets.UTF_8)));
+    private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    RunEndpoint(int threads) throws InterruptedException {
+        workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Answer());
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Every request answered so far (message calls, key checks, anything). */
+    long requests() {
+        return requests.get();
+    }
+
+    /** The message calls recorded since the last {@link #reset()}. */
+    List<Arrival> arrivals() {
+        return new ArrayList<>(arrivals);
+    }
+
+    int arrivalCount() {
+        return arrivals.size();
+    }
+
+    void reset() {
+        arrivals.clear();
+    }
+
+    private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            long at = WallClock.micros();
+            requests.incrementAndGet();
+            String uri = request.uri();
+            if (request.method() == HttpMethod.POST && uri.startsWith(AGENTS)) {
+                int end = uri.indexOf('/', AGENTS.length());
+                String agent = uri.substring(AGENTS.length(), end < 0 ? uri.length() : end);
+                arrivals.add(new Arrival(agent, request.headers().get("Idempotency-Key"), at));
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body.duplicate());
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.writeAndFlush(response, ctx.voidPromise());
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully();
+        workers.shutdownGracefully();
+    }
+}
