@@ -3,6 +3,8 @@ package io.punctual.planner;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.convert.format.ReadableBytes;
+import io.punctual.planner.state.RocksDbMemory;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
@@ -35,6 +37,7 @@ public class PlannerService implements ReadinessCheck {
     private final TopicSerdes serdes;
     private final PlannerSettings settings;
     private volatile KafkaStreams streams;
+    private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
 
     /**
      * The bean constructor. {@code topicsReady} is unused but injected so the topics exist before the streams start.
@@ -61,6 +64,13 @@ public class PlannerService implements ReadinessCheck {
         this.kafka = kafka;
         this.serdes = serdes;
         this.settings = settings;
+    }
+
+    /** The off-heap bound of the RocksDB stores; set before {@link #start()}. */
+    @Inject
+    public void boundRocksDbMemory(@Value("${" + ConfigKeys.PLANNER_ROCKSDB_MEMORY + ":256MB}") @ReadableBytes long totalBytes,
+                                   @Value("${" + ConfigKeys.PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY + ":64MB}") @ReadableBytes long writeBufferBytes) {
+        this.rocksDbMemory = new RocksDbMemory(totalBytes, writeBufferBytes);
     }
 
     @PostConstruct
@@ -124,6 +134,7 @@ public class PlannerService implements ReadinessCheck {
         // Kafka Streams keeps a closed member in the group until its session times out (45 s), which would hold a
         // restarted planner's tasks back that long; a clean close leaves the group instead.
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+        props.putAll(rocksDbMemory.streamsProperties());
         return props;
     }
 }

@@ -29,6 +29,10 @@ public final class ConfigKeys {
     public static final String PLANNER_ONCE_GRACE = "punctual.planner.once-grace";
     /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
     public static final String PLANNER_MISFIRE_THRESHOLD = "punctual.planner.misfire-threshold";
+    /** Off-heap bound of all RocksDB stores of a planner process: one shared block cache, memtables included (e.g. 256MB). */
+    public static final String PLANNER_ROCKSDB_MEMORY = "punctual.planner.rocksdb.memory";
+    /** The part of {@link #PLANNER_ROCKSDB_MEMORY} that memtables may take (e.g. 64MB). */
+    public static final String PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY = "punctual.planner.rocksdb.write-buffer-memory";
 
     public static final String EXECUTOR_ENABLED = "punctual.executor.enabled";
     public static final String EXECUTOR_GROUP_ID = "punctual.executor.group-id";
