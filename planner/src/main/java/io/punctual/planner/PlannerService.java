@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.format.ReadableBytes;
+import io.punctual.planner.metrics.PlannerGauges;
+import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.planner.state.RocksDbMemory;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -38,6 +41,8 @@ public class PlannerService implements ReadinessCheck {
     private final PlannerSettings settings;
     private volatile KafkaStreams streams;
     private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
+    private Duration censusInterval = Duration.ofSeconds(60);
+    private PlannerGauges gauges;
 
     /**
      * The bean constructor. {@code topicsReady} is unused but injected so the topics exist before the streams start.
@@ -73,6 +78,12 @@ public class PlannerService implements ReadinessCheck {
         this.rocksDbMemory = new RocksDbMemory(totalBytes, writeBufferBytes);
     }
 
+    /** How often the schedules are counted by status for {@code punctual_planner_schedules}; 0 turns it off. */
+    @Inject
+    public void countSchedulesEvery(@Value("${" + ConfigKeys.PLANNER_CENSUS_INTERVAL + ":60s}") Duration interval) {
+        this.censusInterval = interval;
+    }
+
     @PostConstruct
     public synchronized void start() {
         if (streams != null) {
@@ -86,6 +97,9 @@ public class PlannerService implements ReadinessCheck {
         created.setStateListener((to, from) -> LOG.info("Planner {} -> {}", from, to));
         created.start();
         streams = created;
+        gauges = new PlannerGauges(created, PlannerMeters.global().registry(), List.of(PlannerTopology.SCHEDULES_STORE,
+                PlannerTopology.TIMELINE_STORE, PlannerTopology.RETRIES_STORE, PlannerTopology.APPLIED_RESULTS_STORE),
+                PlannerTopology.SCHEDULES_STORE, censusInterval);
         LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
     }
 
@@ -94,6 +108,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams == null) {
             return;
         }
+        gauges.close();
         if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true))) {
             LOG.warn("Planner did not stop within {}", CLOSE_TIMEOUT);
         }
@@ -109,6 +124,13 @@ public class PlannerService implements ReadinessCheck {
     @Override
     public boolean isReady() {
         return state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Alive unless Kafka Streams gave up (ERROR): then only a restart helps. Rebalancing or a Kafka outage is not death. */
+    @Override
+    public boolean isAlive() {
+        KafkaStreams.State state = state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
     }
 
     /** The Kafka Streams state, or NOT_RUNNING before start and after stop. */

@@ -1,5 +1,7 @@
 package io.punctual.planner;
 
+import io.punctual.planner.metrics.MeteredProcessor;
+import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -46,7 +48,8 @@ public final class PlannerTopology {
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings), COMMANDS_SOURCE, RESULTS_SOURCE);
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings), PlannerMeters.global(),
+                DUE_SINK, COMMAND_RESULTS_SINK, COMMANDS_DLQ_SINK), COMMANDS_SOURCE, RESULTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),

@@ -123,7 +123,7 @@ class PlannerServiceTest {
         assertThat(planner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
-    private static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
+    static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
         Map<String, Object> props = kafka.producerProps();
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {

@@ -3,6 +3,7 @@ package io.punctual.executor.kafka;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
+import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.Outcome;
@@ -280,6 +281,7 @@ public final class DeliveryLoop implements Runnable {
         transactionOpen = false;
         batch.committed(ready);
         outcomes.forEach(finishedFires::record);
+        ExecutorMeters.global().committed(outcomes, out);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Committed {} results and {} other records (dead letters, user topic records) {} ms after the poll, commit {} ms",
                     outcomes.size(), out.size() - outcomes.size(), batch.age().toMillis(), millisSince(commitStarted));

@@ -1,6 +1,7 @@
 package io.punctual.executor.kafka;
 
 import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.schemas.config.KafkaSettings;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,7 +45,9 @@ public final class ExecutorKafkaClients {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(props);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        ExecutorMeters.global().bindConsumer(consumer);
+        return consumer;
     }
 
     /** A group-less reader of committed records, for restoring state from a topic. */

@@ -30,6 +30,8 @@ public final class ConfigKeys {
     /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
     public static final String PLANNER_MISFIRE_THRESHOLD = "punctual.planner.misfire-threshold";
     /** Off-heap bound of all RocksDB stores of a planner process: one shared block cache, memtables included (e.g. 256MB). */
+    /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
+    public static final String PLANNER_CENSUS_INTERVAL = "punctual.planner.census-interval";
     public static final String PLANNER_ROCKSDB_MEMORY = "punctual.planner.rocksdb.memory";
     /** The part of {@link #PLANNER_ROCKSDB_MEMORY} that memtables may take (e.g. 64MB). */
     public static final String PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY = "punctual.planner.rocksdb.write-buffer-memory";
@@ -62,6 +64,11 @@ public final class ConfigKeys {
     public static final String WEBHOOK_ALLOWED_HOSTS = "punctual.webhook.allowed-hosts";
     /** Comma-separated hosts (or ".suffix" domains) always refused. */
     public static final String WEBHOOK_DENIED_HOSTS = "punctual.webhook.denied-hosts";
+
+    /** Port of /health/liveness, /health/readiness and /prometheus of a planner or executor run on its own. */
+    public static final String MANAGEMENT_PORT = "punctual.management.port";
+    /** Log format of the jar: "text" (default) or "json" (one JSON object per line); read by logback.xml. */
+    public static final String LOG_FORMAT_ENV = "PUNCTUAL_LOG_FORMAT";
 
     public static final String GATEWAY_ENABLED = "punctual.gateway.enabled";
     public static final String GATEWAY_COMMAND_TIMEOUT = "punctual.gateway.command-timeout";
