@@ -27,7 +27,7 @@ class LogFormatTest {
         String line = encodeOneEvent("json");
         assertThat(line).endsWith("\n").doesNotContain("\n{");
         JsonNode json = new ObjectMapper().readTree(line);
-        assertThat(json.path("message").asText()).isEqualTo("delivering");
+        assertThat(json.path("formattedMessage").asText()).isEqualTo("delivering 3 fires");
         assertThat(json.path("level").asText()).isEqualTo("INFO");
         assertThat(json.at("/mdc/fire_id").asText()).isEqualTo("f-1");
         assertThat(json.at("/mdc/schedule_id").asText()).isEqualTo("s-1");
@@ -35,7 +35,7 @@ class LogFormatTest {
 
     @Test
     void textIsTheDefault() throws Exception {
-        assertThat(encodeOneEvent(null)).contains(" fire=f-1 - delivering").doesNotStartWith("{");
+        assertThat(encodeOneEvent(null)).contains(" fire=f-1 - delivering 3 fires").doesNotStartWith("{");
     }
 
     /** Configures a fresh logback context from the jar's logback.xml and encodes one event with its root appender. */
@@ -55,7 +55,7 @@ class LogFormatTest {
             OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender(format == null ? "text" : format);
             assertThat(appender).as("root appender for format %s", format).isNotNull();
             Logger logger = context.getLogger("io.punctual.executor.Test");
-            LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "delivering", null, null);
+            LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "delivering {} fires", null, new Object[]{3});
             event.setMDCPropertyMap(Map.of("fire_id", "f-1", "schedule_id", "s-1"));
             return new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
         } finally {
