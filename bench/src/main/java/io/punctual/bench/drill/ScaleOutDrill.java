@@ -86,13 +86,18 @@ public final class ScaleOutDrill {
         Path work = Files.createTempDirectory("punctual-drill");
         KeyMaterial keys = KeyMaterial.readOrCreate(work.resolve("keyset.json"));
         ScaleOutDrill drill = new ScaleOutDrill(jar, work);
+        int exit = 0;
         try (LettaStandIn letta = new LettaStandIn()) {
             letta.delayResponses(Duration.ofMillis(20));
             drill.run(kafka, keys.apiKeyCipher(), letta, fires, agents);
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
         } finally {
             drill.services.values().forEach(s -> s.process().destroyForcibly());
         }
-        System.exit(0);
+        // The embedded broker's threads would keep the JVM up.
+        System.exit(exit);
     }
 
     private void run(KafkaFixture kafka, ApiKeyCipher cipher, LettaStandIn letta, int fires, int agents) throws Exception {
@@ -108,12 +113,15 @@ public final class ScaleOutDrill {
         env.put("PUNCTUAL_EXECUTOR_GROUP_ID", group);
 
         Instant started = Instant.now();
+        // In stages, as a rollout would: eight JVMs starting at once on a small machine time out creating topics.
         for (String p : List.of("planner-1", "planner-2")) {
             start(p, "io.punctual.planner.PlannerApplication", Map.of("PUNCTUAL_PLANNER_STATE_DIR", work.resolve(p).toString()));
         }
+        awaitReady(new ArrayList<>(services.values()), Duration.ofMinutes(5));
         for (String e : List.of("executor-1", "executor-2", "executor-3")) {
             start(e, "io.punctual.executor.ExecutorApplication", Map.of("PUNCTUAL_EXECUTOR_INSTANCE_ID", e));
         }
+        awaitReady(new ArrayList<>(services.values()), Duration.ofMinutes(5));
         for (String g : List.of("gateway-1", "gateway-2")) {
             start(g, "io.punctual.gateway.GatewayApplication", Map.of());
         }
