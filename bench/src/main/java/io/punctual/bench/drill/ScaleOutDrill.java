@@ -262,8 +262,8 @@ public final class ScaleOutDrill {
 
     private static void report(int fires, Map<String, Integer> finals, Instant due, Instant allFinal, LettaStandIn letta, String prefix) {
         long duplicates = finals.values().stream().filter(n -> n > 1).count();
-        System.out.printf("%n%nfires with a final result: %,d of %,d; with more than one: %d; all final %d ms after the due second%n",
-                finals.size(), fires, duplicates, Duration.between(due, allFinal).toMillis());
+        System.out.printf("%n%nfires with a final result: %,d of %,d; with more than one: %d; %s %d ms after the due second%n",
+                finals.size(), fires, duplicates, finals.size() == fires ? "all final" : "gave up waiting", Duration.between(due, allFinal).toMillis());
         Map<String, Integer> perAgentMax = new TreeMap<>();
         Map<String, Integer> requestsPerFire = new HashMap<>();
         for (RecordedRequest request : letta.requests()) {
