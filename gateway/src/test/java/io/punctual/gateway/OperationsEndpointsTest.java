@@ -44,4 +44,15 @@ class OperationsEndpointsTest {
         assertThat(json(health).at("/components/schema-registry").asText()).isEqualTo("UP");
         assertThat(json(health).at("/components/gateway").asText()).isEqualTo("UP");
     }
+
+    @Test
+    void probesAreSplitIntoLivenessAndReadiness() throws Exception {
+        GatewayHarness gateway = GatewayHarness.shared();
+        HttpResponse<String> readiness = gateway.get("/health/readiness", null);
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+        assertThat(json(readiness).at("/components/kafka").asText()).isEqualTo("UP");
+        HttpResponse<String> liveness = gateway.get("/health/liveness", null);
+        assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
+        assertThat(json(liveness).at("/status").asText()).isEqualTo("UP");
+    }
 }

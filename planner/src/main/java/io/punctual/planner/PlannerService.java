@@ -5,6 +5,10 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.micronaut.core.convert.format.ReadableBytes;
+import io.punctual.planner.metrics.PlannerGauges;
+import io.punctual.planner.metrics.PlannerMeters;
+import io.punctual.planner.state.RocksDbMemory;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory;
 import io.punctual.schemas.config.KafkaSettings;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -44,6 +49,9 @@ public class PlannerService implements ReadinessCheck {
     private final TopicDurability durability;
     private final LifecycleSettings lifecycle;
     private volatile KafkaStreams streams;
+    private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
+    private Duration censusInterval = Duration.ofSeconds(60);
+    private PlannerGauges gauges;
 
     /**
      * The bean constructor. {@code topicsReady} is unused but injected so the topics exist before the streams start.
@@ -107,6 +115,19 @@ public class PlannerService implements ReadinessCheck {
         this.lifecycle = lifecycle;
     }
 
+    /** The off-heap bound of the RocksDB stores; set before {@link #start()}. */
+    @Inject
+    public void boundRocksDbMemory(@Value("${" + ConfigKeys.PLANNER_ROCKSDB_MEMORY + ":256MB}") @ReadableBytes long totalBytes,
+                                   @Value("${" + ConfigKeys.PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY + ":64MB}") @ReadableBytes long writeBufferBytes) {
+        this.rocksDbMemory = new RocksDbMemory(totalBytes, writeBufferBytes);
+    }
+
+    /** How often the schedules are counted by status for {@code punctual_planner_schedules}; 0 turns it off. */
+    @Inject
+    public void countSchedulesEvery(@Value("${" + ConfigKeys.PLANNER_CENSUS_INTERVAL + ":60s}") Duration interval) {
+        this.censusInterval = interval;
+    }
+
     @PostConstruct
     public synchronized void start() {
         if (streams != null) {
@@ -130,6 +151,9 @@ public class PlannerService implements ReadinessCheck {
         created.setStateListener((to, from) -> LOG.info("Planner {} -> {}", from, to));
         created.start();
         streams = created;
+        gauges = new PlannerGauges(created, PlannerMeters.global().registry(), List.of(PlannerTopology.SCHEDULES_STORE,
+                PlannerTopology.TIMELINE_STORE, PlannerTopology.RETRIES_STORE, PlannerTopology.APPLIED_RESULTS_STORE),
+                PlannerTopology.SCHEDULES_STORE, censusInterval);
         LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
     }
 
@@ -138,6 +162,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams == null) {
             return;
         }
+        gauges.close();
         if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true))) {
             LOG.warn("Planner did not stop within {}", CLOSE_TIMEOUT);
         }
@@ -153,6 +178,13 @@ public class PlannerService implements ReadinessCheck {
     @Override
     public boolean isReady() {
         return state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Alive unless Kafka Streams gave up (ERROR): then only a restart helps. Rebalancing or a Kafka outage is not death. */
+    @Override
+    public boolean isAlive() {
+        KafkaStreams.State state = state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
     }
 
     /** The Kafka Streams state, or NOT_RUNNING before start and after stop. */
@@ -189,6 +221,7 @@ public class PlannerService implements ReadinessCheck {
         // Kafka Streams keeps a closed member in the group until its session times out (45 s), which would hold a
         // restarted planner's tasks back that long; a clean close leaves the group instead.
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+        props.putAll(rocksDbMemory.streamsProperties());
         return props;
     }
 }

@@ -3,6 +3,8 @@ package io.punctual.planner;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.quota.QuotaProcessor;
+import io.punctual.planner.metrics.MeteredProcessor;
+import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -73,7 +75,8 @@ public final class PlannerTopology {
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
         topology.addSource(ADMITTED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA_ADMITTED.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new PlannerProcessor(serdes, settings, guard, lifecycle), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle),
+                PlannerMeters.global(), DUE_SINK, COMMAND_RESULTS_SINK, COMMANDS_DLQ_SINK), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),

@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import io.punctual.planner.state.BoundedRocksDbMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Properties;
 import io.punctual.schemas.topic.TopicDurability;
@@ -66,7 +69,7 @@ class PlannerServiceTest {
     void appliesACommandAndDeliversItsFireThroughKafka() {
         KafkaFixture kafka = KafkaFixture.shared();
         String applicationId = kafka.uniqueName("planner-service-test");
-        Map<String, Object> properties = Map.of(
+        Map<String, Object> properties = new HashMap<>(Map.of(
                 ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
                 ConfigKeys.TOPIC_PARTITIONS, "2",
@@ -75,7 +78,9 @@ class PlannerServiceTest {
                 ConfigKeys.PLANNER_PUNCTUATE_INTERVAL, "50ms",
                 ConfigKeys.PLANNER_COMMIT_INTERVAL, "50ms",
                 ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION, "500",
-                ConfigKeys.PLANNER_STREAM_THREADS, "1");
+                ConfigKeys.PLANNER_STREAM_THREADS, "1"));
+        properties.put(ConfigKeys.PLANNER_ROCKSDB_MEMORY, "96MB");
+        properties.put(ConfigKeys.PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY, "24MB");
         PlannerService planner;
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             planner = context.getBean(PlannerService.class);
@@ -85,6 +90,11 @@ class PlannerServiceTest {
                     .withPunctuateInterval(Duration.ofMillis(50))
                     .withCommitInterval(Duration.ofMillis(50))
                     .withMaxFiresPerPunctuation(500));
+            // The stores run with the bounded RocksDB memory of the configured size.
+            assertThat(planner.streamsProperties())
+                    .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
+                    .containsEntry(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, 96L << 20)
+                    .containsEntry(BoundedRocksDbMemory.WRITE_BUFFER_BYTES_CONFIG, 24L << 20);
             await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
 
             TopicSerdes serdes = context.getBean(TopicSerdes.class);
@@ -129,7 +139,7 @@ class PlannerServiceTest {
         assertThat(planner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
-    private static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
+    static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
         Map<String, Object> props = kafka.producerProps();
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {

@@ -1,5 +1,7 @@
 package io.punctual.executor.delivery;
 
+import io.punctual.executor.metrics.ExecutorMeters;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -12,16 +14,24 @@ import java.util.function.Supplier;
  */
 public final class PerAgentSequencer {
     private final ConcurrentMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+    /** Fires queued or running per agent, for the queue depth metric. */
+    private final ConcurrentMap<String, Integer> queued = new ConcurrentHashMap<>();
 
     /** Starts the task once every task submitted earlier for the agent has completed, however it completed. */
     public <T> CompletableFuture<T> submit(String agentId, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<?> previous = tails.put(agentId, result);
+        int ahead = queued.merge(agentId, 1, Integer::sum) - 1;
+        result.whenComplete((ignored, error) -> queued.computeIfPresent(agentId, (k, n) -> n == 1 ? null : n - 1));
+        ExecutorMeters.global().queuedForAgent(ahead);
         Runnable start = () -> startInto(task, result);
         if (previous == null) {
             start.run();
         } else {
-            previous.whenComplete((ignored, error) -> start.run());
+            previous.whenComplete((ignored, error) -> {
+                ExecutorMeters.global().agentWaitOver();
+                start.run();
+            });
         }
         // Forget an idle agent, unless a later task already queued behind this one.
         result.whenComplete((ignored, error) -> tails.remove(agentId, result));

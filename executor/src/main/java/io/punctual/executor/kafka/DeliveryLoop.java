@@ -4,6 +4,7 @@ import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
+import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.Outcome;
@@ -365,6 +366,7 @@ public final class DeliveryLoop implements Runnable {
         }
         batch.committed(ready);
         outcomes.forEach(finishedFires::record);
+        ExecutorMeters.global().committed(outcomes, out);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Committed {} results and {} other records (dead letters, user topic records) {} ms after the poll, commit {} ms",
                     outcomes.size(), out.size() - outcomes.size(), batch.age().toMillis(), millisSince(commitStarted));

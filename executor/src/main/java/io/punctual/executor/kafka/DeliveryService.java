@@ -14,6 +14,8 @@ import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.InfrastructureFactory.TopicsReady;
 import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.executor.metrics.ExecutorMeters;
+import io.punctual.executor.metrics.MeteredDeliverer;
 import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
@@ -43,7 +45,7 @@ public class DeliveryService implements ReadinessCheck {
 
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
-    private Thread thread;
+    private volatile Thread thread;
 
     private final Duration stopTimeout;
 
@@ -63,7 +65,7 @@ public class DeliveryService implements ReadinessCheck {
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
-                new FireDispatcher(deliverer,
+                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()),
                         new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC()),
                         settings.maxInFlight()),
                 new ResultRecords(serdes),
@@ -107,6 +109,12 @@ public class DeliveryService implements ReadinessCheck {
     @Override
     public boolean isReady() {
         return loop.isHealthy();
+    }
+
+    /** Alive while the delivery loop's thread runs; it retries Kafka failures itself, so only its end is fatal. */
+    @Override
+    public boolean isAlive() {
+        return thread == null || thread.isAlive();
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package io.punctual.executor.kafka;
 
 import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.schemas.config.KafkaSettings;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +41,9 @@ public class ExecutorKafkaClients {
     }
 
     public Consumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(consumerProperties());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+        ExecutorMeters.global().bindConsumer(consumer);
+        return consumer;
     }
 
     /** How long a rebalance may wait for this member: the consumer's max.poll.interval.ms. */

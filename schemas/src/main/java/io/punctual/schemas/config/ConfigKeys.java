@@ -40,6 +40,12 @@ public final class ConfigKeys {
     public static final String PLANNER_COMPLETED_RETENTION = "punctual.planner.completed-retention";
     /** Most active and paused schedules one tenant may hold (0: no limit); the planner enforces it. */
     public static final String PLANNER_MAX_SCHEDULES_PER_TENANT = "punctual.planner.max-schedules-per-tenant";
+    /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
+    public static final String PLANNER_CENSUS_INTERVAL = "punctual.planner.census-interval";
+    /** Off-heap bound of all RocksDB stores of a planner process: one shared block cache, memtables included (e.g. 256MB). */
+    public static final String PLANNER_ROCKSDB_MEMORY = "punctual.planner.rocksdb.memory";
+    /** The part of {@link #PLANNER_ROCKSDB_MEMORY} that memtables may take (e.g. 64MB). */
+    public static final String PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY = "punctual.planner.rocksdb.write-buffer-memory";
 
     public static final String EXECUTOR_ENABLED = "punctual.executor.enabled";
     public static final String EXECUTOR_GROUP_ID = "punctual.executor.group-id";
@@ -77,6 +83,10 @@ public final class ConfigKeys {
      * for any topic that is not reserved). Empty, the default: no Kafka target is allowed.
      */
     public static final String KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES = "punctual.kafka-target.allowed-topic-prefixes";
+    /** Port of /health/liveness, /health/readiness and /prometheus of a planner or executor run on its own. */
+    public static final String MANAGEMENT_PORT = "punctual.management.port";
+    /** Log format of the jar: "text" (default) or "json" (one JSON object per line); read by logback.xml. */
+    public static final String LOG_FORMAT_ENV = "PUNCTUAL_LOG_FORMAT";
 
     public static final String GATEWAY_ENABLED = "punctual.gateway.enabled";
     public static final String GATEWAY_COMMAND_TIMEOUT = "punctual.gateway.command-timeout";

@@ -1,9 +1,6 @@
-package io.punctual.gateway.health;
+package io.punctual.schemas.health;
 
-import io.micronaut.context.annotation.Requires;
-import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.config.KafkaSettings;
-import io.punctual.schemas.health.ReadinessCheck;
 import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
 import jakarta.annotation.PreDestroy;
@@ -16,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether the Kafka cluster and the schema registry answer now (not only at start-up), for {@code /health}. Each is
- * asked at most every few seconds, so a scraping load balancer does not become load on them.
+ * Whether the Kafka cluster and the schema registry answer now (not only at start-up), for every service's
+ * readiness: a service that cannot reach them is taken out of service, not restarted. Each is asked at most every
+ * few seconds, so probes and scrapes do not become load on them.
  */
 final class InfrastructureReadiness {
     private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -48,7 +46,6 @@ final class InfrastructureReadiness {
     }
 
     @Singleton
-    @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
     static class Kafka extends Cached implements AutoCloseable {
         private final Admin admin;
 
@@ -81,7 +78,6 @@ final class InfrastructureReadiness {
     }
 
     @Singleton
-    @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
     static class Registry extends Cached {
         private final SchemaRegistryClient registry;
 
