@@ -126,6 +126,16 @@ public final class GatewayReadLoad {
                 System.out.printf("restart with state on disk: healthy after %d ms, first GET answered after %d ms (JVM start included)%n",
                         healthy, ms(restart));
                 System.out.printf("gateway live heap after restart and full GC: %,d KB%n", liveHeapKb(gateway.pid()));
+
+                // For comparison: the same restart without the state on disk, which replays both topics from the start.
+                gateway.destroy();
+                gateway.waitFor(60, TimeUnit.SECONDS);
+                Map<String, String> emptyStateEnv = new HashMap<>(gatewayEnv);
+                emptyStateEnv.put("PUNCTUAL_GATEWAY_STATE_DIR", data.resolve("gateway-empty").toString());
+                long replay = System.nanoTime();
+                gateway = start(gatewayCommand, emptyStateEnv, data.resolve("gateway-3.log"));
+                awaitHealthy(gatewayUrl, Duration.ofMinutes(60));
+                System.out.printf("restart with an empty state directory (replays the topics): healthy after %d ms%n", ms(replay));
             } finally {
                 if (gateway != null) {
                     gateway.destroy();
@@ -168,17 +178,20 @@ public final class GatewayReadLoad {
     private static List<Long> sequential(int requests, IntFunction<String> url) throws IOException, InterruptedException {
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + KEY).GET().build();
-            if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 200) {
                 latencies.add(System.nanoTime() - start);
             } else {
                 failures++;
+                statuses.merge(status, 1, Integer::sum);
             }
         }
-        System.out.printf("  %,d requests one at a time, %d failed%n", requests, failures);
+        System.out.printf("  %,d requests one at a time, %d failed %s%n", requests, failures, statuses);
         return latencies;
     }
 
@@ -202,7 +215,8 @@ public final class GatewayReadLoad {
             inFlight.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     failures.incrementAndGet();
-                    reasons.computeIfAbsent(e != null ? e.getClass().getSimpleName() : "HTTP " + r.statusCode(), k -> new AtomicInteger())
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                reasons.computeIfAbsent(cause != null ? cause.getClass().getSimpleName() : "HTTP " + r.statusCode(), k -> new AtomicInteger())
                             .incrementAndGet();
                 } else {
                     latencies.add(System.nanoTime() - due);
