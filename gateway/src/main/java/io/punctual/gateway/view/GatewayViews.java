@@ -114,7 +114,7 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         sweeper.execute(() -> {
             try {
                 if (awaitCaughtUp(Duration.ofHours(1))) {
-                    LOG.info("Gateway views caught up in {} ms, reading {} records of {} (resumed from {})",
+                    LOG.info("Gateway views caught up in {} ms, reading {} records of {} (state in {})",
                             (System.nanoTime() - started) / 1_000_000, scheduleTail.recordsRead(), Topics.SCHEDULES.name(), directory);
                 }
             } catch (InterruptedException e) {
