@@ -110,6 +110,17 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         scheduleTail.start();
         resultTail.start();
         sweeper.scheduleWithFixedDelay(this::sweepRuns, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+        long started = System.nanoTime();
+        sweeper.execute(() -> {
+            try {
+                if (awaitCaughtUp(Duration.ofHours(1))) {
+                    LOG.info("Gateway views caught up in {} ms, reading {} records of {} (state in {})",
+                            (System.nanoTime() - started) / 1_000_000, scheduleTail.recordsRead(), Topics.SCHEDULES.name(), directory);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private void sweepRuns() {

@@ -57,7 +57,11 @@ public final class RunView {
     }
 
     /** Records of {@code punctual.results} and the positions after them, written in one atomic batch. */
-    public synchronized void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+    public void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+        store.run(() -> applyRecordsNow(records, positions));
+    }
+
+    private synchronized void applyRecordsNow(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.value() == null) {
@@ -92,6 +96,10 @@ public final class RunView {
      * earlier page). Throws IllegalArgumentException for a cursor this view did not give out.
      */
     public Page page(String scheduleId, String tenant, String after, int limit) {
+        return store.use(() -> pageNow(scheduleId, tenant, after, limit));
+    }
+
+    private Page pageNow(String scheduleId, String tenant, String after, int limit) {
         byte[] prefix = Keys.prefix(scheduleId);
         byte[] afterKey = after == null ? null : Keys.concat(prefix, HEX.parseHex(after));
         List<ExecutionResult> items = new ArrayList<>();
@@ -129,6 +137,10 @@ public final class RunView {
 
     /** Every run of every schedule of the tenant, newest first. */
     public List<ExecutionResult> runsOfTenant(String tenant) {
+        return store.use(() -> runsOfTenantNow(tenant));
+    }
+
+    private List<ExecutionResult> runsOfTenantNow(String tenant) {
         List<ExecutionResult> all = new ArrayList<>();
         byte[] prefix = Keys.prefix(tenant);
         try (RocksIterator it = store.db().newIterator(store.runTenants)) {
@@ -142,6 +154,10 @@ public final class RunView {
 
     /** The attempts of one fire, newest first. Fire ids start with their schedule id ({@code <schedule>@<millis>}). */
     public List<ExecutionResult> attemptsOf(String fireId, String tenant) {
+        return store.use(() -> attemptsOfNow(fireId, tenant));
+    }
+
+    private List<ExecutionResult> attemptsOfNow(String fireId, String tenant) {
         int at = fireId.indexOf('@');
         if (at <= 0) {
             return List.of();
@@ -199,6 +215,10 @@ public final class RunView {
     }
 
     public Optional<String> tenantOf(String scheduleId) {
+        return store.use(() -> tenantOfNow(scheduleId));
+    }
+
+    private Optional<String> tenantOfNow(String scheduleId) {
         byte[] prefix = Keys.prefix(scheduleId);
         try (RocksIterator it = store.db().newIterator(store.runs)) {
             it.seek(prefix);
@@ -210,7 +230,11 @@ public final class RunView {
     }
 
     /** Removes every run of a schedule that was deleted. */
-    public synchronized void removeSchedule(String scheduleId, String tenant) {
+    public void removeSchedule(String scheduleId, String tenant) {
+        store.run(() -> removeScheduleNow(scheduleId, tenant));
+    }
+
+    private synchronized void removeScheduleNow(String scheduleId, String tenant) {
         byte[] prefix = Keys.prefix(scheduleId);
         try {
             store.db().deleteRange(store.runs, writeOptions, prefix, Keys.end(prefix));
@@ -225,6 +249,10 @@ public final class RunView {
      * the history once, in key order; returns how many runs it removed.
      */
     public int sweep(Instant now) {
+        return store.use(() -> sweepNow(now));
+    }
+
+    private int sweepNow(Instant now) {
         long cutoff = now.minus(maxAge).toEpochMilli();
         int removed = 0;
         try (RocksIterator it = store.db().newIterator(store.runs); WriteBatch batch = new WriteBatch()) {

@@ -58,6 +58,10 @@ public final class ScheduleView {
     }
 
     public Optional<ScheduleState> get(String scheduleId) {
+        return store.use(() -> getNow(scheduleId));
+    }
+
+    private Optional<ScheduleState> getNow(String scheduleId) {
         try {
             byte[] raw = store.db().get(store.schedules, Keys.of(scheduleId));
             return raw == null ? Optional.empty() : Optional.of(deserializer.deserialize(topic, raw));
@@ -68,6 +72,10 @@ public final class ScheduleView {
 
     /** How many schedules of the tenant the view holds (a counter kept with the index, not a scan). */
     public int countOf(String tenant) {
+        return store.use(() -> countOfNow(tenant));
+    }
+
+    private int countOfNow(String tenant) {
         try {
             return (int) Keys.longOf(store.db().get(store.counts, Keys.of(tenant)));
         } catch (RocksDBException e) {
@@ -82,6 +90,10 @@ public final class ScheduleView {
      * Ids are the cursor, so creates and deletes between pages neither skip nor repeat an item.
      */
     public Page page(String tenant, String agentId, String afterId, int limit, Predicate<ScheduleSummary> filter) {
+        return store.use(() -> pageNow(tenant, agentId, afterId, limit, filter));
+    }
+
+    private Page pageNow(String tenant, String agentId, String afterId, int limit, Predicate<ScheduleSummary> filter) {
         byte[] prefix = agentId == null ? Keys.prefix(tenant) : Keys.prefix(tenant, agentId);
         List<ScheduleState> items = new ArrayList<>();
         String lastScanned = null;
@@ -109,6 +121,10 @@ public final class ScheduleView {
 
     /** Every schedule in the view, read from disk one at a time (for whole-state jobs such as key rotation). */
     public void forEach(Consumer<ScheduleState> action) {
+        store.run(() -> forEachNow(action));
+    }
+
+    private void forEachNow(Consumer<ScheduleState> action) {
         try (RocksIterator it = store.db().newIterator(store.schedules)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 action.accept(deserializer.deserialize(topic, it.value()));
@@ -117,7 +133,11 @@ public final class ScheduleView {
     }
 
     /** Records of {@code punctual.schedules} and the positions after them, written in one atomic batch. */
-    public synchronized void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+    public void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+        store.run(() -> applyRecordsNow(records, positions));
+    }
+
+    private synchronized void applyRecordsNow(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
         List<ScheduleState> deletedLive = new ArrayList<>();
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             for (ConsumerRecord<String, byte[]> record : records) {
@@ -151,6 +171,10 @@ public final class ScheduleView {
 
     /** A state snapshot from a command result. */
     public void apply(ScheduleState incoming) {
+        store.run(() -> applyNow(incoming));
+    }
+
+    private void applyNow(ScheduleState incoming) {
         ScheduleState gone;
         synchronized (this) {
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {

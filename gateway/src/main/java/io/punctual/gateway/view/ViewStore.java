@@ -47,6 +47,8 @@ public final class ViewStore implements AutoCloseable {
     private final LRUCache cache;
     private final WriteBufferManager writeBuffers;
     private final WriteOptions writeOptions = new WriteOptions();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile boolean closed;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     final ColumnFamilyHandle schedules;
     final ColumnFamilyHandle byTenant;
@@ -93,8 +95,35 @@ public final class ViewStore implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Runs a use of the store, never concurrently with closing it (a native handle used after close crashes the
+     * JVM); once closed, a use fails with IllegalStateException instead.
+     */
+    <T> T use(java.util.function.Supplier<T> action) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The gateway's state is closed (shutting down)");
+            }
+            return action.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    void run(Runnable action) {
+        use(() -> {
+            action.run();
+            return null;
+        });
+    }
+
     /** The offsets of the topic's partitions that the stored views cover (the next offset to read). */
     public Map<TopicPartition, Long> offsets(String topic) {
+        return use(() -> offsetsNow(topic));
+    }
+
+    private Map<TopicPartition, Long> offsetsNow(String topic) {
         Map<TopicPartition, Long> found = new HashMap<>();
         byte[] prefix = (topic + "\u0000").getBytes(StandardCharsets.UTF_8);
         try (RocksIterator it = db.newIterator(offsets)) {
@@ -119,6 +148,10 @@ public final class ViewStore implements AutoCloseable {
 
     /** Bytes on disk of the live SST files, for the benchmark and metrics. */
     public long liveDataBytes() {
+        return use(this::liveDataBytesNow);
+    }
+
+    private long liveDataBytesNow() {
         try {
             return Long.parseLong(db.getProperty("rocksdb.total-sst-files-size"));
         } catch (RocksDBException | NumberFormatException e) {
@@ -128,6 +161,21 @@ public final class ViewStore implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            if (!lifecycle.writeLock().tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                // Reads still running: leave the native store to the exiting process rather than crash it.
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (closed) {
+            lifecycle.writeLock().unlock();
+            return;
+        }
+        closed = true;
+        lifecycle.writeLock().unlock();
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         writeOptions.close();

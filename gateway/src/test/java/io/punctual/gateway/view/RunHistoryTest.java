@@ -114,6 +114,14 @@ class RunHistoryTest {
     }
 
     @Test
+    void aUseAfterCloseFailsCleanlyInsteadOfTouchingFreedNativeMemory() {
+        store.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.page("sch_a", "t1", null, 10))
+                .isInstanceOf(IllegalStateException.class);
+        open();
+    }
+
+    @Test
     void theHistoryAndItsOffsetsSurviveAReopen() {
         add(run("sch_h", "t1", NOW, 1));
         var offsets = ViewFixtures.position(RESULTS);
