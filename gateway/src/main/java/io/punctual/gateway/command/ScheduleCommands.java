@@ -6,7 +6,6 @@ import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
-import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
@@ -19,6 +18,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What every door does with a schedule: find the caller's own, create one within the tenant's quota, send any
@@ -87,16 +88,29 @@ public class ScheduleCommands {
     }
 
     public ScheduleState create(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
+        return join(createAsync(caller, scheduleId, spec, paused, pausedNote));
+    }
+
+    /** {@link #create} without holding the caller's thread while the planner answers. */
+    public CompletableFuture<ScheduleState> createAsync(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
         if (maxSchedulesPerTenant > 0 && views.schedules().countOf(caller.tenant()) >= maxSchedulesPerTenant) {
             throw new ApiProblem(ProblemType.QUOTA_EXCEEDED, "This API key already holds the maximum of " + maxSchedulesPerTenant
                     + " schedules (quota max_schedules); delete some first.",
                     List.of(new FieldError("max_schedules", "quota of " + maxSchedulesPerTenant + " reached")));
         }
-        return send(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
+        return sendAsync(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
     }
 
     /** Sends a command and waits for the planner's answer: the state after it, or the problem explaining the refusal. */
     public ScheduleState send(Caller caller, String scheduleId, Long expectedVersion, Object action) {
+        return join(sendAsync(caller, scheduleId, expectedVersion, action));
+    }
+
+    /**
+     * Sends a command; the future completes with the state after it, or fails with the problem explaining the
+     * refusal (never wrapped, so a door can hand the future to the HTTP layer as it is).
+     */
+    public CompletableFuture<ScheduleState> sendAsync(Caller caller, String scheduleId, Long expectedVersion, Object action) {
         ScheduleCommand command = ScheduleCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
                 .setScheduleId(scheduleId)
@@ -105,15 +119,25 @@ public class ScheduleCommands {
                 .setExpectedVersion(expectedVersion)
                 .setAction(action)
                 .build();
-        CommandResult result;
+        CompletableFuture<ScheduleState> answer = new CompletableFuture<>();
+        gateway.submit(command).whenComplete((result, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(CommandGateway.unwrap(error));
+            } else if (result.getAccepted()) {
+                answer.complete(result.getState());
+            } else {
+                answer.completeExceptionally(PlannerRejections.toProblem(result));
+            }
+        });
+        return answer;
+    }
+
+    /** The value, or the problem itself rather than the {@link CompletionException} around it. */
+    public static <T> T join(CompletableFuture<T> future) {
         try {
-            result = gateway.submit(command).join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return future.join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        if (result.getAccepted()) {
-            return result.getState();
-        }
-        throw PlannerRejections.toProblem(result);
     }
 }
