@@ -3,6 +3,7 @@ package io.punctual.gateway.command;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskExecutors;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.CommandResult;
@@ -13,6 +14,7 @@ import io.punctual.schemas.config.KafkaSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,6 +24,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,11 +40,17 @@ public class CommandGateway implements AutoCloseable {
     private final Map<String, CompletableFuture<CommandResult>> pending = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final MeterRegistry meters;
+    private final Executor answers;
 
+    /**
+     * {@code answers} runs what follows a result (rendering the response, an idempotent retry's wait), so the
+     * thread that reads {@code punctual.command-results} for every write of this instance only hands results over.
+     */
     public CommandGateway(KafkaSettings kafka, TopicSerdes serdes, TopicsReady topicsReady,
                           @Value("${" + ConfigKeys.GATEWAY_COMMAND_TIMEOUT + ":10s}") Duration timeout,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, @Named(TaskExecutors.BLOCKING) Executor answers) {
         this.meters = meters;
+        this.answers = answers;
         Map<String, Object> props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -74,17 +84,22 @@ public class CommandGateway implements AutoCloseable {
                             .register(meters)
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 })
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
                         ? new ApiProblem(ProblemType.PLANNER_TIMEOUT, "The planner did not answer within " + timeout.toMillis()
                         + " ms; the command may still be applied. Read the schedule before retrying.")
-                        : e));
+                        : unwrap(e)));
+    }
+
+    /** The failure itself: a stage after a failed one sees it wrapped in a {@link CompletionException}. */
+    public static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Called for every command result on the topic; completes the matching pending write, if it is ours. */
     public void onResult(CommandResult result) {
         CompletableFuture<CommandResult> waiting = pending.get(result.getCommandId());
         if (waiting != null) {
-            waiting.complete(result);
+            waiting.completeAsync(() -> result, answers);
         }
     }
 

@@ -4,7 +4,6 @@ import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
-import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
@@ -15,6 +14,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What every door does with a schedule: find the caller's own, create one, send any other command, and turn the
@@ -81,11 +82,24 @@ public class ScheduleCommands {
     }
 
     public ScheduleState create(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
-        return send(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
+        return join(createAsync(caller, scheduleId, spec, paused, pausedNote));
+    }
+
+    /** {@link #create} without holding the caller's thread while the planner answers (the planner enforces the quota). */
+    public CompletableFuture<ScheduleState> createAsync(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
+        return sendAsync(caller, scheduleId, null, CreateSchedule.newBuilder().setSpec(spec).setPaused(paused).setPausedNote(pausedNote).build());
     }
 
     /** Sends a command and waits for the planner's answer: the state after it, or the problem explaining the refusal. */
     public ScheduleState send(Caller caller, String scheduleId, Long expectedVersion, Object action) {
+        return join(sendAsync(caller, scheduleId, expectedVersion, action));
+    }
+
+    /**
+     * Sends a command; the future completes with the state after it, or fails with the problem explaining the
+     * refusal (never wrapped, so a door can hand the future to the HTTP layer as it is).
+     */
+    public CompletableFuture<ScheduleState> sendAsync(Caller caller, String scheduleId, Long expectedVersion, Object action) {
         ScheduleCommand command = ScheduleCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
                 .setScheduleId(scheduleId)
@@ -94,15 +108,25 @@ public class ScheduleCommands {
                 .setExpectedVersion(expectedVersion)
                 .setAction(action)
                 .build();
-        CommandResult result;
+        CompletableFuture<ScheduleState> answer = new CompletableFuture<>();
+        gateway.submit(command).whenComplete((result, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(CommandGateway.unwrap(error));
+            } else if (result.getAccepted()) {
+                answer.complete(result.getState());
+            } else {
+                answer.completeExceptionally(PlannerRejections.toProblem(result));
+            }
+        });
+        return answer;
+    }
+
+    /** The value, or the problem itself rather than the {@link CompletionException} around it. */
+    public static <T> T join(CompletableFuture<T> future) {
         try {
-            result = gateway.submit(command).join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return future.join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        if (result.getAccepted()) {
-            return result.getState();
-        }
-        throw PlannerRejections.toProblem(result);
     }
 }

@@ -35,6 +35,7 @@ import io.punctual.gateway.v1.Cadences;
 import io.punctual.planner.cadence.CadenceProblem;
 import io.punctual.gateway.problem.FieldError;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;
@@ -69,7 +70,7 @@ public class AgentScheduleController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
-    public ObjectNode create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public CompletableFuture<ObjectNode> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
                              @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
         JsonNode json = JsonBodies.parse(body);
@@ -81,11 +82,12 @@ public class AgentScheduleController {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        ScheduleState state = schedules.create(caller, id, spec, false, null);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("id", state.getScheduleId());
-        out.put("next_scheduled_at", state.getNextFireAt() == null ? null : state.getNextFireAt().toString());
-        return out;
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("id", state.getScheduleId());
+            out.put("next_scheduled_at", state.getNextFireAt() == null ? null : state.getNextFireAt().toString());
+            return out;
+        });
     }
 
     @Get
@@ -110,12 +112,12 @@ public class AgentScheduleController {
     }
 
     @Delete("/{scheduledMessageId}")
-    public ObjectNode delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public CompletableFuture<ObjectNode> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
                              @PathVariable String scheduledMessageId) {
         Caller caller = callers.fromAuthorization(authorization);
         own(caller, agentId, scheduledMessageId);
-        schedules.send(caller, scheduledMessageId, null, DeleteSchedule.newBuilder().build());
-        return JsonNodeFactory.instance.objectNode().put("success", true);
+        return schedules.sendAsync(caller, scheduledMessageId, null, DeleteSchedule.newBuilder().build())
+                .thenApply(state -> JsonNodeFactory.instance.objectNode().put("success", true));
     }
 
     private ScheduleState own(Caller caller, String agentId, String id) {

@@ -47,6 +47,7 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -83,17 +84,17 @@ public class SeedSchedulesController {
 
     @Post("/recurring")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ObjectNode createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+    public CompletableFuture<ObjectNode> createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, true);
     }
 
     @Post("/one-time")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ObjectNode createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+    public CompletableFuture<ObjectNode> createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, false);
     }
 
-    private ObjectNode create(String authorization, String body, boolean recurring) {
+    private CompletableFuture<ObjectNode> create(String authorization, String body, boolean recurring) {
         JsonNode json = JsonBodies.parse(body);
         if (!json.isObject()) {
             throw ApiProblem.invalid("body", "must be a JSON object");
@@ -133,13 +134,14 @@ public class SeedSchedulesController {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        ScheduleState state = schedules.create(caller, id, spec, false, null);
-        ObjectNode out = SeedJson.schedule(state, views.runs());
-        if (!recurring) {
-            // Echo the instant as given, with its offset, as that service did.
-            out.put("execute_at", json.get("execute_at").asText());
-        }
-        return out;
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> {
+            ObjectNode out = SeedJson.schedule(state, views.runs());
+            if (!recurring) {
+                // Echo the instant as given, with its offset, as that service did.
+                out.put("execute_at", json.get("execute_at").asText());
+            }
+            return out;
+        });
     }
 
     private static Object cron(JsonNode json, List<FieldError> errors) {
@@ -212,20 +214,20 @@ public class SeedSchedulesController {
     }
 
     @Delete("/recurring/{id}")
-    public ObjectNode deleteRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    public CompletableFuture<ObjectNode> deleteRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return delete(authorization, id, true);
     }
 
     @Delete("/one-time/{id}")
-    public ObjectNode deleteOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    public CompletableFuture<ObjectNode> deleteOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return delete(authorization, id, false);
     }
 
-    private ObjectNode delete(String authorization, String id, boolean recurring) {
+    private CompletableFuture<ObjectNode> delete(String authorization, String id, boolean recurring) {
         Caller caller = callers.fromAuthorization(authorization);
         access.own(caller, id, recurring);
-        schedules.send(caller, id, null, DeleteSchedule.newBuilder().build());
-        return JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted");
+        return schedules.sendAsync(caller, id, null, DeleteSchedule.newBuilder().build())
+                .thenApply(state -> JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted"));
     }
 
     static boolean gone(ScheduleState s) {

@@ -3,12 +3,13 @@ package io.punctual.gateway.v1;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.command.CommandGateway;
+import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.schemas.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -35,23 +36,34 @@ public class IdempotentCreates {
 
     /** The first answer for this tenant and key, computing it with {@code create} if there is none. */
     public CreatedSchedule once(String tenant, String key, Supplier<CreatedSchedule> create) {
+        return ScheduleCommands.join(onceAsync(tenant, key, () -> CompletableFuture.completedFuture(create.get())));
+    }
+
+    /**
+     * {@link #once} without holding a thread: a concurrent retry with the same key gets the first attempt's future.
+     * A failure (never wrapped) is not remembered, so the key may be used again.
+     */
+    public CompletableFuture<CreatedSchedule> onceAsync(String tenant, String key, Supplier<CompletableFuture<CreatedSchedule>> create) {
         String id = tenant + "\u0000" + key;
         CompletableFuture<CreatedSchedule> mine = new CompletableFuture<>();
         CompletableFuture<CreatedSchedule> existing = entries.get(id, k -> mine);
         if (existing == mine) {
+            CompletableFuture<CreatedSchedule> started;
             try {
-                mine.complete(create.get());
+                started = create.get();
             } catch (RuntimeException e) {
-                entries.asMap().remove(id, mine);
-                mine.completeExceptionally(e);
-                throw e;
+                started = CompletableFuture.failedFuture(e);
             }
+            started.whenComplete((created, error) -> {
+                if (error == null) {
+                    mine.complete(created);
+                } else {
+                    entries.asMap().remove(id, mine);
+                    mine.completeExceptionally(CommandGateway.unwrap(error));
+                }
+            });
         }
-        try {
-            return existing.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return existing;
     }
 
     /** How many answers are remembered (for tests). */

@@ -26,6 +26,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.auth.Callers;
+import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
@@ -50,6 +51,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Door 1: Punctual's own API, {@code /v1/schedules}, with the whole schedule model. */
 @Controller("/v1/schedules")
@@ -83,7 +86,7 @@ public class SchedulesController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
-    public HttpResponse<String> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<String>> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                        @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
@@ -91,36 +94,35 @@ public class SchedulesController {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiProblem.invalid("Idempotency-Key", "must be 1 to 255 characters");
         }
-        IdempotentCreates.CreatedSchedule created = idempotencyKey == null
+        CompletableFuture<IdempotentCreates.CreatedSchedule> created = idempotencyKey == null
                 ? createNow(caller, json, ScheduleCommands.newScheduleId())
-                : idempotency.once(caller.tenant(), idempotencyKey, () -> createIdempotently(caller, json, idempotencyKey));
-        return HttpResponse.<String>status(HttpStatus.CREATED)
-                .header(HttpHeaders.LOCATION, "/v1/schedules/" + created.scheduleId())
-                .header(HttpHeaders.ETAG, Versions.etag(created.version()))
-                .body(created.body());
+                : idempotency.onceAsync(caller.tenant(), idempotencyKey, () -> createIdempotently(caller, json, idempotencyKey));
+        return created.thenApply(c -> HttpResponse.<String>status(HttpStatus.CREATED)
+                .header(HttpHeaders.LOCATION, "/v1/schedules/" + c.scheduleId())
+                .header(HttpHeaders.ETAG, Versions.etag(c.version()))
+                .body(c.body()));
     }
 
     /**
      * This instance remembers its own answers; a retry that reached another instance first is recognised by the
      * planner (the id derives from the key) and answered with the schedule that instance created.
      */
-    private IdempotentCreates.CreatedSchedule createIdempotently(Caller caller, JsonNode json, String idempotencyKey) {
+    private CompletableFuture<IdempotentCreates.CreatedSchedule> createIdempotently(Caller caller, JsonNode json, String idempotencyKey) {
         String scheduleId = ScheduleCommands.idempotentScheduleId(caller.tenant(), idempotencyKey);
-        try {
-            return createNow(caller, json, scheduleId);
-        } catch (ApiProblem problem) {
-            if (problem.type() != ProblemType.CONFLICT) {
-                throw problem;
+        // The planner's answer arrives on the gateway's answer threads (CommandGateway), where this wait may block.
+        return createNow(caller, json, scheduleId).exceptionally(e -> {
+            if (!(CommandGateway.unwrap(e) instanceof ApiProblem problem) || problem.type() != ProblemType.CONFLICT) {
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
             }
             ScheduleState existing = schedules.awaitVisible(caller, scheduleId, EXISTING_SCHEDULE_WAIT);
             return new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.schedule(existing).toString());
-        }
+        });
     }
 
-    private IdempotentCreates.CreatedSchedule createNow(Caller caller, JsonNode json, String scheduleId) {
+    private CompletableFuture<IdempotentCreates.CreatedSchedule> createNow(Caller caller, JsonNode json, String scheduleId) {
         ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), scheduleId), Instant.now());
-        ScheduleState state = schedules.create(caller, scheduleId, request.spec(), request.paused(), request.pausedNote());
-        return new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString());
+        return schedules.createAsync(caller, scheduleId, request.spec(), request.paused(), request.pausedNote())
+                .thenApply(state -> new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString()));
     }
 
     @Get("/{id}")
@@ -169,7 +171,7 @@ public class SchedulesController {
 
     @Put("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public HttpResponse<ObjectNode> replace(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> replace(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                             @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                             @PathVariable String id, @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
@@ -181,12 +183,12 @@ public class SchedulesController {
         if (request.paused() || request.pausedNote() != null) {
             throw ApiProblem.invalid("paused", "cannot be changed by a replace; use POST /v1/schedules/" + id + "/pause or /resume");
         }
-        return answer(schedules.send(caller, id, expected, ReplaceSchedule.newBuilder().setSpec(request.spec()).build()));
+        return answer(schedules.sendAsync(caller, id, expected, ReplaceSchedule.newBuilder().setSpec(request.spec()).build()));
     }
 
     @Patch("/{id}")
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
-    public HttpResponse<ObjectNode> patch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> patch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
@@ -195,12 +197,12 @@ public class SchedulesController {
         Long expected = Versions.checked(ifMatch, current);
         PatchSchedule action = SchedulePatches.toCommand(patch, current.getSpec(), caller.tenant(), limits,
                 Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()));
-        return answer(schedules.send(caller, id, expected, action));
+        return answer(schedules.sendAsync(caller, id, expected, action));
     }
 
     @Post("/{id}/pause")
     @Consumes(MediaType.ALL)
-    public HttpResponse<ObjectNode> pause(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> pause(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
         Caller caller = callers.fromAuthorization(authorization);
@@ -214,33 +216,32 @@ public class SchedulesController {
             note = noteNode == null || noteNode.isNull() ? null : noteNode.asText();
         }
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
-        return answer(schedules.send(caller, id, expected, PauseSchedule.newBuilder().setNote(note).build()));
+        return answer(schedules.sendAsync(caller, id, expected, PauseSchedule.newBuilder().setNote(note).build()));
     }
 
     @Post("/{id}/resume")
     @Consumes(MediaType.ALL)
-    public HttpResponse<ObjectNode> resume(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> resume(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                            @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Caller caller = callers.fromAuthorization(authorization);
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
-        return answer(schedules.send(caller, id, expected, ResumeSchedule.newBuilder().build()));
+        return answer(schedules.sendAsync(caller, id, expected, ResumeSchedule.newBuilder().build()));
     }
 
     @Post("/{id}/trigger")
     @Consumes(MediaType.ALL)
-    public HttpResponse<ObjectNode> trigger(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    public CompletableFuture<HttpResponse<ObjectNode>> trigger(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         Caller caller = callers.fromAuthorization(authorization);
         schedules.visible(caller, id);
-        return answer(schedules.send(caller, id, null, TriggerSchedule.newBuilder().build()));
+        return answer(schedules.sendAsync(caller, id, null, TriggerSchedule.newBuilder().build()));
     }
 
     @Delete("/{id}")
-    public HttpResponse<Void> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<Void>> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Caller caller = callers.fromAuthorization(authorization);
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
-        schedules.send(caller, id, expected, DeleteSchedule.newBuilder().build());
-        return HttpResponse.noContent();
+        return schedules.sendAsync(caller, id, expected, DeleteSchedule.newBuilder().build()).thenApply(state -> HttpResponse.noContent());
     }
 
     @Get("/{id}/runs")
@@ -262,7 +263,8 @@ public class SchedulesController {
         return ScheduleJson.runs(page.items(), page.after() == null ? null : Pages.encodeCursor(page.after()));
     }
 
-    private static HttpResponse<ObjectNode> answer(ScheduleState state) {
-        return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
+    /** The new state and its ETag once the planner answers; a refusal fails the future with its problem. */
+    private static CompletableFuture<HttpResponse<ObjectNode>> answer(CompletableFuture<ScheduleState> answered) {
+        return answered.thenApply(state -> HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion())));
     }
 }

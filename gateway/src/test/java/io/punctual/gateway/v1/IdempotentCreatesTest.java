@@ -2,10 +2,15 @@ package io.punctual.gateway.v1;
 
 import org.junit.jupiter.api.Test;
 
+import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.ProblemType;
+
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdempotentCreatesTest {
 
@@ -31,5 +36,42 @@ class IdempotentCreatesTest {
         IdempotentCreates creates = new IdempotentCreates(Duration.ofMillis(50), 100);
         creates.once("t_1", "k", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, "{}"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> creates.size() == 0);
+    }
+
+    @Test
+    void aRetryWhileTheFirstCreateIsPendingGetsTheFirstAnswerWithoutASecondCreate() {
+        IdempotentCreates creates = new IdempotentCreates(Duration.ofHours(24), 100);
+        CompletableFuture<IdempotentCreates.CreatedSchedule> planner = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<IdempotentCreates.CreatedSchedule> first = creates.onceAsync("t_1", "k", () -> {
+            calls.incrementAndGet();
+            return planner;
+        });
+        CompletableFuture<IdempotentCreates.CreatedSchedule> retry = creates.onceAsync("t_1", "k", () -> {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_other", 1, "{}"));
+        });
+        assertThat(retry).isNotDone();
+        planner.complete(new IdempotentCreates.CreatedSchedule("sch_a", 1, "{}"));
+        assertThat(first.join().scheduleId()).isEqualTo("sch_a");
+        assertThat(retry.join().scheduleId()).isEqualTo("sch_a");
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aRefusalFailsWithItsProblemUnwrappedAndIsNotRemembered() {
+        IdempotentCreates creates = new IdempotentCreates(Duration.ofHours(24), 100);
+        ApiProblem refused = new ApiProblem(ProblemType.CONFLICT, "taken");
+        CompletableFuture<IdempotentCreates.CreatedSchedule> failed = creates.onceAsync("t_1", "k",
+                () -> CompletableFuture.<IdempotentCreates.CreatedSchedule>completedFuture(null).thenApply(x -> {
+                    throw refused;
+                }));
+        assertThat(failed).isCompletedExceptionally();
+        failed.handle((v, e) -> assertThat(e).isSameAs(refused)).join();
+        assertThatThrownBy(() -> creates.once("t_1", "k2", () -> {
+            throw refused;
+        })).isSameAs(refused);
+        assertThat(creates.onceAsync("t_1", "k", () -> CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_b", 1, "{}")))
+                .join().scheduleId()).isEqualTo("sch_b");
     }
 }
