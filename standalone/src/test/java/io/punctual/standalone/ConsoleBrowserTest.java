@@ -197,7 +197,8 @@ class ConsoleBrowserTest {
         assertThat(error.getText()).isNotBlank();
         assertThat(browser.findElement(By.name("schedule.expression")).getAttribute("aria-invalid")).isEqualTo("true");
         click(By.id("save"));
-        assertThat(text(By.id("form-problem"))).contains("schedule.expression");
+        // The save answers asynchronously (the API refuses it): wait for the problem to be shown.
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("form-problem")).contains("schedule.expression"));
         screenshot("console-validation");
         type("schedule.expression", "*/10 * * * *");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("[data-error-for='schedule.expression']:not(:empty)")).isEmpty());
