@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
@@ -62,10 +63,16 @@ final class Burst {
     /** The commands of {@link #create}, serialized now (the registry must answer now), sent by {@link #send}. */
     static Burst prepare(String registryUrl, KeyMaterial keys, int count, int agents, Instant first, Duration spread,
                          UnaryOperator<ScheduleSpec.Builder> customize) {
+        Serializer<ScheduleCommand> values = new TopicSerdes(registryUrl).valueSerde(Topics.COMMANDS).serializer();
+        return prepare(keys, count, agents, first, spread, customize, command -> values.serialize(Topics.COMMANDS.name(), command));
+    }
+
+    /** As {@link #prepare(String, KeyMaterial, int, int, Instant, Duration, UnaryOperator)}, values written by {@code encode}. */
+    static Burst prepare(KeyMaterial keys, int count, int agents, Instant first, Duration spread,
+                         UnaryOperator<ScheduleSpec.Builder> customize, Function<ScheduleCommand, byte[]> encode) {
         Burst burst = new Burst();
         String tenant = keys.tenantIds().of(API_KEY);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Serializer<ScheduleCommand> values = new TopicSerdes(registryUrl).valueSerde(Topics.COMMANDS).serializer();
         for (int i = 0; i < count; i++) {
             String scheduleId = "sch_drill_" + run + "_" + i;
             Instant at = first.plusMillis(spread.toMillis() * i / count).truncatedTo(ChronoUnit.MILLIS);
@@ -81,7 +88,7 @@ final class Burst {
                     .setIssuedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                     .setAction(CreateSchedule.newBuilder().setSpec(spec).build())
                     .build();
-            burst.records.add(new ProducerRecord<>(Topics.COMMANDS.name(), scheduleId, values.serialize(Topics.COMMANDS.name(), command)));
+            burst.records.add(new ProducerRecord<>(Topics.COMMANDS.name(), scheduleId, encode.apply(command)));
             burst.scheduleIds.add(scheduleId);
             burst.fireIds.add(FireIds.of(scheduleId, at));
         }

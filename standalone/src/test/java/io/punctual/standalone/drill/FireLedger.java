@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,13 +52,43 @@ final class FireLedger implements AutoCloseable {
 
     /** Reads results until every fire has a final one, then reads to the end once more so late doubles show. */
     void awaitEveryFireFinal(Duration atMost) {
+        awaitEveryFireFinal(atMost, () -> false);
+    }
+
+    /** As {@link #awaitEveryFireFinal(Duration)}, but stops waiting early once {@code lost} says fires were lost. */
+    void awaitEveryFireFinal(Duration atMost, Callable<Boolean> lost) {
         await("a final result for each of " + fireIds.size() + " fires").atMost(atMost).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
+                    if (lost.call()) {
+                        return true;
+                    }
                     readAvailable();
                     LOG.info("{} of {} fires have a final result", finals.size(), fireIds.size());
                     return finals.size() == fireIds.size();
                 });
         readAvailable();
+    }
+
+    /** Committed records on a topic now (e.g. dead letters), read from the beginning. */
+    static long committedRecords(String bootstrapServers, String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long count = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
+                count += reader.poll(Duration.ofMillis(200)).count();
+            }
+            return count;
+        }
     }
 
     /** Exactly one final result per fire, none missing, none for anything else; prints what it found. */
