@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
+    private static final String LOGBACK = Path.of("target", "test-classes", "logback-drill-child.xml").toAbsolutePath().toString();
 
     private final String name;
     private final Process process;
@@ -36,7 +37,7 @@ final class ChildJvm implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
-                "-Dsun.net.httpserver.nodelay=true", "-cp", classpath, mainClass.getName()));
+                "-Dsun.net.httpserver.nodelay=true", "-Dlogback.configurationFile=" + LOGBACK, "-cp", classpath, mainClass.getName()));
         command.addAll(List.of(args));
         try {
             Path log = Files.createDirectories(Path.of("target", "drills")).resolve(name + ".log");
