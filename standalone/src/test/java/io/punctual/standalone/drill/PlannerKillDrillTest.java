@@ -56,10 +56,7 @@ class PlannerKillDrillTest {
                     "PUNCTUAL_KEYSET_PATH", dataDir.resolve("keyset.json").toString(),
                     "PUNCTUAL_PLANNER_STATE_DIR", plannerState.toString(),
                     "PUNCTUAL_TOPICS_REPLICATION_FACTOR", "1",
-                    // The planner judges a one-time create against its own clock when it applies it: a create that
-                    // waited on punctual.commands through the outage for longer than the grace (60 s) would be
-                    // refused as in_the_past, which is the README's rule, not a loss this drill is about.
-                    "PUNCTUAL_PLANNER_ONCE_GRACE", "30m",
+                    "PUNCTUAL_PLANNER_ONCE_GRACE", Burst.ONCE_GRACE,
                     // A killed member stays in the group until its session expires (Kafka's default 45 s); the
                     // restarted planner's tasks wait for that, so the drill shortens it as an operator may.
                     "KAFKA_SESSION_TIMEOUT_MS", "10000");

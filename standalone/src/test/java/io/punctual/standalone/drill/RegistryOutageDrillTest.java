@@ -3,6 +3,7 @@ package io.punctual.standalone.drill;
 import io.punctual.embedded.kafka.EmbeddedKafka;
 import io.punctual.embedded.registry.EmbeddedSchemaRegistry;
 import io.punctual.schemas.Outcome;
+import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.LettaStandIn;
@@ -48,7 +49,8 @@ class RegistryOutageDrillTest {
              EmbeddedKafka kafka = EmbeddedKafka.builder().dataDirectory(dataDir.resolve("kafka")).build().start()) {
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder(kafka.bootstrapServers()).port(registryPort).build().start();
             String registryUrl = registry.url();
-            try (LocalServices services = LocalServices.start(kafka.bootstrapServers(), registryUrl, dataDir, letta.baseUrl(), Map.of())) {
+            try (LocalServices services = LocalServices.start(kafka.bootstrapServers(), registryUrl, dataDir, letta.baseUrl(),
+                    Map.of(ConfigKeys.PLANNER_ONCE_GRACE, Burst.ONCE_GRACE))) {
                 Burst first = Burst.create(kafka.bootstrapServers(), registryUrl, keys, FIRES_PER_WAVE, 200,
                         Instant.now().plusSeconds(10), Duration.ofSeconds(30), UnaryOperator.identity());
                 // The second wave is written by a "newer client" with a schema version nobody has read yet: the

@@ -52,8 +52,7 @@ class StandaloneKillDrillTest {
                     "PUNCTUAL_REGISTRY_PORT", Integer.toString(registryPort),
                     "PUNCTUAL_HTTP_PORT", Integer.toString(httpPort),
                     "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(),
-                    // Creates that reach a restarted planner late must still fire, not be refused as in the past.
-                    "PUNCTUAL_PLANNER_ONCE_GRACE", "30m");
+                    "PUNCTUAL_PLANNER_ONCE_GRACE", Burst.ONCE_GRACE);
             String bootstrap = "localhost:" + kafkaPort;
             String registry = "http://localhost:" + registryPort;
             ChildJvm punctual = startHealthy(env, httpPort, 0);
