@@ -9,6 +9,7 @@ import io.punctual.testkit.RecordedRequest;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * run in this JVM and are not restarted: they must ride out the outage. Every fire ends with exactly one final
  * result ({@code DELIVERED}), none is missing; fires delivered twice are counted and printed.
  */
+@ExtendWith(DrillAwaits.class)
 class BrokerOutageDrillTest {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerOutageDrillTest.class);
     private static final int FIRES = 3_000;

@@ -42,7 +42,7 @@ final class ChildJvm implements AutoCloseable {
         try {
             Path log = Files.createDirectories(Path.of("target", "drills")).resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
             LOG.info("Started {} ({}) as pid {}, log in {}", name, mainClass.getSimpleName(), process.pid(), log.toAbsolutePath());

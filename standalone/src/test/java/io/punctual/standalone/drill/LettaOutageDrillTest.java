@@ -11,6 +11,7 @@ import io.punctual.standalone.StandaloneConfig;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.StubbedResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * auto-paused during the outage, and every door shows it: {@code /v1} status {@code paused} with the note, door 2
  * (the Letta Schedules API) {@code status: paused}, door 3 (Letta's schedule API) {@code next_scheduled_time: null}.
  */
+@ExtendWith(DrillAwaits.class)
 class LettaOutageDrillTest {
     private static final Logger LOG = LoggerFactory.getLogger(LettaOutageDrillTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();

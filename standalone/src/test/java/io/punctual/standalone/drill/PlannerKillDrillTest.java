@@ -9,6 +9,7 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * ends with exactly one final result ({@code DELIVERED}), none is missing, and no fire is emitted twice in a way
  * that reaches Letta twice unnoticed: duplicates are counted and printed.
  */
+@ExtendWith(DrillAwaits.class)
 class PlannerKillDrillTest {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerKillDrillTest.class);
     private static final int FIRES = 5_000;

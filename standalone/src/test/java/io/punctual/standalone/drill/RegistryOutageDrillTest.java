@@ -8,6 +8,7 @@ import io.punctual.schemas.secrets.KeyMaterial;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.LettaStandIn;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * every fire of both waves ends with exactly one final result ({@code DELIVERED}) and none is missing (a create the
  * planner set aside as a dead letter during the outage would show as a missing fire).
  */
+@ExtendWith(DrillAwaits.class)
 class RegistryOutageDrillTest {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryOutageDrillTest.class);
     private static final int FIRES_PER_WAVE = 1_000;

@@ -5,6 +5,7 @@ import io.punctual.standalone.PunctualMain;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * directory and ports. Every fire ends with exactly one final result, none is missing; fires delivered twice
  * (answered by Letta, result not yet committed at the kill) are counted and printed.
  */
+@ExtendWith(DrillAwaits.class)
 class StandaloneKillDrillTest {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneKillDrillTest.class);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
