@@ -72,6 +72,7 @@ public final class LettaStandIn implements AutoCloseable {
     private final Map<String, String> runStatuses = new ConcurrentHashMap<>();
     private volatile String defaultRunStatus = DEFAULT_RUN_STATUS;
     private volatile String reply = DEFAULT_REPLY;
+    private volatile StubbedResponse outage;
 
     /** Starts serving on an ephemeral port of localhost. */
     public LettaStandIn() {
@@ -134,6 +135,21 @@ public final class LettaStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers every message call, to any agent, with this until {@link #endOutage()} (after any scripted answers);
+     * key checks and run look-ups are answered as usual. An outage of Letta's message API, e.g. {@code status(503)}.
+     */
+    public LettaStandIn startOutage(StubbedResponse answer) {
+        this.outage = answer;
+        return this;
+    }
+
+    /** Message calls are answered normally again. */
+    public LettaStandIn endOutage() {
+        this.outage = null;
+        return this;
+    }
+
     /** Holds every answer this long after the request arrived (to keep requests in flight). */
     public LettaStandIn delayResponses(Duration delay) {
         this.delay = delay;
@@ -169,6 +185,7 @@ public final class LettaStandIn implements AutoCloseable {
         runStatuses.clear();
         defaultRunStatus = DEFAULT_RUN_STATUS;
         reply = DEFAULT_REPLY;
+        outage = null;
     }
 
     // ---- observations ----------------------------------------------------------------------------------------
@@ -286,6 +303,10 @@ public final class LettaStandIn implements AutoCloseable {
             Optional<StubbedResponse> stub = nextScripted(agentId);
             if (stub.isPresent()) {
                 return new Answer(stub.get().status(), stub.get().headers(), stub.get().body(), null);
+            }
+            StubbedResponse down = outage;
+            if (down != null) {
+                return new Answer(down.status(), down.headers(), down.body(), null);
             }
             Optional<String> invalid = invalidMessageRequest(body);
             if (invalid.isPresent()) {

@@ -49,7 +49,10 @@ final class NativeJson {
         } else {
             target.getIncludeReturnMessageTypes().forEach(message.putArray("include_return_message_types")::add);
         }
-        json.put("next_scheduled_time", s.getNextFireAt() == null ? null : s.getNextFireAt().toString());
+        // Letta's shape has no status; "nothing is due" is how it says a schedule will not fire, so a paused
+        // schedule (auto-paused after failures, or by hand on /v1) shows null until it is resumed.
+        boolean due = s.getStatus() == ScheduleStatus.ACTIVE && s.getNextFireAt() != null;
+        json.put("next_scheduled_time", due ? s.getNextFireAt().toString() : null);
         ObjectNode schedule = json.putObject("schedule");
         if (s.getSpec().getCadence() instanceof OnceCadence once) {
             schedule.put("type", "one-time");

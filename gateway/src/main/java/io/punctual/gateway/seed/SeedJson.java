@@ -36,6 +36,9 @@ final class SeedJson {
         json.put("message", text(first));
         json.put("role", first.getRole());
         json.put("created_at", naive(state.getCreatedAt()));
+        // Added to the seed service's shape (which knows no pause): "active" or "paused" (auto-paused after
+        // failures, or by hand on /v1), so a client of this door can see that a schedule stopped firing.
+        json.put("status", state.getStatus().name().toLowerCase(java.util.Locale.ROOT));
         if (state.getSpec().getCadence() instanceof CronCadence) {
             json.put("last_run", state.getLastFireAt() == null ? null : naive(state.getLastFireAt()));
         }
