@@ -63,6 +63,13 @@ final class KafkaStorage {
             .setReleaseVersion(MetadataVersion.latestProduction())
             // Share groups are not used by Punctual; keeping the feature off spares the share coordinator.
             .setFeatureLevel(Feature.SHARE_VERSION.featureName(), (short) 0)
+            // Transactions v1 (KIP-890's v2 off): with v2, a broker that restarted refuses the running planner's next
+            // transaction with OutOfOrderSequenceException ("Expected sequence 0 for transactions v2 idempotent
+            // producer with no existing state", the check of KAFKA-18202) and the transaction can stay in
+            // PrepareCommit, wedging read_committed readers (BrokerOutageDrillTest). Cost: the v1 protocol's extra
+            // AddPartitionsToTxn round trip per transaction and partition, and none of v2's epoch-per-transaction
+            // guard against a late write from an aborted transaction.
+            .setFeatureLevel(Feature.TRANSACTION_VERSION.featureName(), (short) 1)
             .run();
         LOG.info("Formatted Kafka log directory {} for new cluster {}", logDir, clusterId);
         LOG.debug("Formatter output: {}", formatterOutput.toString(StandardCharsets.UTF_8).trim());
