@@ -207,6 +207,10 @@ public class PlannerService implements ReadinessCheck {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // The planner's inputs (commands, execution results, quota admissions) are independent: no record waits for
+        // another topic's. With Kafka Streams' default (0) a task holds back its buffered commands until it knows an
+        // empty input partition's lag, which after a burst or a restart left tasks idle for 40-60 s (the drills).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Kafka 4.1 brokers with transactions v2 refuse (retriably, but logged at ERROR by the broker's ReplicaManager:
         // "OutOfOrderSequenceException ... Expected sequence 0 for transactions v2 idempotent producer with no
         // existing state", KAFKA-18202) a batch with a non-zero sequence for a partition the producer has not
