@@ -30,11 +30,11 @@ import static org.awaitility.Awaitility.await;
  * directory and ports. Every fire ends with exactly one final result, none is missing; fires delivered twice
  * (answered by Letta, result not yet committed at the kill) are counted and printed.
  *
- * <p><b>Not part of the default suite: it fails on the current main.</b> It passed twice on the drills' own branch;
- * after the read-side, quota, rebalancing and hardening work was merged, three runs in a row stopped delivering after
- * the second restart (about 9,100 of 20,000 delivered, nothing more for 5 minutes, with transactions v1 and v2 alike).
- * Not diagnosed yet. Run it with {@code -Dpunctual.drills.standalone-kill=true} until the cause is fixed; then it
- * goes back into CI.
+ * <p><b>Not part of the default suite yet.</b> After the per-tenant quota (10,000 live schedules by default) was
+ * merged, three runs stopped delivering at about 9,100 of 20,000: the planner had refused every create over the quota
+ * (one tenant owns the whole burst; `punctual.quota.admitted` held 10,035 admissions, every consumer was caught up).
+ * The drill now lifts the quota for its standalone. Run it with {@code -Dpunctual.drills.standalone-kill=true}; it
+ * goes back into CI once a full suite run with it has passed.
  */
 @EnabledIfSystemProperty(named = "punctual.drills.standalone-kill", matches = "true",
         disabledReason = "fails on the current main after the second restart (deliveries stall); see the class comment")
@@ -63,7 +63,10 @@ class StandaloneKillDrillTest {
                     "PUNCTUAL_REGISTRY_PORT", Integer.toString(registryPort),
                     "PUNCTUAL_HTTP_PORT", Integer.toString(httpPort),
                     "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(),
-                    "PUNCTUAL_PLANNER_ONCE_GRACE", Burst.ONCE_GRACE);
+                    "PUNCTUAL_PLANNER_ONCE_GRACE", Burst.ONCE_GRACE,
+                    // One tenant holds all 20,000: above the default quota of 10,000 live schedules, which refused
+                    // half of the burst (the stall after the second restart was that, not lost fires).
+                    "PUNCTUAL_PLANNER_MAX_SCHEDULES_PER_TENANT", "0");
             String bootstrap = "localhost:" + kafkaPort;
             String registry = "http://localhost:" + registryPort;
             ChildJvm punctual = startHealthy(env, httpPort, 0);
