@@ -24,9 +24,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -46,7 +53,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A Kafka-target record its topic will not take fails that fire alone: the Letta fire committed in the same
- * transaction is delivered once and recorded once, and nothing of the batch is delivered again.
+ * transaction is delivered once and recorded once, and nothing of the batch is delivered again. The topic refuses
+ * because the record is too large or because an ACL denies the write, each found either at the look-up before the
+ * transaction or only by the broker inside it (the topic changed while the executor trusted what it had looked up).
+ * The broker is one of its own, with Kafka's {@code StandardAuthorizer}: everything is allowed where no ACL names the
+ * topic, and the tests deny writes to topics of their own.
  */
 class KafkaTargetIsolationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -64,7 +75,9 @@ class KafkaTargetIsolationTest {
 
     @BeforeAll
     static void start() {
-        kafka = KafkaFixture.shared();
+        kafka = KafkaFixture.isolated(Map.of(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found", "true"));
         letta = new LettaStandIn();
         // The Letta fire settles after the Kafka fire behind it on the same partition: both commit in one transaction.
         letta.delayResponses(Duration.ofMillis(500));
@@ -95,49 +108,79 @@ class KafkaTargetIsolationTest {
         results.close();
         deadLetters.close();
         letta.close();
+        kafka.close();
     }
 
     @Test
     void aRecordLargerThanTheTopicTakesFailsBeforeTheTransaction() throws Exception {
         String topic = createTopic(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "500"));
-        String agent = "agent-" + UUID.randomUUID();
-        DueEvent lettaFire = fires.fire(agent, "sk-1", "hello");
-        DueEvent big = fires.kafkaFire(topic, null, BIG_VALUE);
-
-        publishOnOnePartition(lettaFire, big);
-
-        ExecutionResult failed = awaitResult(big);
-        assertThat(failed.getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(failed.getDetail()).contains("larger than topic " + topic).contains("max.message.bytes 500");
-        assertDeliveredOnce(lettaFire, agent);
-        assertOneDeadLetter(big);
+        assertFailsAloneWithTheLettaFireOfItsBatch(topic, BIG_VALUE, "larger than topic " + topic, "max.message.bytes 500");
     }
 
     @Test
     void aRecordTheTopicRefusesAtCommitFailsAloneAndTheBatchIsNotDeliveredAgain() throws Exception {
-        String topic = createTopic(Map.of());
-        DueEvent small = fires.kafkaFire(topic, null, "{\"n\":1}");
-        publishOnOnePartition(small);
-        assertThat(awaitResult(small).getOutcome()).isEqualTo(Outcome.DELIVERED);
-        // The executor trusts what it looked up about the topic for a minute; the topic changes meanwhile, so the
-        // broker refuses the next record inside the executor's transaction.
+        String topic = createTopicTheExecutorHasWrittenTo();
         kafka.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
                 new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "500"), AlterConfigOp.OpType.SET))))
                 .all().get(10, TimeUnit.SECONDS);
+        assertFailsAloneWithTheLettaFireOfItsBatch(topic, BIG_VALUE, "topic " + topic + " refused the record", "RecordTooLarge");
+        assertOnlyTheFirstRecordReached(topic);
+    }
 
+    @Test
+    void aTopicAnAclDeniesFailsBeforeTheTransaction() throws Exception {
+        String topic = createTopic(Map.of());
+        denyWrites(topic);
+        assertFailsAloneWithTheLettaFireOfItsBatch(topic, "{\"n\":1}", "not authorized to write to topic " + topic, topic);
+    }
+
+    @Test
+    void aWriteAnAclDeniesAtCommitFailsAloneAndTheBatchIsNotDeliveredAgain() throws Exception {
+        String topic = createTopicTheExecutorHasWrittenTo();
+        denyWrites(topic);
+        assertFailsAloneWithTheLettaFireOfItsBatch(topic, "{\"n\":2}", "topic " + topic + " refused the record", "TopicAuthorization");
+        assertOnlyTheFirstRecordReached(topic);
+    }
+
+    /**
+     * A topic one fire has been delivered to. The executor trusts what it looked up about a topic for a minute, so
+     * when the topic changes now, only the broker, inside the executor's transaction, refuses the next record.
+     */
+    private static String createTopicTheExecutorHasWrittenTo() throws Exception {
+        String topic = createTopic(Map.of());
+        DueEvent first = fires.kafkaFire(topic, null, "{\"n\":1}");
+        publishOnOnePartition(first);
+        assertThat(awaitResult(first).getOutcome()).isEqualTo(Outcome.DELIVERED);
+        return topic;
+    }
+
+    /** A Letta fire and, behind it on the same partition, a Kafka-target fire to {@code topic} that must fail alone. */
+    private static void assertFailsAloneWithTheLettaFireOfItsBatch(String topic, String value, String... detail) {
         String agent = "agent-" + UUID.randomUUID();
         DueEvent lettaFire = fires.fire(agent, "sk-1", "hello");
-        DueEvent big = fires.kafkaFire(topic, null, BIG_VALUE);
-        publishOnOnePartition(lettaFire, big);
+        DueEvent refused = fires.kafkaFire(topic, null, value);
+        publishOnOnePartition(lettaFire, refused);
 
-        ExecutionResult failed = awaitResult(big);
+        ExecutionResult failed = awaitResult(refused);
         assertThat(failed.getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(failed.getDetail()).contains("topic " + topic + " refused the record").contains("RecordTooLarge");
+        assertThat(failed.getDetail()).contains(detail);
         assertDeliveredOnce(lettaFire, agent);
-        assertOneDeadLetter(big);
+        assertOneDeadLetter(refused);
+    }
+
+    private static void assertOnlyTheFirstRecordReached(String topic) {
         try (TopicTail user = new TopicTail(kafka, topic)) {
-            assertThat(user.readToEnd()).as("only the small record reached the topic").hasSize(1);
+            assertThat(user.readToEnd()).as("only the first record reached the topic").hasSize(1);
         }
+    }
+
+    /** Everything on the topic stays allowed (describe, read) except writes: a DENY wins over the ALLOW. */
+    private static void denyWrites(String topic) throws Exception {
+        ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+        kafka.admin().createAcls(List.of(
+                new AclBinding(pattern, new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.ALL, AclPermissionType.ALLOW)),
+                new AclBinding(pattern, new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY))))
+                .all().get(10, TimeUnit.SECONDS);
     }
 
     private static void assertDeliveredOnce(DueEvent lettaFire, String agent) {

@@ -2,13 +2,15 @@ package io.punctual.testkit;
 
 import io.punctual.embedded.kafka.EmbeddedKafka;
 
+import java.util.Map;
+
 /** The default: Kafka's own broker in this JVM, on a temporary directory and an ephemeral port. */
 final class EmbeddedKafkaBackend implements KafkaBackend {
 
     private final EmbeddedKafka kafka;
 
-    EmbeddedKafkaBackend() {
-        this.kafka = EmbeddedKafka.builder().build().start();
+    EmbeddedKafkaBackend(Map<String, ?> brokerProperties) {
+        this.kafka = EmbeddedKafka.builder().brokerProperties(brokerProperties).build().start();
     }
 
     @Override

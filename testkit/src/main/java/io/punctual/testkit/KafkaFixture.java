@@ -78,7 +78,15 @@ public final class KafkaFixture {
      * planner with settings of its own). The caller closes it.
      */
     public static KafkaFixture isolated() {
-        return start(null, null, null);
+        return isolated(Map.of());
+    }
+
+    /**
+     * An {@link #isolated()} fixture whose broker runs with these properties over the single-node defaults (an
+     * authorizer, for a test of what a denied write does). The caller closes it.
+     */
+    public static KafkaFixture isolated(Map<String, ?> brokerProperties) {
+        return start(null, null, null, brokerProperties);
     }
 
     /** Stops an {@link #isolated()} fixture. */
@@ -87,6 +95,10 @@ public final class KafkaFixture {
     }
 
     static KafkaFixture start(String externalBootstrap, String externalRegistryUrl, String mode) {
+        return start(externalBootstrap, externalRegistryUrl, mode, Map.of());
+    }
+
+    private static KafkaFixture start(String externalBootstrap, String externalRegistryUrl, String mode, Map<String, ?> brokerProperties) {
         long startedAt = System.nanoTime();
         KafkaBackend backend;
         if (externalBootstrap != null && !externalBootstrap.isBlank()) {
@@ -94,7 +106,7 @@ public final class KafkaFixture {
         } else if (MODE_TESTCONTAINERS.equalsIgnoreCase(mode)) {
             backend = TestcontainersKafkaBackend.start();
         } else {
-            backend = new EmbeddedKafkaBackend();
+            backend = new EmbeddedKafkaBackend(brokerProperties);
         }
         EmbeddedSchemaRegistry registry = null;
         String registryUrl;
