@@ -86,7 +86,9 @@ class KafkaTargetIsolationTest {
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "isolation-" + UUID.randomUUID(),
-                Map.of(ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-"));
+                Map.of(ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-",
+                        // A commit waiting for a deleted topic times out after this (60 s by default), then that fire fails alone.
+                        "kafka." + ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
         dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
         resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
@@ -140,6 +142,13 @@ class KafkaTargetIsolationTest {
         denyWrites(topic);
         assertFailsAloneWithTheLettaFireOfItsBatch(topic, "{\"n\":2}", "topic " + topic + " refused the record", "TopicAuthorization");
         assertOnlyTheFirstRecordReached(topic);
+    }
+
+    @Test
+    void aTopicDeletedAfterTheLookUpFailsAloneAndTheBatchIsNotDeliveredAgain() throws Exception {
+        String topic = createTopicTheExecutorHasWrittenTo();
+        kafka.admin().deleteTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
+        assertFailsAloneWithTheLettaFireOfItsBatch(topic, "{\"n\":2}", "topic " + topic + " refused the record");
     }
 
     /**

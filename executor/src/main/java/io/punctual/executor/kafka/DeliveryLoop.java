@@ -19,7 +19,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -67,6 +69,7 @@ public final class DeliveryLoop implements Runnable {
     private final Duration revocationWait;
     private final FinishedFires finishedFires;
     private final Duration restoreWindow;
+    private final UserTopicCheck userTopics;
     private boolean restored;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -89,7 +92,8 @@ public final class DeliveryLoop implements Runnable {
      * @param revocationWait how long a rebalance that takes partitions away waits for their fires in delivery
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
-                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow) {
+                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow,
+                        UserTopicCheck userTopics) {
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
@@ -98,6 +102,7 @@ public final class DeliveryLoop implements Runnable {
         this.revocationWait = revocationWait;
         this.finishedFires = finished;
         this.restoreWindow = restoreWindow;
+        this.userTopics = userTopics;
     }
 
     @Override
@@ -336,8 +341,9 @@ public final class DeliveryLoop implements Runnable {
             for (ProducerRecord<byte[], byte[]> record : out) {
                 InFlightBatch.Entry userEntry = userRecords.get(record);
                 producer.send(record, userEntry == null ? null : (metadata, error) -> {
-                    // A record aborted with the transaction is collateral; the cause is the record that failed.
-                    if (error != null && !(error instanceof TransactionAbortedException)) {
+                    // A record aborted with the transaction is collateral; the cause is the record that failed. Only
+                    // a broker's definite answer refuses a record: a timeout or a producer closed meanwhile proves nothing.
+                    if (error instanceof ApiException && !(error instanceof TransactionAbortedException) && !(error instanceof RetriableException)) {
                         refused.put(userEntry, error);
                     }
                 });
@@ -352,7 +358,16 @@ public final class DeliveryLoop implements Runnable {
             // Aborting also completes every send of the transaction, so each refused record's callback has run.
             abortTransaction(e);
             if (refused.isEmpty()) {
-                throw e;
+                // No record was refused outright: a topic deleted since its look-up never answers, the commit only
+                // timed out waiting for it. Ask again now; a batch with nothing refused is retried as before.
+                Instant since = Instant.now();
+                userRecords.values().forEach(entry -> userTopics.refusalNow(entry.fire(), (KafkaTarget) entry.fire().getTarget(), since)
+                        .ifPresent(reason -> refused.put(entry, new KafkaException(reason))));
+                if (refused.isEmpty()) {
+                    throw e;
+                }
+                // The producer still waits for the vanished topic; a new one fences and aborts what it left open.
+                closeProducer();
             }
             refused.forEach((entry, error) -> {
                 ExecutionResult delivered = entry.result().join();
@@ -401,7 +416,8 @@ public final class DeliveryLoop implements Runnable {
             try {
                 producer.abortTransaction();
                 transactionOpen = false;
-            } catch (KafkaException e) {
+            } catch (KafkaException | IllegalStateException e) {
+                // IllegalStateException: a commit that timed out must be retried before anything else; start over.
                 LOG.warn("Could not abort the transaction ({}); creating a new producer", e.toString());
                 closeProducer();
             }

@@ -50,7 +50,7 @@ public class DeliveryService implements ReadinessCheck {
     private final Duration stopTimeout;
 
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
-                           Deliverer deliverer, @SuppressWarnings("unused") TopicsReady topicsReady,
+                           Deliverer deliverer, KafkaTargetDeliverer kafkaTargets, @SuppressWarnings("unused") TopicsReady topicsReady,
                            @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
                            @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
         this.settings = settings;
@@ -72,7 +72,8 @@ public class DeliveryService implements ReadinessCheck {
                 grace,
                 revocationWait(settings.requestTimeout(), clients.maxPollInterval()),
                 new FinishedFires(delivery.dedupCapacity()),
-                delivery.dedupRestoreWindow());
+                delivery.dedupRestoreWindow(),
+                kafkaTargets);
     }
 
     /**

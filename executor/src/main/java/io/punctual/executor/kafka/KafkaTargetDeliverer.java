@@ -32,6 +32,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Accepts a fire for a Kafka target. Nothing is sent here: the record itself is produced by the delivery loop
@@ -44,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the delivery loop then fails only that fire.
  */
 @Singleton
-public class KafkaTargetDeliverer {
+public class KafkaTargetDeliverer implements UserTopicCheck {
     private final KafkaSettings kafka;
     private final KafkaTopicPolicy topicPolicy;
     private final int lookupTimeoutMs;
@@ -100,15 +103,50 @@ public class KafkaTargetDeliverer {
      * {@code max.request.size}) and a topic this executor may not write to.
      */
     private Attempt judge(DueEvent fire, Instant startedAt, String topic, int size, TopicFacts facts) {
+        return refusal(topic, size, facts)
+                .map(reason -> FailedAttempts.refused(fire, startedAt, clock.instant(), reason))
+                .orElseGet(() -> accepted(fire, startedAt));
+    }
+
+    private Optional<String> refusal(String topic, int size, TopicFacts facts) {
         if (!facts.writable()) {
-            return FailedAttempts.refused(fire, startedAt, clock.instant(), "not authorized to write to topic " + topic);
+            return Optional.of("not authorized to write to topic " + topic);
         }
         int limit = Math.min(facts.maxMessageBytes(), maxRequestSize);
         if (size > limit) {
-            return FailedAttempts.refused(fire, startedAt, clock.instant(), "the record (up to " + size + " bytes) is larger than topic " + topic
+            return Optional.of("the record (up to " + size + " bytes) is larger than topic " + topic
                     + " accepts (" + limit + " bytes: max.message.bytes " + facts.maxMessageBytes() + ", max.request.size " + maxRequestSize + ")");
         }
-        return accepted(fire, startedAt);
+        return Optional.empty();
+    }
+
+    /**
+     * A fresh look-up, past what is cached: called by the delivery loop after a commit failed with no record refused
+     * (a topic deleted since its look-up only times the commit out). A look-up that itself fails refuses nothing, so
+     * the batch is retried as before.
+     */
+    @Override
+    public Optional<String> refusalNow(DueEvent fire, KafkaTarget target, Instant since) {
+        String topic = target.getTopic();
+        int size = UserTopicRecords.sizeUpperBound(fire, target);
+        TopicFacts known = topics.get(topic);
+        if (known != null && !known.lookedUpAt().isBefore(since)) {
+            return refusal(topic, size, known);
+        }
+        topics.remove(topic);
+        try {
+            TopicFacts facts = lookUp(topic).get(lookupTimeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+            remember(topic, facts);
+            return refusal(topic, size, facts);
+        } catch (ExecutionException e) {
+            return FailedAttempts.unwrap(e) instanceof UnknownTopicOrPartitionException
+                    ? Optional.of("topic " + topic + " does not exist") : Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** Keeps the look-ups bounded: topic names come from tenants, so the map must not grow with them. */
@@ -143,16 +181,16 @@ public class KafkaTargetDeliverer {
                 Set<AclOperation> operations = d.authorizedOperations();
                 // Null: the broker did not say (no authorizer, or an old broker); the commit is then the only check.
                 boolean writable = operations == null || operations.contains(AclOperation.WRITE) || operations.contains(AclOperation.ALL);
-                facts.complete(new TopicFacts(writable, maxMessageBytes, clock.instant().plus(FACTS_TTL)));
+                facts.complete(new TopicFacts(writable, maxMessageBytes, clock.instant()));
             });
         });
         return facts;
     }
 
     /** What a look-up learnt about a topic, trusted until {@code freshUntil} (topics get deleted and reconfigured). */
-    private record TopicFacts(boolean writable, int maxMessageBytes, Instant freshUntil) {
+    private record TopicFacts(boolean writable, int maxMessageBytes, Instant lookedUpAt) {
         boolean isFresh(Instant now) {
-            return now.isBefore(freshUntil);
+            return now.isBefore(lookedUpAt.plus(FACTS_TTL));
         }
     }
 

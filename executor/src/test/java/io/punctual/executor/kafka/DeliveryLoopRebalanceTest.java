@@ -146,7 +146,8 @@ class DeliveryLoopRebalanceTest {
         FireDispatcher dispatcher = new FireDispatcher(fire -> deliveries.computeIfAbsent(fire.getFireId(), id -> new CompletableFuture<>()),
                 new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC()), 4);
         loop = new DeliveryLoop(clients, new DueRecordDecoder((topic, bytes) -> firesById.get(new String(bytes, StandardCharsets.UTF_8))),
-                dispatcher, new ResultRecords(serdes), Duration.ofSeconds(2), REVOCATION_WAIT, new FinishedFires(100), Duration.ofMinutes(1));
+                dispatcher, new ResultRecords(serdes), Duration.ofSeconds(2), REVOCATION_WAIT, new FinishedFires(100), Duration.ofMinutes(1),
+                UserTopicCheck.NONE);
         thread = new Thread(loop, "delivery-loop-test");
         thread.setDaemon(true);
         thread.start();
