@@ -44,11 +44,13 @@ import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
- * The gateway's read side at scale. Starts the standalone jar without its gateway (broker, registry, planner,
- * executor) and a gateway on its own with a small heap, both as child processes; produces N schedules of one tenant
- * straight to {@code punctual.commands} (the documented way); then reports the gateway's live heap after a full GC,
- * its state on disk per schedule, GET-by-id and list-page latency at a fixed request rate, and how long a restarted
- * gateway takes to answer with its state on disk.
+ * The read side at scale. Starts the standalone jar with neither gateway nor planner (broker, registry, executor),
+ * a planner on its own ({@code PlannerApplication}, -Xmx1g) and a gateway on its own with a small heap, each a child
+ * process; produces N schedules of one tenant straight to {@code punctual.commands} (the documented way); then
+ * reports the gateway's and the planner's live heap after a full GC and their state on disk per schedule, GET-by-id
+ * and list-page latency at a fixed request rate, how long a restarted gateway takes to answer with its state on disk,
+ * and how long the planner takes to be ready again with its state on disk and after its state directory is wiped
+ * (a restore from the changelog topics).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.punctual.bench.gateway.GatewayReadLoad [schedules] [reads/s] [seconds] [gatewayHeap]</pre>
  * Needs {@code standalone/target/punctual.jar} (or {@code -Dpunctual.jar=...}).
@@ -77,8 +79,17 @@ public final class GatewayReadLoad {
         try (LettaStandIn letta = new LettaStandIn().acceptKey(KEY).acceptOnlyKnownKeys()) {
             Map<String, String> coreEnv = Map.of("PUNCTUAL_DATA_DIR", data.toString(), "PUNCTUAL_HTTP_PORT", Integer.toString(freePort()),
                     "PUNCTUAL_KAFKA_PORT", Integer.toString(kafkaPort), "PUNCTUAL_REGISTRY_PORT", Integer.toString(registryPort),
-                    "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_GATEWAY_ENABLED", "false");
+                    "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_GATEWAY_ENABLED", "false", "PUNCTUAL_PLANNER_ENABLED", "false");
             Process core = start(List.of("java", "-Xmx1g", "-jar", jar.toString()), coreEnv, data.resolve("core.log"));
+            int plannerPort = freePort();
+            String plannerHealth = "http://localhost:" + plannerPort + "/health/readiness";
+            Map<String, String> plannerEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
+                    "SCHEMA_REGISTRY_URL", "http://localhost:" + registryPort, "PUNCTUAL_KEYSET_PATH", data.resolve("keyset.json").toString(),
+                    "PUNCTUAL_PLANNER_STATE_DIR", data.resolve("planner").toString(), "PUNCTUAL_MANAGEMENT_PORT", Integer.toString(plannerPort),
+                    // One tenant owns every schedule: far above the default quota of live schedules per tenant.
+                    "PUNCTUAL_PLANNER_MAX_SCHEDULES_PER_TENANT", "0");
+            List<String> plannerCommand = List.of("java", "-Xmx1g", "-cp", jar.toString(), "io.punctual.planner.PlannerApplication");
+            Process planner = null;
             Map<String, String> gatewayEnv = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
                     "SCHEMA_REGISTRY_URL", "http://localhost:" + registryPort, "PUNCTUAL_KEYSET_PATH", data.resolve("keyset.json").toString(),
                     "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_HTTP_PORT", Integer.toString(gatewayPort),
@@ -88,6 +99,8 @@ public final class GatewayReadLoad {
             Process gateway = null;
             try {
                 awaitFile(data.resolve("keyset.json"), Duration.ofMinutes(3));
+                planner = start(plannerCommand, plannerEnv, data.resolve("planner-1.log"));
+                awaitStatus(plannerHealth, 200, Duration.ofMinutes(3));
                 gateway = start(gatewayCommand, gatewayEnv, data.resolve("gateway-1.log"));
                 long up = System.nanoTime();
                 awaitHealthy(gatewayUrl, Duration.ofMinutes(3));
@@ -109,6 +122,9 @@ public final class GatewayReadLoad {
                 System.out.printf("gateway live heap after full GC: %,d KB (-Xmx%s)%n", liveHeapKb(gateway.pid()), gatewayHeap);
                 long disk = du(data.resolve("gateway"));
                 System.out.printf("gateway state on disk: %,d bytes, %d bytes per schedule%n", disk, disk / schedules);
+                System.out.printf("planner live heap after full GC: %,d KB (-Xmx1g)%n", liveHeapKb(planner.pid()));
+                long plannerDisk = du(data.resolve("planner"));
+                System.out.printf("planner state on disk (memtables not yet flushed): %,d bytes, %d bytes per schedule%n", plannerDisk, plannerDisk / schedules);
 
                 String base = gatewayUrl + "/v1/schedules";
                 IntFunction<String> byId = i -> base + "/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
@@ -140,7 +156,23 @@ public final class GatewayReadLoad {
                 gateway = start(gatewayCommand, emptyStateEnv, data.resolve("gateway-3.log"));
                 awaitHealthy(gatewayUrl, Duration.ofMinutes(60));
                 System.out.printf("restart with an empty state directory (replays the topics): healthy after %d ms%n", ms(replay));
+
+                planner = restartPlanner(planner, plannerCommand, plannerEnv, plannerHealth, data.resolve("planner-2.log"),
+                        gatewayUrl, "planner restart with its state on disk");
+                System.out.printf("planner live heap after restart and full GC: %,d KB%n", liveHeapKb(planner.pid()));
+                // Measured after a clean stop flushed the memtables (right after ingest most of the state is still in them).
+                long flushed = du(data.resolve("planner"));
+                System.out.printf("planner state on disk after a clean restart: %,d bytes, %d bytes per schedule%n", flushed, flushed / schedules);
+                deleteTree(data.resolve("planner"));
+                planner = restartPlanner(planner, plannerCommand, plannerEnv, plannerHealth, data.resolve("planner-3.log"),
+                        gatewayUrl, "planner restart with its state directory wiped (restore from the changelogs)");
+                awaitStatus(gatewayUrl + "/v1/schedules/" + ids.get(ids.size() - 1), 200, Duration.ofMinutes(5));
+                System.out.printf("planner state on disk after the restore: %,d bytes%n", du(data.resolve("planner")));
             } finally {
+                if (planner != null) {
+                    planner.destroy();
+                    planner.waitFor(60, TimeUnit.SECONDS);
+                }
                 if (gateway != null) {
                     gateway.destroy();
                     gateway.waitFor(60, TimeUnit.SECONDS);
@@ -148,6 +180,49 @@ public final class GatewayReadLoad {
                 core.destroy();
                 core.waitFor(120, TimeUnit.SECONDS);
                 System.out.println("logs and data in " + data + " (delete when done)");
+            }
+        }
+    }
+
+    /** Stops the planner (SIGTERM), starts it again and times it from the start until its readiness answers 200. */
+    private static Process restartPlanner(Process planner, List<String> command, Map<String, String> env, String health, Path log,
+                                          String gatewayUrl, String what) throws IOException, InterruptedException {
+        planner.destroy();
+        planner.waitFor(120, TimeUnit.SECONDS);
+        long restart = System.nanoTime();
+        Process started = start(command, env, log);
+        awaitStatus(health, 200, Duration.ofMinutes(60));
+        long ready = ms(restart);
+        // Ready means Kafka Streams is RUNNING; a create acknowledged through the gateway shows it applies commands again.
+        awaitCreated(gatewayUrl, Duration.ofMinutes(60));
+        System.out.printf("%s: ready after %d ms, first create applied after %d ms (JVM start included)%n", what, ready, ms(restart));
+        return started;
+    }
+
+    private static void awaitCreated(String gatewayUrl, Duration timeout) throws InterruptedException {
+        String body = "{\"agent_id\": \"agent-restore\", \"messages\": [{\"role\": \"user\", \"content\": \"after the restore\"}],"
+                + " \"schedule\": {\"type\": \"once\", \"at\": \"2035-06-01T00:00:00Z\"}}";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/schedules")).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the gateway's own request timed out while the planner restores
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no create was applied within " + timeout);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
             }
         }
     }
