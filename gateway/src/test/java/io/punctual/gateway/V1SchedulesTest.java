@@ -15,8 +15,11 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.punctual.gateway.GatewayHarness.KEY_A;
@@ -102,6 +105,37 @@ class V1SchedulesTest {
         } while (cursor != null);
         assertThat(seen).containsExactlyElementsOf(ids);
         assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    void aCursorNeitherSkipsNorRepeatsWhileSchedulesAreCreatedAndDeletedBetweenPages() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        List<String> initial = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            initial.add(createOnce(KEY_A, agent));
+        }
+        Set<String> deleted = new HashSet<>();
+        Random random = new Random(7);
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = json(gateway.get("/v1/schedules?agent_id=" + agent + "&limit=4"
+                    + (cursor == null ? "" : "&cursor=" + cursor), KEY_A));
+            page.get("schedules").forEach(s -> seen.add(s.get("id").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            // Between pages, through the API: one schedule created, one deleted (seen already or not).
+            createOnce(KEY_A, agent);
+            String victim = initial.get(random.nextInt(initial.size()));
+            if (deleted.add(victim)) {
+                assertThat(gateway.send("DELETE", "/v1/schedules/" + victim, KEY_A, null, null).statusCode()).isEqualTo(204);
+            }
+        } while (cursor != null);
+
+        assertThat(new HashSet<>(seen)).as("no schedule listed twice").hasSameSizeAs(seen);
+        List<String> mustSee = new ArrayList<>(initial);
+        mustSee.removeAll(deleted);
+        assertThat(seen).as("every schedule that existed throughout is listed").containsAll(mustSee);
+        assertThat(deleted).as("deletes happened while paging").hasSizeGreaterThan(3);
     }
 
     @Test
