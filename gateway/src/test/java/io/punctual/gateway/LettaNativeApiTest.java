@@ -81,10 +81,10 @@ class LettaNativeApiTest {
         String agent = "agent-" + UUID.randomUUID();
         String base = "/v1/agents/" + agent + "/schedule";
         HttpResponse<String> created = gateway.postJson(base, KEY_A, "{\"messages\": [{\"role\": \"user\", \"content\": \"soon\"}],"
-                + " \"schedule\": {\"scheduled_at\": " + Instant.now().plusSeconds(2).toEpochMilli() + "}}");
+                + " \"schedule\": {\"scheduled_at\": " + Instant.now().plusSeconds(5).toEpochMilli() + "}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         String id = json(created).get("id").asText();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gateway.get(base + "/" + id, KEY_A).statusCode() == 404);
+        Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> gateway.get(base + "/" + id, KEY_A).statusCode() == 404);
         assertThat(json(gateway.get(base, KEY_A)).get("scheduled_messages")).isEmpty();
     }
 }

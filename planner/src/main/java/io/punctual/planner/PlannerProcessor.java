@@ -1,6 +1,6 @@
 package io.punctual.planner;
 
-import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.cadence.NextFireCalculator;
 import io.punctual.planner.command.Change;
 import io.punctual.planner.command.CommandDecoder;
 import io.punctual.planner.command.CommandHandler;

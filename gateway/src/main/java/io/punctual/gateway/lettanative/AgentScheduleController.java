@@ -32,7 +32,7 @@ import io.punctual.schemas.DeleteSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.gateway.v1.Cadences;
-import io.punctual.planner.cadence.CadenceProblem;
+import io.punctual.cadence.CadenceProblem;
 import io.punctual.gateway.problem.FieldError;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;

@@ -38,7 +38,7 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.gateway.v1.Cadences;
 import io.punctual.gateway.v1.RequestLimits;
-import io.punctual.planner.cadence.CadenceProblem;
+import io.punctual.cadence.CadenceProblem;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;

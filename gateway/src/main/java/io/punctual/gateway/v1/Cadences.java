@@ -1,9 +1,9 @@
 package io.punctual.gateway.v1;
 
 import io.punctual.gateway.problem.FieldError;
-import io.punctual.planner.cadence.CadenceProblem;
-import io.punctual.planner.cadence.InvalidCadenceException;
-import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.cadence.CadenceProblem;
+import io.punctual.cadence.InvalidCadenceException;
+import io.punctual.cadence.NextFireCalculator;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;

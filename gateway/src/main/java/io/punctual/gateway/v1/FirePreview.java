@@ -3,8 +3,8 @@ package io.punctual.gateway.v1;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.punctual.planner.cadence.InvalidCadenceException;
-import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.cadence.InvalidCadenceException;
+import io.punctual.cadence.NextFireCalculator;
 import io.punctual.schemas.ScheduleSpec;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.punctual.planner.command;
 
-import io.punctual.planner.cadence.InvalidCadenceException;
-import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.cadence.InvalidCadenceException;
+import io.punctual.cadence.NextFireCalculator;
 import io.punctual.planner.fire.Firing;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;

@@ -1,6 +1,6 @@
 package io.punctual.planner.fire;
 
-import io.punctual.planner.cadence.NextFireCalculator;
+import io.punctual.cadence.NextFireCalculator;
 import io.punctual.schemas.CatchupPolicy;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.OnceCadence;

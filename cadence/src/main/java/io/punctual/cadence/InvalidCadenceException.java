@@ -1,4 +1,4 @@
-package io.punctual.planner.cadence;
+package io.punctual.cadence;
 
 /** A cadence that cannot be scheduled; the message is a sentence for the person who sent it. */
 public final class InvalidCadenceException extends Exception {

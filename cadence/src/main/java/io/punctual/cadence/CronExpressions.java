@@ -1,4 +1,4 @@
-package io.punctual.planner.cadence;
+package io.punctual.cadence;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.definition.CronDefinition;

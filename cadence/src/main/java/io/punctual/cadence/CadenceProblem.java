@@ -1,4 +1,4 @@
-package io.punctual.planner.cadence;
+package io.punctual.cadence;
 
 /** Why a schedule's timing cannot be accepted; each has the machine code a command result reports. */
 public enum CadenceProblem {

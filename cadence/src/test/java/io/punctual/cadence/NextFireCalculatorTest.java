@@ -1,4 +1,4 @@
-package io.punctual.planner.cadence;
+package io.punctual.cadence;
 
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.IntervalCadence;
