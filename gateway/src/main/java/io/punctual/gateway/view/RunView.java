@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The gateway's run history, from {@code punctual.results}, on disk. Each attempt is keyed
@@ -150,6 +151,44 @@ public final class RunView {
         }
         all.sort(NEWEST_FIRST);
         return all;
+    }
+
+    /** The schedule's newest run visible to the tenant that matches, read newest first until one does. */
+    public Optional<ExecutionResult> latest(String scheduleId, String tenant, Predicate<ExecutionResult> matching) {
+        return store.use(() -> latestNow(scheduleId, tenant, matching));
+    }
+
+    private Optional<ExecutionResult> latestNow(String scheduleId, String tenant, Predicate<ExecutionResult> matching) {
+        byte[] prefix = Keys.prefix(scheduleId);
+        try (RocksIterator it = store.db().newIterator(store.runs)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                ExecutionResult result = deserializer.deserialize(topic, it.value());
+                if (!result.getTenant().equals(tenant)) {
+                    return Optional.empty();
+                }
+                if (matching.test(result)) {
+                    return Optional.of(result);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** For each schedule of the tenant, its newest run that matches (door 2's /results), newest first. */
+    public List<ExecutionResult> latestOfEachSchedule(String tenant, Predicate<ExecutionResult> matching) {
+        return store.use(() -> latestOfEachScheduleNow(tenant, matching));
+    }
+
+    private List<ExecutionResult> latestOfEachScheduleNow(String tenant, Predicate<ExecutionResult> matching) {
+        List<ExecutionResult> latest = new ArrayList<>();
+        byte[] prefix = Keys.prefix(tenant);
+        try (RocksIterator it = store.db().newIterator(store.runTenants)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                latestNow(Keys.rest(it.key(), prefix), tenant, matching).ifPresent(latest::add);
+            }
+        }
+        latest.sort(NEWEST_FIRST);
+        return latest;
     }
 
     /** The attempts of one fire, newest first. Fire ids start with their schedule id ({@code <schedule>@<millis>}). */
