@@ -14,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,7 +109,7 @@ public final class RunView {
         try (RocksIterator it = store.db().newIterator(store.runs)) {
             it.seek(afterKey == null ? prefix : afterKey);
             for (; it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                if (afterKey != null && java.util.Arrays.equals(it.key(), afterKey)) {
+                if (afterKey != null && Arrays.equals(it.key(), afterKey)) {
                     continue;
                 }
                 if (items.size() == limit) {
@@ -248,11 +250,6 @@ public final class RunView {
         return true;
     }
 
-    /** True if there are results for this schedule (the seed API tells 403 from 404 with it). */
-    public boolean hasRunsOf(String scheduleId) {
-        return tenantOf(scheduleId).isPresent();
-    }
-
     public Optional<String> tenantOf(String scheduleId) {
         return store.use(() -> tenantOfNow(scheduleId));
     }
@@ -348,7 +345,7 @@ public final class RunView {
                 return;
             }
         }
-        String scheduleId = new String(group, 0, group.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        String scheduleId = new String(group, 0, group.length - 1, StandardCharsets.UTF_8);
         store.db().delete(store.runTenants, writeOptions, Keys.of(tenant, scheduleId));
     }
 
@@ -357,6 +354,6 @@ public final class RunView {
         while (key[end] != Keys.SEPARATOR) {
             end++;
         }
-        return java.util.Arrays.copyOf(key, end + 1);
+        return Arrays.copyOf(key, end + 1);
     }
 }
