@@ -70,7 +70,7 @@ final class SeedJson {
     }
 
     /** The instant in the offset it was given with (kept with the schedule), else in UTC. */
-    static String executeAt(OnceCadence once, Integer offsetSeconds) {
+    private static String executeAt(OnceCadence once, Integer offsetSeconds) {
         if (offsetSeconds == null) {
             return once.getAt().toString();
         }
