@@ -138,23 +138,6 @@ public final class RunView {
         return all;
     }
 
-    /** Every run of every schedule of the tenant, newest first. */
-    public List<ExecutionResult> runsOfTenant(String tenant) {
-        return store.use(() -> runsOfTenantNow(tenant));
-    }
-
-    private List<ExecutionResult> runsOfTenantNow(String tenant) {
-        List<ExecutionResult> all = new ArrayList<>();
-        byte[] prefix = Keys.prefix(tenant);
-        try (RocksIterator it = store.db().newIterator(store.runTenants)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                all.addAll(runsOf(Keys.rest(it.key(), prefix), tenant));
-            }
-        }
-        all.sort(NEWEST_FIRST);
-        return all;
-    }
-
     /** The schedule's newest run visible to the tenant that matches, read newest first until one does. */
     public Optional<ExecutionResult> latest(String scheduleId, String tenant, Predicate<ExecutionResult> matching) {
         return store.use(() -> latestNow(scheduleId, tenant, matching));
