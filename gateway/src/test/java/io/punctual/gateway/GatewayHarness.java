@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.punctual.planner.PlannerService;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
 import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.schemas.fire.FireIds;
 import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 
 import java.net.URI;
@@ -17,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -159,18 +168,25 @@ final class GatewayHarness {
      * Writes the result the executor writes after delivering a fire (the executor is not part of this context);
      * the gateway's views read it from punctual.results like any other.
      */
-    void recordDelivery(String scheduleId, String tenant, String agentId, java.time.Instant scheduledFor, String runId) throws Exception {
-        io.punctual.schemas.serde.TopicSerdes serdes = context.getBean(io.punctual.schemas.serde.TopicSerdes.class);
-        io.punctual.schemas.ExecutionResult result = io.punctual.schemas.ExecutionResult.newBuilder()
-                .setFireId(io.punctual.schemas.fire.FireIds.of(scheduleId, scheduledFor))
+    void recordDelivery(String scheduleId, String tenant, String agentId, Instant scheduledFor, String runId) throws Exception {
+        recordResult(result(scheduleId, tenant, agentId, scheduledFor).setOutcome(Outcome.DELIVERED).setHttpStatus(200)
+                .setLettaRunId(runId).build());
+    }
+
+    /** A result of one fire of the schedule, as the executor builds it, to complete and {@link #recordResult}. */
+    static ExecutionResult.Builder result(String scheduleId, String tenant, String agentId, Instant scheduledFor) {
+        return ExecutionResult.newBuilder()
+                .setFireId(FireIds.of(scheduleId, scheduledFor))
                 .setScheduleId(scheduleId).setTenant(tenant).setAgentId(agentId)
-                .setScheduledFor(scheduledFor).setStartedAt(java.time.Instant.now()).setFinishedAt(java.time.Instant.now())
-                .setOutcome(io.punctual.schemas.Outcome.DELIVERED).setAttempt(1).setHttpStatus(200).setLettaRunId(runId)
-                .build();
-        Map<String, Object> props = new HashMap<>(context.getBean(io.punctual.schemas.config.KafkaSettings.class).clientProperties());
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props, serdes.keySerde().serializer(),
-                serdes.valueSerde(io.punctual.schemas.topic.Topics.RESULTS).serializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(io.punctual.schemas.topic.Topics.RESULTS.name(), scheduleId, result)).get();
+                .setScheduledFor(scheduledFor).setStartedAt(Instant.now()).setFinishedAt(Instant.now()).setAttempt(1);
+    }
+
+    /** Writes a result to punctual.results, read by the gateway's views and the planner like the executor's. */
+    void recordResult(ExecutionResult result) throws Exception {
+        TopicSerdes serdes = context.getBean(TopicSerdes.class);
+        Map<String, Object> props = new HashMap<>(context.getBean(KafkaSettings.class).clientProperties());
+        try (var producer = new KafkaProducer<>(props, serdes.keySerde().serializer(), serdes.valueSerde(Topics.RESULTS).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS.name(), result.getScheduleId(), result)).get();
         }
     }
 

@@ -87,4 +87,17 @@ class LettaNativeApiTest {
         Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> gateway.get(base + "/" + id, KEY_A).statusCode() == 404);
         assertThat(json(gateway.get(base, KEY_A)).get("scheduled_messages")).isEmpty();
     }
+
+    @Test
+    void schedulesOfThisDoorAreNotAutoPausedAndV1PausesAndResumesThem() throws Exception {
+        String base = "/v1/agents/agent-" + UUID.randomUUID() + "/schedule";
+        HttpResponse<String> created = gateway.postJson(base, KEY_A, "{\"messages\": [{\"role\": \"user\", \"content\": \"r\"}],"
+                + " \"schedule\": {\"type\": \"recurring\", \"cron_expression\": \"0 9 * * 1-5\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String id = json(created).get("id").asText();
+        assertThat(json(gateway.get("/v1/schedules/" + id, KEY_A)).get("pause_after_failures").asInt()).isZero();
+        // Letta's shape has no status: a paused schedule shows nothing due.
+        V1Doors.pauseShowAndResume(gateway, id, () -> json(gateway.get(base + "/" + id, KEY_A)).get("next_scheduled_time").isNull() ? "nothing due" : "due",
+                "nothing due", "due");
+    }
 }

@@ -1,6 +1,10 @@
 package io.punctual.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.punctual.gateway.view.GatewayViews;
+import io.punctual.schemas.Outcome;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,7 +12,11 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.punctual.gateway.GatewayHarness.KEY_A;
@@ -102,5 +110,100 @@ class SeedApiTest {
                 "{\"agent_id\": \"agent-1\", \"execute_at\": \"2020-01-01T00:00:00Z\", \"message\": \"x\"}");
         assertThat(past.statusCode()).isEqualTo(400);
         assertThat(json(past).at("/errors/0/field").asText()).isEqualTo("execute_at");
+    }
+
+    @Test
+    void aOneTimeExecuteAtKeepsItsOffsetOnEveryRead() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        String executeAt = OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusHours(1).truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        HttpResponse<String> created = gateway.send("POST", "/schedules/one-time", KEY_A, "application/json",
+                "{\"agent_id\": \"" + agent + "\", \"execute_at\": \"" + executeAt + "\", \"message\": \"Reminder!\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String id = json(created).get("id").asText();
+        assertThat(json(created).get("execute_at").asText()).isEqualTo(executeAt).endsWith("-05:00");
+        assertThat(json(gateway.get("/schedules/one-time/" + id, KEY_A)).get("execute_at").asText()).isEqualTo(executeAt);
+        assertThat(executeAtIn(json(gateway.get("/schedules/one-time", KEY_A)), id)).isEqualTo(executeAt);
+
+        // A gateway started afresh builds its views from punctual.schedules alone: the offset is stored with the schedule.
+        try (ApplicationContext fresh = GatewayHarness.sideGateway(Map.of())) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fresh.getBean(GatewayViews.class).isReady());
+            String base = "http://localhost:" + fresh.getBean(EmbeddedServer.class).getPort();
+            HttpResponse<String> read = gateway.send(base, "GET", "/schedules/one-time/" + id, KEY_A, null, (String) null);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(json(read).get("execute_at").asText()).isEqualTo(executeAt);
+            assertThat(executeAtIn(json(gateway.send(base, "GET", "/schedules/one-time", KEY_A, null, (String) null)), id)).isEqualTo(executeAt);
+        }
+    }
+
+    private static String executeAtIn(JsonNode list, String id) {
+        for (JsonNode s : list) {
+            if (s.get("id").asText().equals(id)) {
+                return s.get("execute_at").asText();
+            }
+        }
+        throw new AssertionError(id + " is not listed: " + list);
+    }
+
+    @Test
+    void resultsShowTheLatestRunOfEachScheduleWithWhatTheRunSent() throws Exception {
+        String tenant = gateway.tenantOf(KEY_A);
+        String agent = "agent-" + UUID.randomUUID();
+        HttpResponse<String> created = gateway.send("POST", "/schedules/recurring", KEY_A, "application/json",
+                "{\"agent_id\": \"" + agent + "\", \"cron\": \"0 9 * * *\", \"message\": \"Good morning!\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String recurring = json(created).get("id").asText();
+        Instant first = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        // Two runs sent what the schedule said then; it says "Good morning!" now.
+        gateway.recordResult(GatewayHarness.result(recurring, tenant, agent, first).setOutcome(Outcome.DELIVERED)
+                .setLettaRunId("run-older").setCadenceType("cron").setMessageText("Good morning, old text").build());
+        gateway.recordResult(GatewayHarness.result(recurring, tenant, agent, first.plus(1, ChronoUnit.DAYS)).setOutcome(Outcome.DELIVERED)
+                .setLettaRunId("run-latest").setCadenceType("cron").setMessageText("Good morning, newer text").build());
+        // A later fire that failed is no execution: the latest execution stays the one delivered before it.
+        gateway.recordResult(GatewayHarness.result(recurring, tenant, agent, first.plus(2, ChronoUnit.DAYS)).setOutcome(Outcome.FAILED)
+                .setCadenceType("cron").setMessageText("Good morning!").build());
+        // A one-time schedule whose state is gone altogether (deleted after the retention): only its run is left.
+        String gone = "sch_gone" + UUID.randomUUID().toString().replace("-", "");
+        gateway.recordResult(GatewayHarness.result(gone, tenant, agent, first).setOutcome(Outcome.DELIVERED)
+                .setLettaRunId("run-once").setCadenceType("once").setMessageText("Reminder!").build());
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.get("/results/" + gone, KEY_A).statusCode() == 200);
+        JsonNode latest = json(gateway.get("/results/" + recurring, KEY_A));
+        assertThat(latest.get("run_id").asText()).isEqualTo("run-latest");
+        assertThat(latest.get("schedule_type").asText()).isEqualTo("recurring");
+        assertThat(latest.get("message").asText()).isEqualTo("Good morning, newer text");
+        JsonNode once = json(gateway.get("/results/" + gone, KEY_A));
+        assertThat(once.get("schedule_type").asText()).isEqualTo("one-time");
+        assertThat(once.get("message").asText()).isEqualTo("Reminder!");
+        assertThat(once.get("agent_id").asText()).isEqualTo(agent);
+
+        JsonNode all = json(gateway.get("/results", KEY_A));
+        assertThat(all.findValuesAsText("schedule_id").stream().filter(recurring::equals)).as("one result per schedule").hasSize(1);
+        assertThat(all.findValuesAsText("run_id")).contains("run-latest", "run-once").doesNotContain("run-older");
+    }
+
+    @Test
+    void schedulesOfThisDoorAreNotAutoPausedAndV1PausesAndResumesThem() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        HttpResponse<String> created = gateway.send("POST", "/schedules/recurring", KEY_A, "application/json",
+                "{\"agent_id\": \"" + agent + "\", \"cron\": \"0 9 * * *\", \"message\": \"Good morning!\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String id = json(created).get("id").asText();
+        assertThat(json(gateway.get("/v1/schedules/" + id, KEY_A)).get("pause_after_failures").asInt()).isZero();
+
+        // Ten failed fires in a row would pause a /v1 schedule (the default pause_after_failures); this one stays active.
+        String tenant = gateway.tenantOf(KEY_A);
+        Instant at = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 10; i++) {
+            gateway.recordResult(GatewayHarness.result(id, tenant, agent, at.plus(i, ChronoUnit.DAYS)).setOutcome(Outcome.FAILED)
+                    .setHttpStatus(500).setDetail("Letta answered 500").build());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                json(gateway.get("/v1/schedules/" + id, KEY_A)).at("/counters/consecutive_failures").asInt() == 10);
+        assertThat(json(gateway.get("/v1/schedules/" + id, KEY_A)).get("status").asText()).isEqualTo("active");
+        assertThat(json(gateway.get("/schedules/recurring/" + id, KEY_A)).get("status").asText()).isEqualTo("active");
+
+        V1Doors.pauseShowAndResume(gateway, id, () -> json(gateway.get("/schedules/recurring/" + id, KEY_A)).get("status").asText(),
+                "paused", "active");
     }
 }

@@ -46,6 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -320,7 +321,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         if (meta.get(UPGRADED) == null) {
             Map<String, Integer> live = new HashMap<>();
-            List<ScheduleState> unstamped = new java.util.ArrayList<>();
+            List<ScheduleState> unstamped = new ArrayList<>();
             try (var it = schedules.all()) {
                 while (it.hasNext()) {
                     ScheduleState state = it.next().value;

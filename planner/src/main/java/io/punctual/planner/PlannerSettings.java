@@ -92,10 +92,6 @@ public record PlannerSettings(Duration punctuateInterval,
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval);
     }
 
-    public PlannerSettings withStreamThreads(int value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, value, commitInterval);
-    }
-
     public PlannerSettings withCommitInterval(Duration value) {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value);
     }

@@ -41,6 +41,7 @@ class CronScheduleTest extends PlannerTestBase {
             assertThat(fires.get(0).key()).isEqualTo("agent-c");
             assertThat(event.getScheduledFor()).isEqualTo(boundary);
             assertThat(event.getFireId()).isEqualTo("s-cron@" + boundary.toEpochMilli());
+            assertThat(event.getCadenceType()).isEqualTo("cron");
             fireIds.add(event.getFireId());
 
             ScheduleState state = planner.scheduleStore().get("s-cron");

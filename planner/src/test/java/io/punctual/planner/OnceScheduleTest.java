@@ -55,6 +55,7 @@ class OnceScheduleTest extends PlannerTestBase {
         assertThat(event.getScheduleId()).isEqualTo("s-once");
         assertThat(event.getTenant()).isEqualTo(TestCommands.TENANT);
         assertThat(event.getScheduledFor()).isEqualTo(at);
+        assertThat(event.getCadenceType()).as("the kind the executor copies into the result").isEqualTo("once");
         assertThat(event.getEmittedAt()).isEqualTo(at);
         assertThat(event.getAttempt()).isEqualTo(1);
         assertThat(event.getTarget()).isEqualTo(TestCommands.target("agent-1"));

@@ -4,7 +4,6 @@ import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.serde.TopicSerdes;
-import io.punctual.testkit.KafkaFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
 
-/** A fresh planner per test, on its own state directory, with serdes over the shared test registry. */
+/**
+ * A fresh planner per test, on its own state directory, with serdes over a registry in memory: a TopologyTestDriver
+ * needs schema ids, not a broker (the registry over HTTP is proven by RegistryOutageTest and the service tests).
+ */
 abstract class PlannerTestBase {
     static TopicSerdes serdes;
 
@@ -23,8 +25,8 @@ abstract class PlannerTestBase {
     private PlannerHarness harness;
 
     @BeforeAll
-    static void connectRegistry() {
-        serdes = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
+    static void registryInMemory() {
+        serdes = new TopicSerdes(new InMemorySchemaRegistry());
     }
 
     PlannerHarness planner() {

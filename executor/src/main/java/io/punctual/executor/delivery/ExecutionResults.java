@@ -1,13 +1,18 @@
 package io.punctual.executor.delivery;
 
+import io.punctual.schemas.ContentPart;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.KafkaTarget;
+import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.WebhookTarget;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** Builds the result of one attempt from the fire it answers, so every result carries the same identifying fields. */
 public final class ExecutionResults {
@@ -63,11 +68,26 @@ public final class ExecutionResults {
                 .setScheduleId(fire.getScheduleId())
                 .setTenant(fire.getTenant())
                 .setAgentId(fire.getTarget() instanceof LettaTarget letta ? letta.getAgentId() : null)
+                .setCadenceType(fire.getCadenceType())
+                .setMessageText(messageText(fire))
                 .setScheduledFor(fire.getScheduledFor())
                 .setStartedAt(startedAt)
                 .setFinishedAt(finishedAt)
                 .setAttempt(fire.getAttempt())
                 .setTargetType(targetType(fire))
                 .setManual(fire.getManual());
+    }
+
+    /** The text of the first message of a Letta fire (its text parts joined by new lines), else null. */
+    static String messageText(DueEvent fire) {
+        if (!(fire.getTarget() instanceof LettaTarget letta) || letta.getMessages().isEmpty()) {
+            return null;
+        }
+        LettaMessage first = letta.getMessages().get(0);
+        if (first.getContent() instanceof List<?> parts) {
+            return parts.stream().map(p -> ((ContentPart) p).getText()).filter(Objects::nonNull)
+                    .collect(Collectors.joining("\n"));
+        }
+        return first.getContent().toString();
     }
 }

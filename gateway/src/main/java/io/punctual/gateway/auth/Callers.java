@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -85,7 +86,7 @@ public class Callers {
             Arrays.fill(prefix, 8, 16, (byte) 0);
             try {
                 return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return address.getHostAddress();
             }
         }

@@ -10,12 +10,18 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import jakarta.inject.Singleton;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every door does with a schedule: find the caller's own, create one, send any other command, and turn the
@@ -34,21 +40,21 @@ public class ScheduleCommands {
         this.views = views;
     }
 
-    /** A new schedule id; ids sort by creation time, which gives lists a stable, meaningful order. */
     /**
      * The id of a schedule created with an {@code Idempotency-Key}: derived from the tenant and the key, so a retry
      * that reaches another gateway instance names the same schedule and the planner refuses the second create.
      */
     public static String idempotentScheduleId(String tenant, String idempotencyKey) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((tenant + "\u0000" + idempotencyKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((tenant + "\u0000" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
             return "sch_k" + HexFormat.of().formatHex(digest, 0, 14);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
+    /** A new schedule id; ids sort by creation time, which gives lists a stable, meaningful order. */
     public static String newScheduleId() {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
@@ -56,26 +62,26 @@ public class ScheduleCommands {
     }
 
     /** The caller's schedule, or empty if it does not exist or belongs to another tenant. */
-    public java.util.Optional<ScheduleState> own(Caller caller, String scheduleId) {
+    public Optional<ScheduleState> own(Caller caller, String scheduleId) {
         return views.schedules().get(scheduleId).filter(s -> s.getSpec().getTenant().equals(caller.tenant()));
     }
 
-    /** The caller's schedule, or a 404 problem that does not reveal whether another tenant has it. */
     /**
      * The caller's schedule once this gateway's view shows it: the view follows punctual.schedules and may lag the
      * planner's answer by a few milliseconds.
      */
-    public ScheduleState awaitVisible(Caller caller, String scheduleId, java.time.Duration timeout) {
+    public ScheduleState awaitVisible(Caller caller, String scheduleId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        java.util.Optional<ScheduleState> state = own(caller, scheduleId);
+        Optional<ScheduleState> state = own(caller, scheduleId);
         while (state.isEmpty() && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            LockSupport.parkNanos(20_000_000L);
             state = own(caller, scheduleId);
         }
         return state.orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT, "A schedule was created with this Idempotency-Key "
                 + "but is gone (deleted) or not visible yet; use a new key to create another."));
     }
 
+    /** The caller's schedule, or a 404 problem that does not reveal whether another tenant has it. */
     public ScheduleState visible(Caller caller, String scheduleId) {
         return own(caller, scheduleId)
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No schedule " + scheduleId + " exists for this API key."));

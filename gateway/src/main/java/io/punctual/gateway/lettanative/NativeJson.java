@@ -2,6 +2,7 @@ package io.punctual.gateway.lettanative;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.punctual.gateway.view.ScheduleSummary;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
@@ -27,7 +28,7 @@ final class NativeJson {
     }
 
     /** The same rule on a list's index entry (read from the agent's index, so the agent already matches). */
-    static boolean isShown(io.punctual.gateway.view.ScheduleSummary s) {
+    static boolean isShown(ScheduleSummary s) {
         return s.agentId() != null && (s.type().equals("once") ? !s.status().equals("completed") : s.type().equals("cron"));
     }
 

@@ -1,6 +1,7 @@
 package io.punctual.gateway.lettanative;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.v1.RequestLimits;
@@ -41,7 +42,7 @@ public class NativeRequests {
                 errors.add(new FieldError(f, "is not a known field"));
             }
         });
-        var letta = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
+        var letta = ((ObjectNode) body.deepCopy())
                 .retain("messages", "callback_url", "max_steps", "include_return_message_types");
         letta.put("agent_id", agentId);
         LettaTarget target = V1Targets.letta(letta, limits, ciphertext, errors);

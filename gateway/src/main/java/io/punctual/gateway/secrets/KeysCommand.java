@@ -6,6 +6,7 @@ import io.punctual.schemas.secrets.KeyMaterial;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -51,7 +52,7 @@ public final class KeysCommand {
             }
             case "reencrypt-keys" -> {
                 // No HTTP server, no planner, no executor: only the views and the command producer.
-                Map<String, Object> props = new java.util.HashMap<>(Map.of(
+                Map<String, Object> props = new HashMap<>(Map.of(
                         ConfigKeys.PLANNER_ENABLED, false, ConfigKeys.EXECUTOR_ENABLED, false, ConfigKeys.GATEWAY_ENABLED, true));
                 props.putAll(properties);
                 try (ApplicationContext context = ApplicationContext.builder().properties(props).start()) {

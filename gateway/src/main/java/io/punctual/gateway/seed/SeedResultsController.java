@@ -21,11 +21,13 @@ import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.config.ConfigKeys;
 
-import java.util.List;
-
-/** Door 2's {@code /results}: what was delivered, which outlives the one-time schedules that produced it. */
+/**
+ * Door 2's {@code /results}: the latest delivery of each schedule, which outlives the one-time schedules that
+ * produced it, with the type and message the run itself carried.
+ */
 @Controller("/results")
 @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,15 +41,14 @@ public class SeedResultsController {
         this.views = views;
     }
 
+    /** The latest execution of each of the caller's schedules, as that service kept one result per schedule. */
     @Get
     public ArrayNode all(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = callers.fromAuthorization(authorization);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         ScheduleView schedules = views.schedules();
-        for (ExecutionResult r : views.runs().runsOfTenant(caller.tenant())) {
-            if (SeedJson.isExecution(r)) {
-                out.add(SeedJson.result(r, schedules.get(r.getScheduleId()).orElse(null)));
-            }
+        for (ExecutionResult r : views.runs().latestOfEachSchedule(caller.tenant(), SeedJson::isExecution)) {
+            out.add(SeedJson.result(r, fallback(r, schedules)));
         }
         return out;
     }
@@ -62,10 +63,13 @@ public class SeedResultsController {
         if (owner.isPresent() && !owner.get().equals(caller.tenant())) {
             throw new ApiProblem(ProblemType.FORBIDDEN, "Access denied: this schedule was not created with your API key");
         }
-        List<ExecutionResult> runs = views.runs().runsOf(scheduleId, caller.tenant()).stream().filter(SeedJson::isExecution).toList();
-        if (runs.isEmpty()) {
-            throw new ApiProblem(ProblemType.NOT_FOUND, "No results for schedule " + scheduleId);
-        }
-        return SeedJson.result(runs.get(0), schedules.get(scheduleId).orElse(null));
+        ExecutionResult latest = views.runs().latest(scheduleId, caller.tenant(), SeedJson::isExecution)
+                .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No results for schedule " + scheduleId));
+        return SeedJson.result(latest, fallback(latest, schedules));
+    }
+
+    /** The schedule as it is now, read only for a result written before results carried what was sent. */
+    private static ScheduleState fallback(ExecutionResult r, ScheduleView schedules) {
+        return r.getCadenceType() != null && r.getMessageText() != null ? null : schedules.get(r.getScheduleId()).orElse(null);
     }
 }

@@ -35,15 +35,14 @@ import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleSpec;
-import io.punctual.schemas.ScheduleState;
 import io.punctual.gateway.v1.Cadences;
 import io.punctual.gateway.v1.RequestLimits;
 import io.punctual.cadence.CadenceProblem;
-import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;
 import io.punctual.schemas.secrets.KeyMaterial;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -114,7 +113,7 @@ public class SeedSchedulesController {
             errors.add(new FieldError("agent_id", "must be a Letta agent id such as agent-123"));
         }
         String message = text(json, "message", errors);
-        if (message != null && message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
             errors.add(new FieldError("message", "is larger than " + limits.maxMessageBytes() + " bytes"));
         }
         String role = json.has("role") ? text(json, "role", errors) : "user";
@@ -130,18 +129,15 @@ public class SeedSchedulesController {
                 .setMessages(List.of(LettaMessage.newBuilder().setRole(role).setContent(message).build()))
                 .setApiKeyCiphertext(cipher.encrypt(caller.apiKey(), id)).build();
         ScheduleSpec spec = SimpleSpecs.letta(caller.tenant(), target, cadence);
+        if (!recurring) {
+            // Kept with the schedule: that service showed execute_at with the offset it was given on every read.
+            spec.setDisplayOffsetSeconds(OffsetDateTime.parse(json.get("execute_at").asText()).getOffset().getTotalSeconds());
+        }
         Cadences.check(spec, Instant.now(), p -> p == CadenceProblem.INVALID_TIMEZONE ? "timezone" : recurring ? "cron" : "execute_at", errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> {
-            ObjectNode out = SeedJson.schedule(state, views.runs());
-            if (!recurring) {
-                // Echo the instant as given, with its offset, as that service did.
-                out.put("execute_at", json.get("execute_at").asText());
-            }
-            return out;
-        });
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> SeedJson.schedule(state, views.runs()));
     }
 
     private static Object cron(JsonNode json, List<FieldError> errors) {
@@ -228,10 +224,6 @@ public class SeedSchedulesController {
         access.own(caller, id, recurring);
         return schedules.sendAsync(caller, id, null, DeleteSchedule.newBuilder().build())
                 .thenApply(state -> JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted"));
-    }
-
-    static boolean gone(ScheduleState s) {
-        return s.getStatus() == ScheduleStatus.COMPLETED || s.getStatus() == ScheduleStatus.DELETED;
     }
 
     static ApiProblem notFound(String id) {

@@ -4,13 +4,14 @@ import io.micronaut.context.annotation.Value;
 import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
 import io.punctual.schemas.webhook.WebhookUrlPolicy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /** The configurable bounds of what one schedule may carry, and which webhook URLs and Kafka topics are allowed. */
 @Singleton
 public record RequestLimits(int maxMessageBytes, int maxMessages, WebhookUrlPolicy webhookPolicy, KafkaTopicPolicy kafkaTopics) {
 
-    @jakarta.inject.Inject
+    @Inject
     public RequestLimits(@Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES + ":65536}") int maxMessageBytes,
                          @Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGES + ":100}") int maxMessages,
                          @Value("${" + ConfigKeys.WEBHOOK_ALLOW_LOOPBACK + ":false}") boolean allowLoopback,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.WebhookTarget;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,10 +102,10 @@ final class SchedulePatches {
      * {@code secret} keeps the one the schedule has; {@code "secret": null} removes it.
      */
     private static Object keepWebhookSecret(Object next, Object current, JsonNode targetPatch) {
-        if (next instanceof io.punctual.schemas.WebhookTarget webhook && webhook.getSecretCiphertext() == null
-                && current instanceof io.punctual.schemas.WebhookTarget previous && previous.getSecretCiphertext() != null
+        if (next instanceof WebhookTarget webhook && webhook.getSecretCiphertext() == null
+                && current instanceof WebhookTarget previous && previous.getSecretCiphertext() != null
                 && !(targetPatch != null && targetPatch.has("secret"))) {
-            return io.punctual.schemas.WebhookTarget.newBuilder(webhook).setSecretCiphertext(previous.getSecretCiphertext()).build();
+            return WebhookTarget.newBuilder(webhook).setSecretCiphertext(previous.getSecretCiphertext()).build();
         }
         return next;
     }

@@ -13,6 +13,7 @@ import io.punctual.schemas.ScheduleSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,7 +158,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         if (node == null || node.isNull()) {
             return fallback;
         }
-        List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
         if (!node.isTextual() || !names.contains(node.asText())) {
             errors.add(new FieldError(field, "must be one of " + String.join(", ", names)));
             return fallback;

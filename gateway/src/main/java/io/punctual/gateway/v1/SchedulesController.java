@@ -47,6 +47,7 @@ import io.punctual.schemas.config.ConfigKeys;
 import io.punctual.schemas.secrets.ApiKeyCipher;
 import io.punctual.schemas.secrets.KeyMaterial;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public class SchedulesController {
     }
 
     /** How long a retried create waits for the view to show the schedule another instance created. */
-    private static final java.time.Duration EXISTING_SCHEDULE_WAIT = java.time.Duration.ofSeconds(5);
+    private static final Duration EXISTING_SCHEDULE_WAIT = Duration.ofSeconds(5);
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)

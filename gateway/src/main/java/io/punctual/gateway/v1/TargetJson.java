@@ -1,9 +1,11 @@
 package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.punctual.gateway.problem.FieldError;
+import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
@@ -106,7 +108,7 @@ final class TargetJson {
         return LettaTarget.newBuilder()
                 .setAgentId(agent.asText())
                 .setMessages(messages)
-                .setMode(mode == null ? io.punctual.schemas.DeliveryMode.ASYNC : io.punctual.schemas.DeliveryMode.valueOf(mode.toUpperCase(Locale.ROOT)))
+                .setMode(mode == null ? DeliveryMode.ASYNC : DeliveryMode.valueOf(mode.toUpperCase(Locale.ROOT)))
                 .setMaxSteps(maxSteps)
                 .setCallbackUrl(callbackUrl)
                 .setIncludeReturnMessageTypes(returnTypes)
@@ -243,7 +245,7 @@ final class TargetJson {
 
     private static JsonNode readJson(String text) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            return new ObjectMapper().readTree(text);
         } catch (Exception e) {
             return JsonNodeFactory.instance.textNode(text);
         }

@@ -14,14 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The gateway's run history, from {@code punctual.results}, on disk. Each attempt is keyed
@@ -106,7 +109,7 @@ public final class RunView {
         try (RocksIterator it = store.db().newIterator(store.runs)) {
             it.seek(afterKey == null ? prefix : afterKey);
             for (; it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                if (afterKey != null && java.util.Arrays.equals(it.key(), afterKey)) {
+                if (afterKey != null && Arrays.equals(it.key(), afterKey)) {
                     continue;
                 }
                 if (items.size() == limit) {
@@ -135,21 +138,42 @@ public final class RunView {
         return all;
     }
 
-    /** Every run of every schedule of the tenant, newest first. */
-    public List<ExecutionResult> runsOfTenant(String tenant) {
-        return store.use(() -> runsOfTenantNow(tenant));
+    /** The schedule's newest run visible to the tenant that matches, read newest first until one does. */
+    public Optional<ExecutionResult> latest(String scheduleId, String tenant, Predicate<ExecutionResult> matching) {
+        return store.use(() -> latestNow(scheduleId, tenant, matching));
     }
 
-    private List<ExecutionResult> runsOfTenantNow(String tenant) {
-        List<ExecutionResult> all = new ArrayList<>();
+    private Optional<ExecutionResult> latestNow(String scheduleId, String tenant, Predicate<ExecutionResult> matching) {
+        byte[] prefix = Keys.prefix(scheduleId);
+        try (RocksIterator it = store.db().newIterator(store.runs)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                ExecutionResult result = deserializer.deserialize(topic, it.value());
+                if (!result.getTenant().equals(tenant)) {
+                    return Optional.empty();
+                }
+                if (matching.test(result)) {
+                    return Optional.of(result);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** For each schedule of the tenant, its newest run that matches (door 2's /results), newest first. */
+    public List<ExecutionResult> latestOfEachSchedule(String tenant, Predicate<ExecutionResult> matching) {
+        return store.use(() -> latestOfEachScheduleNow(tenant, matching));
+    }
+
+    private List<ExecutionResult> latestOfEachScheduleNow(String tenant, Predicate<ExecutionResult> matching) {
+        List<ExecutionResult> latest = new ArrayList<>();
         byte[] prefix = Keys.prefix(tenant);
         try (RocksIterator it = store.db().newIterator(store.runTenants)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                all.addAll(runsOf(Keys.rest(it.key(), prefix), tenant));
+                latestNow(Keys.rest(it.key(), prefix), tenant, matching).ifPresent(latest::add);
             }
         }
-        all.sort(NEWEST_FIRST);
-        return all;
+        latest.sort(NEWEST_FIRST);
+        return latest;
     }
 
     /** The attempts of one fire, newest first. Fire ids start with their schedule id ({@code <schedule>@<millis>}). */
@@ -207,11 +231,6 @@ public final class RunView {
             }
         }
         return true;
-    }
-
-    /** True if there are results for this schedule (the seed API tells 403 from 404 with it). */
-    public boolean hasRunsOf(String scheduleId) {
-        return tenantOf(scheduleId).isPresent();
     }
 
     public Optional<String> tenantOf(String scheduleId) {
@@ -309,7 +328,7 @@ public final class RunView {
                 return;
             }
         }
-        String scheduleId = new String(group, 0, group.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        String scheduleId = new String(group, 0, group.length - 1, StandardCharsets.UTF_8);
         store.db().delete(store.runTenants, writeOptions, Keys.of(tenant, scheduleId));
     }
 
@@ -318,6 +337,6 @@ public final class RunView {
         while (key[end] != Keys.SEPARATOR) {
             end++;
         }
-        return java.util.Arrays.copyOf(key, end + 1);
+        return Arrays.copyOf(key, end + 1);
     }
 }

@@ -5,6 +5,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleState;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -50,7 +51,7 @@ public record ScheduleSummary(String status, String type, String agentId, Map<St
     }
 
     static ScheduleSummary fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             String status = in.readUTF();
             String type = in.readUTF();
             String agent = in.readBoolean() ? in.readUTF() : null;

@@ -12,10 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -38,9 +42,9 @@ public final class TopicTail implements AutoCloseable {
     private final boolean fromBeginning;
     private final Map<TopicPartition, Long> storedOffsets;
     private final BatchHandler handler;
-    private final Map<TopicPartition, Long> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     private final Object appliedChanged = new Object();
-    private final java.util.concurrent.atomic.AtomicLong recordsRead = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong recordsRead = new AtomicLong();
     private final KafkaConsumer<String, byte[]> consumer;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
@@ -68,7 +72,7 @@ public final class TopicTail implements AutoCloseable {
         this.fromBeginning = fromBeginning;
         this.storedOffsets = storedOffsets;
         this.handler = handler;
-        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -137,16 +141,16 @@ public final class TopicTail implements AutoCloseable {
         try {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment());
             while (running) {
-                Map<TopicPartition, Long> before = new java.util.HashMap<>();
+                Map<TopicPartition, Long> before = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
                     before.put(partition, consumer.position(partition));
                 }
                 var polled = consumer.poll(Duration.ofMillis(200));
-                Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+                Map<TopicPartition, Long> positions = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
                     positions.put(partition, consumer.position(partition));
                 }
-                List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>(polled.count());
+                List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
                 polled.forEach(records::add);
                 recordsRead.addAndGet(records.size());
                 if (!records.isEmpty() || !positions.equals(applied)) {

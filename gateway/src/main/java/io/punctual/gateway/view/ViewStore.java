@@ -24,6 +24,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The gateway's read views on disk: one RocksDB with a column family per view and index, and the topic offsets
@@ -47,7 +50,7 @@ public final class ViewStore implements AutoCloseable {
     private final LRUCache cache;
     private final WriteBufferManager writeBuffers;
     private final WriteOptions writeOptions = new WriteOptions();
-    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     final ColumnFamilyHandle schedules;
@@ -99,7 +102,7 @@ public final class ViewStore implements AutoCloseable {
      * Runs a use of the store, never concurrently with closing it (a native handle used after close crashes the
      * JVM); once closed, a use fails with IllegalStateException instead.
      */
-    <T> T use(java.util.function.Supplier<T> action) {
+    <T> T use(Supplier<T> action) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -162,7 +165,7 @@ public final class ViewStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!lifecycle.writeLock().tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!lifecycle.writeLock().tryLock(10, TimeUnit.SECONDS)) {
                 // Reads still running: leave the native store to the exiting process rather than crash it.
                 return;
             }

@@ -19,6 +19,7 @@ import io.punctual.schemas.TriggerSchedule;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -230,7 +231,7 @@ public final class CommandHandler {
     }
 
     private static String statusName(ScheduleState state) {
-        return state.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+        return state.getStatus().name().toLowerCase(Locale.ROOT);
     }
 
     private static boolean ownedBy(ScheduleState state, ScheduleCommand command) {

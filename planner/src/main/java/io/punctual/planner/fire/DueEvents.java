@@ -1,6 +1,8 @@
 package io.punctual.planner.fire;
 
+import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 
@@ -21,6 +23,7 @@ public final class DueEvents {
                 .setFireId(fireId)
                 .setScheduleId(state.getScheduleId())
                 .setTenant(spec.getTenant())
+                .setCadenceType(cadenceType(spec.getCadence()))
                 .setScheduledFor(scheduledFor)
                 .setEmittedAt(now)
                 .setAttempt(attempt)
@@ -31,5 +34,10 @@ public final class DueEvents {
                 .setPreviousLettaRunId(state.getLastLettaRunId())
                 .setRetry(spec.getRetry())
                 .build();
+    }
+
+    /** The cadence's kind as the contract names it (DueEvent.cadence_type). */
+    private static String cadenceType(Object cadence) {
+        return cadence instanceof OnceCadence ? "once" : cadence instanceof CronCadence ? "cron" : "interval";
     }
 }

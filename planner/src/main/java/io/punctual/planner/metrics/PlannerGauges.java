@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,7 @@ public final class PlannerGauges implements AutoCloseable {
             byStatus.put(status, Double.NaN);
             meters.add(Gauge.builder("punctual.planner.schedules", this, g -> g.count(status))
                     .description("Schedules in this instance's active tasks, by status (counted every census interval)")
-                    .tag("status", status.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+                    .tag("status", status.name().toLowerCase(Locale.ROOT)).register(registry));
         }
         if (censusInterval.isZero() || censusInterval.isNegative()) {
             census = null;

@@ -9,8 +9,10 @@ import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -59,7 +61,7 @@ public final class PlannerMeters {
         fires.computeIfAbsent(kind, k -> Counter.builder("punctual.planner.fires.emitted")
                 .description("Due events emitted to punctual.due").tag("kind", k).register(registry)).increment();
         if (!fire.getManual() && fire.getAttempt() <= 1) {
-            emitLag.record(Math.max(0, nowMs - fire.getScheduledFor().toEpochMilli()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            emitLag.record(Math.max(0, nowMs - fire.getScheduledFor().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -77,7 +79,7 @@ public final class PlannerMeters {
     }
 
     void punctuated(long nanos, int emitted) {
-        punctuation.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        punctuation.record(nanos, TimeUnit.NANOSECONDS);
         firesPerPunctuation.record(emitted);
     }
 
@@ -85,7 +87,7 @@ public final class PlannerMeters {
         if (reason == null || reason.isBlank()) {
             return "unspecified";
         }
-        String code = reason.trim().toLowerCase(java.util.Locale.ROOT);
+        String code = reason.trim().toLowerCase(Locale.ROOT);
         return REASON_CODE.matcher(code).matches() ? code : "other";
     }
 }

@@ -6,6 +6,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The last results applied to each schedule (fire id and attempt), so a result read twice is not counted twice.
@@ -29,7 +30,7 @@ public final class AppliedResults {
 
     public void remember(ExecutionResult result) {
         String remembered = store.get(result.getScheduleId());
-        Deque<String> ids = new ArrayDeque<>(remembered == null ? java.util.List.of() : Arrays.asList(remembered.split(SEPARATOR)));
+        Deque<String> ids = new ArrayDeque<>(remembered == null ? List.of() : Arrays.asList(remembered.split(SEPARATOR)));
         ids.addLast(idOf(result));
         while (ids.size() > REMEMBERED_PER_SCHEDULE) {
             ids.removeFirst();

@@ -1,7 +1,7 @@
 package io.punctual.schemas.health;
 
 import io.punctual.schemas.config.KafkaSettings;
-import io.punctual.schemas.serde.SchemaRegistryClient;
+import io.punctual.schemas.serde.SchemaRegistry;
 import io.punctual.schemas.serde.TopicSerdes;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -79,7 +79,7 @@ final class InfrastructureReadiness {
 
     @Singleton
     static class Registry extends Cached {
-        private final SchemaRegistryClient registry;
+        private final SchemaRegistry registry;
 
         Registry(TopicSerdes serdes) {
             // The serdes' own client, so the probe authenticates like they do.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.crypto.tink.Aead;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -71,7 +72,7 @@ public final class ApiKeyCipher {
         try {
             return JSON.readValue(plaintext, new TypeReference<TreeMap<String, String>>() {
             });
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("The webhook headers decrypt to something that is not a JSON object of strings");
         }
     }

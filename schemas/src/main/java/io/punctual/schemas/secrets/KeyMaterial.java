@@ -2,6 +2,7 @@ package io.punctual.schemas.secrets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -10,6 +11,7 @@ import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfConfig;
+import com.google.crypto.tink.prf.PrfSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,7 +173,7 @@ public final class KeyMaterial {
 
     public ApiKeyCipher apiKeyCipher() {
         try {
-            return new ApiKeyCipher(aead.getPrimitive(RegistryConfiguration.get(), com.google.crypto.tink.Aead.class));
+            return new ApiKeyCipher(aead.getPrimitive(RegistryConfiguration.get(), Aead.class));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -179,7 +181,7 @@ public final class KeyMaterial {
 
     public TenantIds tenantIds() {
         try {
-            return new TenantIds(tenant.getPrimitive(RegistryConfiguration.get(), com.google.crypto.tink.prf.PrfSet.class));
+            return new TenantIds(tenant.getPrimitive(RegistryConfiguration.get(), PrfSet.class));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -31,13 +31,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private final Class<T> type;
     private final Schema readerSchema;
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final boolean autoRegister;
     private final SpecificDatumWriter<T> writer;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
 
-    public AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister) {
+    public AvroSerde(Class<T> type, SchemaRegistry registry, boolean autoRegister) {
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
         this.registry = registry;
@@ -45,7 +45,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.writer = new SpecificDatumWriter<>(readerSchema);
     }
 
-    public AvroSerde(Class<T> type, SchemaRegistryClient registry) {
+    public AvroSerde(Class<T> type, SchemaRegistry registry) {
         this(type, registry, true);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a type, serializing and deserializing make no HTTP call. Basic or bearer authentication and TLS trust come from
  * {@link RegistryClientSettings}, under Confluent's property names.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,6 +52,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Registers the schema under the subject (or finds it registered already) and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, k -> {
             JsonNode answer = send("POST", "subjects/" + encode(subject) + "/versions", body(schema));
@@ -62,6 +63,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Looks up the id of a schema already registered under the subject, without registering it. */
+    @Override
     public int lookup(String subject, Schema schema) {
         return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, k -> {
             JsonNode answer = send("POST", "subjects/" + encode(subject), body(schema));
@@ -72,6 +74,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The writer schema with this global id. */
+    @Override
     public Schema schemaById(int id) {
         return schemaById.computeIfAbsent(id, k -> {
             JsonNode answer = send("GET", "schemas/ids/" + id, null);
@@ -80,6 +83,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Whether the registry answers an authenticated {@code GET /subjects} with 200 within {@code timeout}, for health checks. */
+    @Override
     public boolean ping(Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve("subjects")).timeout(timeout).GET();
         authorization.ifPresent(value -> request.header("Authorization", value));

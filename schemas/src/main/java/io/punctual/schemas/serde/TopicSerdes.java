@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Pairs each topic of the catalog with its serdes, over one schema registry. */
 public final class TopicSerdes {
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Map<Class<?>, Serde<?>> valueSerdes = new ConcurrentHashMap<>();
 
-    public TopicSerdes(SchemaRegistryClient registry) {
+    public TopicSerdes(SchemaRegistry registry) {
         this.registry = registry;
     }
 
@@ -21,7 +21,7 @@ public final class TopicSerdes {
         this(new SchemaRegistryClient(registryUrl));
     }
 
-    public SchemaRegistryClient registry() {
+    public SchemaRegistry registry() {
         return registry;
     }
 

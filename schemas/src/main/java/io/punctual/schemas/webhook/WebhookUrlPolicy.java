@@ -6,10 +6,12 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Decides whether a tenant's webhook URL may be called, so that a schedule cannot make Punctual reach
@@ -47,7 +49,7 @@ public record WebhookUrlPolicy(boolean allowLoopback, boolean allowPrivate, Set<
         if (commaSeparated == null || commaSeparated.isBlank()) {
             return Set.of();
         }
-        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
     /** Why the URL is refused, resolving its host with the system resolver; empty if it may be called. Blocks on DNS. */
@@ -157,7 +159,7 @@ public record WebhookUrlPolicy(boolean allowLoopback, boolean allowPrivate, Set<
         boolean mapped = zeroPrefix && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
         boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1));
         boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
-                && java.util.stream.IntStream.range(4, 12).allMatch(i -> b[i] == 0);
+                && IntStream.range(4, 12).allMatch(i -> b[i] == 0);
         if (!mapped && !compatible && !nat64) {
             return null;
         }

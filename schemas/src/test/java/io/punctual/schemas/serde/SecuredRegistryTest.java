@@ -147,7 +147,7 @@ class SecuredRegistryTest {
         return new SchemaRegistryClient(url, RegistryClientSettings.from(url, name -> Optional.ofNullable(settings.get(name))));
     }
 
-    private static void roundTrip(SchemaRegistryClient client, String subject) {
+    private static void roundTrip(SchemaRegistry client, String subject) {
         int id = client.register(subject, SCHEMA);
         assertThat(client.lookup(subject, SCHEMA)).isEqualTo(id);
         assertThat(client.schemaById(id)).isEqualTo(SCHEMA);
