@@ -1,7 +1,7 @@
 package io.punctual.executor;
 
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.config.HeadlessService;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.HeadlessService;
 
 /** Runs the executor alone: consumes {@code punctual.due} and delivers to Letta until the JVM is asked to stop. */
 public final class ExecutorApplication {

@@ -7,7 +7,7 @@ import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;

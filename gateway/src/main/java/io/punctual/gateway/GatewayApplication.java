@@ -3,8 +3,8 @@ package io.punctual.gateway;
 import io.micronaut.runtime.Micronaut;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.config.HeadlessService;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.HeadlessService;
 
 @OpenAPIDefinition(info = @Info(title = "Punctual", version = "1",
         description = "Schedules messages to Letta agents (and webhooks, Kafka topics). Three doors: /v1 (the full model), "

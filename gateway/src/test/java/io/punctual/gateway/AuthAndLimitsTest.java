@@ -2,7 +2,7 @@ package io.punctual.gateway;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.testkit.RecordedRequest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;

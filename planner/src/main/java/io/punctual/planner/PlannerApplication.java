@@ -1,7 +1,7 @@
 package io.punctual.planner;
 
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.config.HeadlessService;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.HeadlessService;
 
 /** Runs the planner on its own, configured by Micronaut properties and environment variables, until the JVM is stopped. */
 public final class PlannerApplication {

@@ -5,7 +5,7 @@ import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.ScheduleSpec;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
+import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.punctual.planner;
 
 import io.micronaut.context.ApplicationContext;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.config.HeadlessService;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.HeadlessService;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.testkit.KafkaFixture;
 import io.micronaut.runtime.server.EmbeddedServer;

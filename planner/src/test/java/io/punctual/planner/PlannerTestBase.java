@@ -1,7 +1,7 @@
 package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
+import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.schemas.serde.TopicSerdes;
 import org.junit.jupiter.api.AfterEach;

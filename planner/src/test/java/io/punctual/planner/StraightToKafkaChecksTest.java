@@ -10,9 +10,9 @@ import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.WebhookTarget;
-import io.punctual.schemas.secrets.KeyMaterial;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
-import io.punctual.schemas.webhook.WebhookUrlPolicy;
+import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
+import io.punctual.kernel.webhook.WebhookUrlPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

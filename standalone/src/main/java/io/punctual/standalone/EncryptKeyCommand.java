@@ -1,6 +1,6 @@
 package io.punctual.standalone;
 
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.punctual.standalone;
 
 import io.punctual.gateway.secrets.KeysCommand;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 
 import java.nio.file.Path;
 import java.util.Map;

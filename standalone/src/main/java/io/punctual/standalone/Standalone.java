@@ -4,8 +4,8 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.punctual.embedded.kafka.EmbeddedKafka;
 import io.punctual.embedded.registry.EmbeddedSchemaRegistry;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.punctual.standalone;
 
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.testkit.CapturedLogs;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;

@@ -8,7 +8,7 @@ import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

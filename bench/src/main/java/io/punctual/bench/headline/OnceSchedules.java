@@ -10,7 +10,7 @@ import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
-import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

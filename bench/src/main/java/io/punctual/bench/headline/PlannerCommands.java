@@ -2,7 +2,7 @@ package io.punctual.bench.headline;
 
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ScheduleCommand;
-import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,6 +1,6 @@
 package io.punctual.bench.headline;
 
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.io.IOException;
 import java.net.ServerSocket;

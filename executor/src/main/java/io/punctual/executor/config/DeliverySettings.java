@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How deliveries are made, retried and de-duplicated; read once from the {@code punctual.executor.*} keys of
- * {@link io.punctual.schemas.config.ConfigKeys}.
+ * {@link io.punctual.kernel.config.ConfigKeys}.
  *
  * @param maxPollRecords          most due events in one batch (one transaction)
  * @param retryBaseDelay          first step of the exponential backoff

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The executor's own settings, read once from the {@code punctual.executor.*} keys of
- * {@link io.punctual.schemas.config.ConfigKeys}.
+ * {@link io.punctual.kernel.config.ConfigKeys}.
  *
  * @param groupId             consumer group shared by every executor instance
  * @param instanceId          unique per running instance: it names the transactional producer, so two

@@ -3,10 +3,10 @@ package io.punctual.executor.config;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
-import io.punctual.schemas.webhook.WebhookUrlPolicy;
+import io.punctual.kernel.webhook.WebhookUrlPolicy;
 
 import java.time.Duration;
 import java.util.List;

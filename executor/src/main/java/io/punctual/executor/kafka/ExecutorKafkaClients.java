@@ -2,7 +2,7 @@ package io.punctual.executor.kafka;
 
 import io.punctual.executor.config.ExecutorSettings;
 import io.punctual.executor.metrics.ExecutorMeters;
-import io.punctual.schemas.config.KafkaSettings;
+import io.punctual.kernel.config.KafkaSettings;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;

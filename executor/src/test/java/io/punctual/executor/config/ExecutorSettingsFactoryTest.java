@@ -1,7 +1,7 @@
 package io.punctual.executor.config;
 
 import io.micronaut.context.ApplicationContext;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.punctual.executor.delivery.Attempt;
 import io.punctual.executor.support.Fires;
 import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 

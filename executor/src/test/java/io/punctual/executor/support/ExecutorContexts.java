@@ -1,8 +1,8 @@
 package io.punctual.executor.support;
 
 import io.micronaut.context.ApplicationContext;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.testkit.KafkaFixture;
 
 import java.util.HashMap;

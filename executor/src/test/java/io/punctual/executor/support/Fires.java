@@ -8,7 +8,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.WebhookMethod;
 import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -5,8 +5,8 @@ import io.micronaut.http.context.ServerRequestContext;
 import io.punctual.gateway.limits.TenantRateLimiter;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
-import io.punctual.schemas.secrets.KeyMaterial;
-import io.punctual.schemas.secrets.TenantIds;
+import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.TenantIds;
 import jakarta.inject.Singleton;
 
 import java.net.Inet6Address;

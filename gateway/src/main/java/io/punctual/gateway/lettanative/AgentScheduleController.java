@@ -37,9 +37,9 @@ import io.punctual.gateway.problem.FieldError;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.ApiKeyCipher;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.util.List;
 

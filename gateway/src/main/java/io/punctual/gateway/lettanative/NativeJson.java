@@ -8,7 +8,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.letta.LettaMessagesJson;
+import io.punctual.kernel.letta.LettaMessagesJson;
 
 /** Letta's ScheduledMessage shape. */
 final class NativeJson {

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micronaut.context.annotation.Value;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 import jakarta.inject.Singleton;
 
 /**

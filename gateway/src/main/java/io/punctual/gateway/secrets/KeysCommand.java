@@ -1,8 +1,8 @@
 package io.punctual.gateway.secrets;
 
 import io.micronaut.context.ApplicationContext;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.nio.file.Path;
 import java.time.Duration;

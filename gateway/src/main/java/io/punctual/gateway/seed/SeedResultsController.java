@@ -22,7 +22,7 @@ import io.punctual.gateway.view.GatewayViews;
 import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleState;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 
 /**
  * Door 2's {@code /results}: the latest delivery of each schedule, which outlives the one-time schedules that

@@ -38,9 +38,9 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.gateway.v1.Cadences;
 import io.punctual.gateway.v1.RequestLimits;
 import io.punctual.cadence.CadenceProblem;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.ApiKeyCipher;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -24,7 +24,7 @@ import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.ScheduleState;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 
 import java.nio.ByteBuffer;
 import java.time.DateTimeException;

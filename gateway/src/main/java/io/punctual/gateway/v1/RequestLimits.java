@@ -1,9 +1,9 @@
 package io.punctual.gateway.v1;
 
 import io.micronaut.context.annotation.Value;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
-import io.punctual.schemas.webhook.WebhookUrlPolicy;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
+import io.punctual.kernel.webhook.WebhookUrlPolicy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 

@@ -7,7 +7,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
-import io.punctual.schemas.letta.LettaMessagesJson;
+import io.punctual.kernel.letta.LettaMessagesJson;
 
 import java.time.Instant;
 import java.util.List;

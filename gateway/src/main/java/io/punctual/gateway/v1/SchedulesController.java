@@ -43,9 +43,9 @@ import io.punctual.schemas.ResumeSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.TriggerSchedule;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.ApiKeyCipher;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.punctual.gateway.v1;
 
 import io.punctual.schemas.WebhookTarget;
-import io.punctual.schemas.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;

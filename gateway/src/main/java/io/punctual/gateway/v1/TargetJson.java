@@ -11,8 +11,8 @@ import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.WebhookMethod;
 import io.punctual.schemas.WebhookTarget;
-import io.punctual.schemas.letta.InvalidMessageException;
-import io.punctual.schemas.letta.LettaMessagesJson;
+import io.punctual.kernel.letta.InvalidMessageException;
+import io.punctual.kernel.letta.LettaMessagesJson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -4,12 +4,12 @@ import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.WebhookTarget;
-import io.punctual.schemas.letta.LettaMessagesJson;
-import io.punctual.schemas.secrets.ApiKeyCipher;
-import io.punctual.schemas.secrets.KeyMaterial;
-import io.punctual.schemas.secrets.TenantIds;
-import io.punctual.schemas.webhook.WebhookUrlPolicy;
-import io.punctual.schemas.kafkatarget.KafkaTopicPolicy;
+import io.punctual.kernel.letta.LettaMessagesJson;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.TenantIds;
+import io.punctual.kernel.webhook.WebhookUrlPolicy;
+import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -2,8 +2,8 @@ package io.punctual.standalone.drill;
 
 import io.punctual.embedded.registry.EmbeddedSchemaRegistry;
 import io.punctual.schemas.Outcome;
-import io.punctual.schemas.config.ConfigKeys;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.apache.kafka.clients.admin.Admin;

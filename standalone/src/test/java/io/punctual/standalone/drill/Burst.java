@@ -7,7 +7,7 @@ import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;

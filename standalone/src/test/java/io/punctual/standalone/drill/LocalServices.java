@@ -2,7 +2,7 @@ package io.punctual.standalone.drill;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.punctual.schemas.config.ConfigKeys;
+import io.punctual.kernel.config.ConfigKeys;
 
 import java.net.URI;
 import java.net.http.HttpClient;

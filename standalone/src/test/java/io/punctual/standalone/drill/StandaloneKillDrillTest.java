@@ -1,6 +1,6 @@
 package io.punctual.standalone.drill;
 
-import io.punctual.schemas.secrets.KeyMaterial;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.standalone.PunctualMain;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;

@@ -1,0 +1,42 @@
+package io.punctual.kernel.config;
+
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import jakarta.inject.Singleton;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Kafka client settings shared by every service: the bootstrap servers and any other property under
+ * {@code kafka.} (for example {@code kafka.security.protocol}), so an external cluster's security settings
+ * reach every producer, consumer, admin and stream without per-service configuration.
+ */
+@Singleton
+public class KafkaSettings {
+    private final Map<String, Object> common;
+
+    public KafkaSettings(Environment environment) {
+        Map<String, Object> props = new HashMap<>(environment.getProperties("kafka", StringConvention.RAW));
+        // Keys that belong to micronaut-kafka's own configuration, not to a Kafka client.
+        props.keySet().removeIf(k -> k.startsWith("consumers.") || k.startsWith("producers.") || k.startsWith("streams.") || k.equals("enabled")
+                || k.startsWith("health."));
+        if (!props.containsKey("bootstrap.servers")) {
+            props.put("bootstrap.servers", environment.getProperty(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, String.class).orElse("localhost:9092"));
+        }
+        this.common = Map.copyOf(props);
+    }
+
+    public KafkaSettings(Map<String, Object> common) {
+        this.common = Map.copyOf(common);
+    }
+
+    /** A fresh, mutable copy of the shared client properties, for one client to add its own to. */
+    public Map<String, Object> clientProperties() {
+        return new HashMap<>(common);
+    }
+
+    public String bootstrapServers() {
+        return String.valueOf(common.get("bootstrap.servers"));
+    }
+}
