@@ -1,4 +1,4 @@
-package io.punctual.gateway.seed;
+package io.punctual.gateway.lettaschedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -59,7 +59,7 @@ import java.util.Set;
 @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
 @Produces(MediaType.APPLICATION_JSON)
 @ExecuteOn(TaskExecutors.BLOCKING)
-public class SeedSchedulesController {
+public class LettaSchedulesController {
     private static final Set<String> RECURRING_FIELDS = Set.of("agent_id", "api_key", "cron", "message", "role", "timezone");
     private static final Set<String> ONE_TIME_FIELDS = Set.of("agent_id", "api_key", "execute_at", "message", "role");
     private static final Set<String> ROLES = Set.of("user", "system", "assistant");
@@ -68,10 +68,10 @@ public class SeedSchedulesController {
     private final ScheduleCommands schedules;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
-    private final SeedAccess access;
+    private final LettaSchedulesAccess access;
     private final RequestLimits limits;
 
-    public SeedSchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, SeedAccess access,
+    public LettaSchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, LettaSchedulesAccess access,
                                    RequestLimits limits) {
         this.limits = limits;
         this.callers = callers;
@@ -137,7 +137,7 @@ public class SeedSchedulesController {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> SeedJson.schedule(state, views.runs()));
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> LettaSchedulesJson.schedule(state, views.runs()));
     }
 
     private static Object cron(JsonNode json, List<FieldError> errors) {
@@ -192,8 +192,8 @@ public class SeedSchedulesController {
         String after = null;
         do {
             // That service answers the whole list; it is read here page by page from the tenant's index.
-            ScheduleView.Page page = view.page(caller.tenant(), null, after, 1000, s -> SeedAccess.isOfKind(s, recurring));
-            page.items().forEach(s -> out.add(SeedJson.schedule(s, views.runs())));
+            ScheduleView.Page page = view.page(caller.tenant(), null, after, 1000, s -> LettaSchedulesAccess.isOfKind(s, recurring));
+            page.items().forEach(s -> out.add(LettaSchedulesJson.schedule(s, views.runs())));
             after = page.after();
         } while (after != null);
         return out;
@@ -201,12 +201,12 @@ public class SeedSchedulesController {
 
     @Get("/recurring/{id}")
     public ObjectNode getRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return SeedJson.schedule(access.own(callers.fromAuthorization(authorization), id, true), views.runs());
+        return LettaSchedulesJson.schedule(access.own(callers.fromAuthorization(authorization), id, true), views.runs());
     }
 
     @Get("/one-time/{id}")
     public ObjectNode getOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return SeedJson.schedule(access.own(callers.fromAuthorization(authorization), id, false), views.runs());
+        return LettaSchedulesJson.schedule(access.own(callers.fromAuthorization(authorization), id, false), views.runs());
     }
 
     @Delete("/recurring/{id}")

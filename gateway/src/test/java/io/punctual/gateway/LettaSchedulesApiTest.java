@@ -25,7 +25,7 @@ import static io.punctual.gateway.GatewayHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Door 2: the "Letta Schedules" API, with its fields and its 401/403/404 meanings. */
-class SeedApiTest {
+class LettaSchedulesApiTest {
     private static GatewayHarness gateway;
 
     @BeforeAll

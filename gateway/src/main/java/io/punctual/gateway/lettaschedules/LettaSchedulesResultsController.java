@@ -1,4 +1,4 @@
-package io.punctual.gateway.seed;
+package io.punctual.gateway.lettaschedules;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -32,11 +32,11 @@ import io.punctual.kernel.config.ConfigKeys;
 @Requires(property = ConfigKeys.GATEWAY_ENABLED, notEquals = "false")
 @Produces(MediaType.APPLICATION_JSON)
 @ExecuteOn(TaskExecutors.BLOCKING)
-public class SeedResultsController {
+public class LettaSchedulesResultsController {
     private final Callers callers;
     private final GatewayViews views;
 
-    public SeedResultsController(Callers callers, GatewayViews views) {
+    public LettaSchedulesResultsController(Callers callers, GatewayViews views) {
         this.callers = callers;
         this.views = views;
     }
@@ -47,8 +47,8 @@ public class SeedResultsController {
         Caller caller = callers.fromAuthorization(authorization);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         ScheduleView schedules = views.schedules();
-        for (ExecutionResult r : views.runs().latestOfEachSchedule(caller.tenant(), SeedJson::isExecution)) {
-            out.add(SeedJson.result(r, fallback(r, schedules)));
+        for (ExecutionResult r : views.runs().latestOfEachSchedule(caller.tenant(), LettaSchedulesJson::isExecution)) {
+            out.add(LettaSchedulesJson.result(r, fallback(r, schedules)));
         }
         return out;
     }
@@ -63,9 +63,9 @@ public class SeedResultsController {
         if (owner.isPresent() && !owner.get().equals(caller.tenant())) {
             throw new ApiProblem(ProblemType.FORBIDDEN, "Access denied: this schedule was not created with your API key");
         }
-        ExecutionResult latest = views.runs().latest(scheduleId, caller.tenant(), SeedJson::isExecution)
+        ExecutionResult latest = views.runs().latest(scheduleId, caller.tenant(), LettaSchedulesJson::isExecution)
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No results for schedule " + scheduleId));
-        return SeedJson.result(latest, fallback(latest, schedules));
+        return LettaSchedulesJson.result(latest, fallback(latest, schedules));
     }
 
     /** The schedule as it is now, read only for a result written before results carried what was sent. */

@@ -1,4 +1,4 @@
-package io.punctual.gateway.seed;
+package io.punctual.gateway.lettaschedules;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,8 +20,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /** The seed service's JSON: naive UTC timestamps ("2025-11-06T10:00:00"), one text message and its role. */
-final class SeedJson {
-    private SeedJson() {
+final class LettaSchedulesJson {
+    private LettaSchedulesJson() {
     }
 
     static ObjectNode schedule(ScheduleState state, RunView runs) {

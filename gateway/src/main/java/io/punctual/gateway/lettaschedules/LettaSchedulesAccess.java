@@ -1,4 +1,4 @@
-package io.punctual.gateway.seed;
+package io.punctual.gateway.lettaschedules;
 
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.problem.ApiProblem;
@@ -14,16 +14,16 @@ import jakarta.inject.Singleton;
 
 /** The seed service's access rules: unknown is 404, someone else's is 403, an executed one-time schedule is gone. */
 @Singleton
-public class SeedAccess {
+public class LettaSchedulesAccess {
     private final GatewayViews views;
 
-    public SeedAccess(GatewayViews views) {
+    public LettaSchedulesAccess(GatewayViews views) {
         this.views = views;
     }
 
     ScheduleState own(Caller caller, String id, boolean recurring) {
         ScheduleState state = views.schedules().get(id).filter(s -> isOfKind(s, recurring))
-                .orElseThrow(() -> SeedSchedulesController.notFound(id));
+                .orElseThrow(() -> LettaSchedulesController.notFound(id));
         if (!state.getSpec().getTenant().equals(caller.tenant())) {
             throw new ApiProblem(ProblemType.FORBIDDEN, "Access denied: this schedule was not created with your API key");
         }
