@@ -3,6 +3,7 @@ package io.punctual.executor;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
+import io.punctual.executor.support.DueTopic;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.TopicTail;
@@ -14,15 +15,10 @@ import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +60,7 @@ class ExecutorStopTest {
                 for (int i = 0; i < FIRES; i++) {
                     batch.add(fires.fire(agent, "sk-stop", "fire " + i));
                 }
-                publish(kafka, dueSerializer, batch);
+                DueTopic.publish(kafka, dueSerializer, batch);
                 await("the first delivery under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                         .until(() -> !letta.messagesTo(agent).isEmpty());
 
@@ -83,22 +79,6 @@ class ExecutorStopTest {
             } finally {
                 executor.close();
             }
-        }
-    }
-
-    private static void publish(KafkaFixture kafka, Serializer<DueEvent> serializer, List<DueEvent> fires) {
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (DueEvent fire : fires) {
-                String agent = ((io.punctual.schemas.LettaTarget) fire.getTarget()).getAgentId();
-                producer.send(new ProducerRecord<>(Topics.DUE.name(), agent.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topics.DUE.name(), fire)));
-            }
-            producer.commitTransaction();
         }
     }
 }
