@@ -43,6 +43,7 @@ final class BurstLedger implements AutoCloseable {
     private final Map<String, List<Outcome>> finals = new HashMap<>();
     private final Map<Outcome, Integer> byOutcome = new EnumMap<>(Outcome.class);
     private int retrying;
+    private final Map<String, Integer> retryReasons = new TreeMap<>();
     private Instant lastCreateAnswered;
 
     BurstLedger(KafkaFixture kafka, TopicSerdes serdes, String prefix, Set<String> fireIds) {
@@ -76,7 +77,7 @@ final class BurstLedger implements AutoCloseable {
                 }
             } else if (r.topic().equals(Topics.DUE.name())) {
                 DueEvent due = serdes.valueSerde(Topics.DUE).deserializer().deserialize(r.topic(), r.value());
-                if (fireIds.contains(due.getFireId())) {
+                if (fireIds.contains(due.getFireId()) && due.getAttempt() == 1) {
                     emitted.merge(due.getFireId(), 1, Integer::sum);
                 }
             } else {
@@ -86,6 +87,7 @@ final class BurstLedger implements AutoCloseable {
                 }
                 if (result.getOutcome() == Outcome.RETRYING) {
                     retrying++;
+                    retryReasons.merge(String.valueOf(result.getDetail()).replaceAll("\\d+", "N"), 1, Integer::sum);
                 } else {
                     finals.computeIfAbsent(result.getFireId(), k -> new ArrayList<>()).add(result.getOutcome());
                     byOutcome.merge(result.getOutcome(), 1, Integer::sum);
@@ -123,7 +125,12 @@ final class BurstLedger implements AutoCloseable {
         return fireIds.size() - finals.size();
     }
 
-    /** Fires the planner emitted more than once (a re-emission after a planner's failover; the executor must dedup). */
+    /** Why attempts failed and were retried, by detail (numbers masked). */
+    Map<String, Integer> retryReasons() {
+        return retryReasons;
+    }
+
+    /** Fires whose first attempt the planner emitted more than once (a re-emission after a planner's failover; the executors must not deliver it twice). */
     long emittedTwice() {
         return emitted.values().stream().filter(n -> n > 1).count();
     }

@@ -333,7 +333,8 @@ public final class ScaleOutDrill {
                         + "%s %,d ms after the due second%n", ledger.withFinalResult(), fires, ledger.finalsByOutcome(), ledger.missing(),
                 ledger.withMoreThanOneFinal(), ledger.retrying(), ledger.missing() == 0 ? "all final" : "gave up waiting",
                 Duration.between(due, allFinal).toMillis());
-        System.out.printf("fires emitted to punctual.due more than once (the executors must not deliver them twice): %,d%n", ledger.emittedTwice());
+        System.out.printf("fires whose first attempt was emitted to punctual.due more than once (the executors must not deliver them twice): %,d%n", ledger.emittedTwice());
+        ledger.retryReasons().forEach((reason, n) -> System.out.printf("  RETRYING %,d x %s%n", n, reason));
         ledger.whereMissingStopped(letta).forEach((stage, ids) ->
                 System.out.printf("  missing, %s: %,d, e.g. %s%n", stage, ids.size(), ids.subList(0, Math.min(5, ids.size()))));
         Map<String, Integer> accepted = new HashMap<>();
