@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +31,8 @@ final class GroupWatch {
     private final Admin admin;
     private final Map<String, String> topicOfGroup;
     private final int partitions;
+    /** Fires sent so far, logged with each line: it shows where in the burst each change happened. */
+    private final LongSupplier progress;
     private final List<String> log = new ArrayList<>();
     private final List<Move> pending = new ArrayList<>();
     private final List<Move> settled = new ArrayList<>();
@@ -61,8 +64,9 @@ final class GroupWatch {
         }
     }
 
-    GroupWatch(Admin admin, Map<String, String> topicOfGroup, int partitions) {
+    GroupWatch(Admin admin, Map<String, String> topicOfGroup, int partitions, LongSupplier progress) {
         this.admin = admin;
+        this.progress = progress;
         this.topicOfGroup = topicOfGroup;
         this.partitions = partitions;
     }
@@ -84,7 +88,7 @@ final class GroupWatch {
     }
 
     private synchronized void expect(Move move) {
-        log.add(String.format("%s  +%6.1f s  EVENT %s", Instant.now(), seconds(), move.event));
+        log.add(String.format("%s  +%6.1f s  %,6d sent  EVENT %s", Instant.now(), seconds(), progress.getAsLong(), move.event));
         pending.add(move);
     }
 
@@ -118,8 +122,8 @@ final class GroupWatch {
         GroupState state = description.groupState();
         String seen = state + " " + owners;
         if (!seen.equals(lastSeen.put(group, seen))) {
-            log.add(String.format("%s  +%6.1f s  %s %s: members %s; %d of %d partitions owned, %s", Instant.now(), seconds(), group, state,
-                    members, owners.size(), partitions, countByOwner(owners)));
+            log.add(String.format("%s  +%6.1f s  %,6d sent  %s %s: members %s; %d of %d partitions owned, %s", Instant.now(), seconds(),
+                    progress.getAsLong(), group, state, members, owners.size(), partitions, countByOwner(owners)));
         }
         for (Move move : pending) {
             if (move.group.equals(group) && move.noticedAt < 0 && move.noticed.test(members)) {
@@ -132,8 +136,8 @@ final class GroupWatch {
                 move.tookMs = (System.nanoTime() - move.since) / 1_000_000;
                 pending.remove(move);
                 settled.add(move);
-                log.add(String.format("%s  +%6.1f s  MOVED after %s: %d ms (the group showed it after %d ms)", Instant.now(), seconds(),
-                        move.event, move.tookMs, move.noticedMs()));
+                log.add(String.format("%s  +%6.1f s  %,6d sent  MOVED after %s: %d ms (the group showed it after %d ms)", Instant.now(),
+                        seconds(), progress.getAsLong(), move.event, move.tookMs, move.noticedMs()));
             }
         }
     }

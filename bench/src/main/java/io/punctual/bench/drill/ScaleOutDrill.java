@@ -52,7 +52,7 @@ import java.util.UUID;
  * work directory printed at start.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.punctual.bench.drill.ScaleOutDrill standalone/target/punctual.jar
- * [fires=20000] [agents=500] [leadSeconds=60]}; {@code -Ddrill.child-heap=384m} sets each service's heap.
+ * [fires=20000] [agents=500] [leadSeconds=60] [lettaLatencyMs=1000]}; {@code -Ddrill.child-heap=384m} sets each service's heap.
  */
 public final class ScaleOutDrill {
     private static final int PARTITIONS = 6;
@@ -80,6 +80,9 @@ public final class ScaleOutDrill {
         int fires = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int agents = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         int leadSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+        // Letta's answer time: one second, as the README's sizing assumes; it also makes the burst last long enough
+        // (three executors keep 192 requests open) for a new executor's JVM to start and join during it.
+        Duration lettaLatency = Duration.ofMillis(args.length > 4 ? Long.parseLong(args[4]) : 1000);
         KafkaFixture kafka = KafkaFixture.shared();
         new TopicProvisioner(kafka.admin(), PARTITIONS, (short) 1).ensureAll();
         Path work = Files.createTempDirectory("punctual-drill");
@@ -89,7 +92,8 @@ public final class ScaleOutDrill {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drill.services.values().forEach(s -> s.process().destroyForcibly())));
         int exit = 0;
         try (LettaStandIn letta = new LettaStandIn()) {
-            letta.delayResponses(Duration.ofMillis(20));
+            letta.delayResponses(lettaLatency);
+            System.out.printf("%,d fires for %d agents, due %d s from now, Letta answering in %d ms%n", fires, agents, leadSeconds, lettaLatency.toMillis());
             drill.run(kafka, keys, letta, fires, agents, leadSeconds);
         } catch (Exception e) {
             e.printStackTrace();
@@ -136,10 +140,11 @@ public final class ScaleOutDrill {
         awaitReady(new ArrayList<>(services.values()), Duration.ofMinutes(5));
         System.out.printf("%d processes ready in %d s; logs in %s%n", services.size(), Duration.between(started, Instant.now()).toSeconds(), work);
 
-        GroupWatch watch = new GroupWatch(kafka.admin(), Map.of(group, Topics.DUE.name(), applicationId, Topics.COMMANDS.name()), PARTITIONS);
+        String prefix = "drill-" + run + "-";
+        GroupWatch watch = new GroupWatch(kafka.admin(), Map.of(group, Topics.DUE.name(), applicationId, Topics.COMMANDS.name()), PARTITIONS,
+                () -> deliveries(letta, prefix));
         watch.start();
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
-        String prefix = "drill-" + run + "-";
         Instant due = Instant.now().plusSeconds(leadSeconds).truncatedTo(ChronoUnit.SECONDS);
         Set<String> fireIds = produce(kafka, serdes, keys, prefix, fires, agents, due);
         System.out.printf("%,d schedules for %d agents produced in %d s; all due at %s%n", fires, agents,
@@ -147,18 +152,24 @@ public final class ScaleOutDrill {
 
         try (BurstLedger ledger = new BurstLedger(kafka, serdes, prefix, fireIds)) {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            ReadyAgain survivor = new ReadyAgain(services.get("planner-2"));
             List<Event> events = List.of(
                     new Event(0.05, "executor-4 started", () -> {
                         start("executor-4", "io.punctual.executor.ExecutorApplication", Map.of("PUNCTUAL_EXECUTOR_INSTANCE_ID", "executor-4"));
                         watch.joined("executor-4 started", group, "executor-4");
                     }),
                     new Event(0.30, "executor-1 SIGTERM", () -> {
-                        services.get("executor-1").process().destroy();
+                        long at = System.nanoTime();
+                        Process executor1 = services.get("executor-1").process();
+                        executor1.onExit().thenAccept(p -> System.out.printf("%nexecutor-1 exited (code %d) %,d ms after SIGTERM, its batch drained%n",
+                                p.exitValue(), (System.nanoTime() - at) / 1_000_000));
+                        executor1.destroy();
                         watch.left("executor-1 SIGTERM", group, "executor-1");
                     }),
                     new Event(0.50, "planner-1 SIGKILL", () -> {
                         services.get("planner-1").process().destroyForcibly();
                         watch.left("planner-1 SIGKILL", applicationId, "planner-1");
+                        survivor.watch();
                     }));
             int next = 0;
             boolean createsReported = false;
@@ -177,6 +188,7 @@ public final class ScaleOutDrill {
                     event.action().run();
                     System.out.printf("%n%s: %s after %,d of %,d fires sent to Letta%n", Instant.now(), event.name(), sent, fires);
                 }
+                survivor.poll();
                 System.out.printf("\r%s: %,d creates answered, %,d fires sent, %,d with a final result ", Instant.now(),
                         ledger.createsAnswered(), sent, ledger.withFinalResult());
             }
@@ -193,6 +205,38 @@ public final class ScaleOutDrill {
                     Duration.between(started, Instant.now()).toSeconds(), loadAverage());
             if (!ok) {
                 throw new IllegalStateException("scale-out drill failed; child logs in " + work);
+            }
+        }
+    }
+
+    /**
+     * The planner left running after the other's kill: its readiness goes down while it rebalances and restores the
+     * dead one's tasks from their changelogs, and up once it is RUNNING with them: that is when their schedules fire again.
+     */
+    private static final class ReadyAgain {
+        private final Service service;
+        private long since = -1;
+        private boolean wentDown;
+
+        ReadyAgain(Service service) {
+            this.service = service;
+        }
+
+        void watch() {
+            since = System.nanoTime();
+        }
+
+        void poll() {
+            if (since < 0) {
+                return;
+            }
+            boolean ready = status(service.port()) == 200;
+            if (!ready && !wentDown) {
+                wentDown = true;
+                System.out.printf("%n%s not ready (rebalancing) %,d ms after the kill%n", service.name(), (System.nanoTime() - since) / 1_000_000);
+            } else if (ready && wentDown) {
+                System.out.printf("%n%s RUNNING again with all tasks %,d ms after the kill%n", service.name(), (System.nanoTime() - since) / 1_000_000);
+                since = -1;
             }
         }
     }
