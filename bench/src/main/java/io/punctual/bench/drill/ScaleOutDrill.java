@@ -145,10 +145,11 @@ public final class ScaleOutDrill {
                 () -> deliveries(letta, prefix));
         watch.start();
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
-        Instant due = Instant.now().plusSeconds(leadSeconds).truncatedTo(ChronoUnit.SECONDS);
+        Instant producing = Instant.now();
+        Instant due = producing.plusSeconds(leadSeconds).truncatedTo(ChronoUnit.SECONDS);
         Set<String> fireIds = produce(kafka, serdes, keys, prefix, fires, agents, due);
         System.out.printf("%,d schedules for %d agents produced in %d s; all due at %s%n", fires, agents,
-                Duration.between(started, Instant.now()).toSeconds(), due);
+                Duration.between(producing, Instant.now()).toSeconds(), due);
 
         try (BurstLedger ledger = new BurstLedger(kafka, serdes, prefix, fireIds)) {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
