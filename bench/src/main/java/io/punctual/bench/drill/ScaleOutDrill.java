@@ -201,7 +201,8 @@ public final class ScaleOutDrill {
             }
             watch.stop();
             boolean movesSettled = watch.report();
-            boolean ok = report(fires, ledger, due, allFinal, letta, prefix, next == events.size()) && movesSettled;
+            boolean gatewaysServe = gatewaysServe(List.of(prefix + 0, prefix + (fires - 1)));
+            boolean ok = report(fires, ledger, due, allFinal, letta, prefix, next == events.size()) && movesSettled && gatewaysServe;
             System.out.printf("verdict: %s (run took %d s; load average now %s)%n", ok ? "PASS" : "FAIL",
                     Duration.between(started, Instant.now()).toSeconds(), loadAverage());
             if (!ok) {
@@ -240,6 +241,35 @@ public final class ScaleOutDrill {
                 since = -1;
             }
         }
+    }
+
+    /**
+     * Both gateways serve the burst's schedules through their own views of {@code punctual.schedules} (door 1,
+     * {@code GET /v1/schedules/{id}} with the key the schedules were created with), each done by now.
+     */
+    private boolean gatewaysServe(List<String> scheduleIds) throws Exception {
+        boolean all = true;
+        for (String gateway : List.of("gateway-1", "gateway-2")) {
+            for (String id : scheduleIds) {
+                URI uri = URI.create("http://localhost:" + services.get(gateway).port() + "/v1/schedules/" + id);
+                String answer = "";
+                int code = -1;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline) {
+                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + API_KEY)
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    code = response.statusCode();
+                    answer = response.body().replaceAll("(?s).*?\"status\"\\s*:\\s*\"([a-z_]+)\".*", "$1");
+                    if (code == 200 && !answer.equals("active")) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                System.out.printf("%s: GET /v1/schedules/%s -> %d, status %s%n", gateway, id, code, code == 200 ? answer : "-");
+                all &= code == 200 && !answer.equals("active");
+            }
+        }
+        return all;
     }
 
     /** An event of the drill, run once {@code atShare} of the fires have been sent to Letta. */
