@@ -1,11 +1,11 @@
 package io.punctual.executor;
 
+import io.punctual.executor.support.DueTopic;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
-import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
 import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -13,17 +13,12 @@ import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +75,7 @@ class ExecutorKillTest {
                 for (int i = 0; i < FIRES; i++) {
                     burst.add(fires.fire(agents.get(i % AGENTS), "sk-kill", "fire " + i));
                 }
-                publish(kafka, dueSerializer, burst);
+                DueTopic.publish(kafka, dueSerializer, burst);
 
                 await("deliveries under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                         .until(() -> messageCalls(letta) >= FIRES / 2);
@@ -159,21 +154,5 @@ class ExecutorKillTest {
         env.put("PUNCTUAL_GATEWAY_ENABLED", "false");
         LOG.info("Starting executor process {} (log in {})", name, log.toAbsolutePath());
         return builder.start();
-    }
-
-    private static void publish(KafkaFixture kafka, Serializer<DueEvent> serializer, List<DueEvent> fires) {
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (DueEvent fire : fires) {
-                producer.send(new ProducerRecord<>(Topics.DUE.name(), ((LettaTarget) fire.getTarget()).getAgentId().getBytes(StandardCharsets.UTF_8),
-                        serializer.serialize(Topics.DUE.name(), fire)));
-            }
-            producer.commitTransaction();
-        }
     }
 }

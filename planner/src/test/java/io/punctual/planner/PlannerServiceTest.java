@@ -66,6 +66,18 @@ class PlannerServiceTest {
     }
 
     @Test
+    void aCrashedPlannersTasksMoveAfterTenSecondsUnlessConfiguredOtherwise() {
+        String mainSessionTimeout = StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        PlannerService byDefault = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092")), null,
+                PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(byDefault.streamsProperties()).containsEntry(mainSessionTimeout, 10_000);
+        PlannerService configured = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000")), null, PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(configured.streamsProperties()).doesNotContainKey(mainSessionTimeout)
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
+    }
+
+    @Test
     void appliesACommandAndDeliversItsFireThroughKafka() {
         KafkaFixture kafka = KafkaFixture.shared();
         String applicationId = kafka.uniqueName("planner-service-test");

@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
 import io.punctual.executor.config.DeliverySettings;
 import io.punctual.executor.config.ExecutorSettings;
 import io.punctual.executor.delivery.FinishedFires;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the {@link DeliveryLoop} on its own thread for as long as the application context lives. Eager, so an
@@ -36,7 +39,7 @@ import java.util.Optional;
 @Singleton
 @Context
 @Requires(property = ConfigKeys.EXECUTOR_ENABLED, notEquals = "false")
-public class DeliveryService implements ReadinessCheck {
+public class DeliveryService implements ReadinessCheck, ApplicationEventListener<ShutdownEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
     /** What a stop needs besides the deliveries: the last commit and closing the clients. */
     private static final Duration COMMIT_AND_CLOSE = Duration.ofSeconds(8);
@@ -46,6 +49,7 @@ public class DeliveryService implements ReadinessCheck {
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
     private volatile Thread thread;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private final Duration stopTimeout;
 
@@ -118,8 +122,25 @@ public class DeliveryService implements ReadinessCheck {
         return thread == null || thread.isAlive();
     }
 
+    /**
+     * Drains the loop when the context starts to stop, before it destroys any bean: the deliveries in flight and
+     * those queued behind their agent need the HTTP clients, which the context may destroy before this bean (the
+     * scale-out drill: on SIGTERM every queued fire failed with "The client is closed" and was retried later).
+     */
+    @Override
+    public void onApplicationEvent(ShutdownEvent event) {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @PreDestroy
     void stop() throws InterruptedException {
+        if (!stopping.compareAndSet(false, true)) {
+            return; // stopped on the shutdown event already
+        }
         loop.stop();
         if (!loop.awaitStopped(stopTimeout)) {
             LOG.warn("Executor loop did not stop within {}", stopTimeout);
