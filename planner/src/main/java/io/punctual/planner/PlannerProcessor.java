@@ -154,7 +154,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     /** True when {@code result} finishes the last fire of a completed schedule (no retry of it can follow). */
     private static boolean settled(ScheduleState state, ExecutionResult result) {
         return state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() != null
-                && result.getFireId().equals(state.getLastFireId()) && result.getOutcome() != Outcome.RETRYING;
+                && result.getFireId().equals(state.getLastFireId()) && result.getOutcome() != Outcome.RETRYING
+                // A delivery whose run is followed is settled by the run's end, which may still retry it.
+                && !result.getRunFollowed();
     }
 
     /** @param admitted the command comes back from the quota, which counted it already */

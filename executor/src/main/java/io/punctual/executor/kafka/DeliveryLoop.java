@@ -1,6 +1,7 @@
 package io.punctual.executor.kafka;
 
 import io.punctual.executor.delivery.ExecutionResults;
+import io.punctual.executor.runs.AgentGate;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
@@ -40,6 +41,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,8 @@ import java.util.concurrent.TimeUnit;
 public final class DeliveryLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** While runs are followed or fires wait for them: how soon a run's end is acted on when no due event comes. */
+    private static final Duration POLL_TIMEOUT_WHILE_WAITING = Duration.ofMillis(100);
     /** How often a waiting loop polls its paused consumer: group liveness, rebalances and stop requests. */
     private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -82,6 +86,25 @@ public final class DeliveryLoop implements Runnable {
     private boolean replaceConsumer;
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
+    /** One run per agent (null: fires go as soon as the previous request to their agent returned). */
+    private final AgentGate gate;
+    private final AgentRunRecords agentRuns;
+    /** Waiting fires let go and being delivered; their results are committed without offsets. */
+    private final List<Released> released = new ArrayList<>();
+    /** Ends of followed runs drained from the gate and not yet committed. */
+    private final List<AgentGate.Ended> pendingEnds = new ArrayList<>();
+
+    private record Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
+    }
+
+    /** What a transaction carries besides a batch: released fires' results, run ends, agents' states. */
+    private record Side(List<Released> released, List<AgentGate.Ended> ends, List<AgentGate.State> states) {
+        static final Side NONE = new Side(List.of(), List.of(), List.of());
+
+        boolean isEmpty() {
+            return released.isEmpty() && ends.isEmpty() && states.isEmpty();
+        }
+    }
 
     /**
      * @param shutdownGrace  how long a stop waits for the deliveries in flight before leaving them to the
@@ -90,6 +113,17 @@ public final class DeliveryLoop implements Runnable {
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
                         ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow) {
+        this(clients, decoder, dispatcher, results, shutdownGrace, revocationWait, finished, restoreWindow, null, null);
+    }
+
+    /**
+     * @param gate      one run per agent; with {@code agentRuns}, where its state is kept (both null: no gate)
+     */
+    public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
+                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow,
+                        AgentGate gate, AgentRunRecords agentRuns) {
+        this.gate = gate;
+        this.agentRuns = agentRuns;
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
@@ -155,6 +189,9 @@ public final class DeliveryLoop implements Runnable {
     private void ensureClients() {
         if (!restored) {
             results.registerSchema();
+            if (agentRuns != null) {
+                agentRuns.registerSchema();
+            }
             FinishedFiresRestore.restore(clients, Topics.RESULTS.name(), results, finishedFires, restoreWindow, Clock.systemUTC());
             restored = true;
         }
@@ -188,7 +225,13 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private void pollAndDeliver() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (gate != null) {
+            // Ends first: a fire whose agent's run just ended goes as a plain delivery, not as an overlap.
+            pendingEnds.addAll(gate.drainEnded());
+            releaseWaiting();
+            commitSide();
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(gate != null && gate.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT);
         if (records.isEmpty()) {
             return;
         }
@@ -230,7 +273,7 @@ public final class DeliveryLoop implements Runnable {
                     LOG.info("Fire {} attempt {} seen again after its result; not delivered again", event.getFireId(), event.getAttempt());
                     entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
                 } else {
-                    entries.add(new InFlightBatch.Entry(record.record(), event, dispatcher.deliver(event), null));
+                    entries.add(new InFlightBatch.Entry(record.record(), event, admitAndDeliver(event, record.record().partition()), null));
                 }
             } else if (record instanceof DecodedRecord.Poison poison) {
                 ConsumerRecord<byte[], byte[]> r = poison.record();
@@ -239,6 +282,138 @@ public final class DeliveryLoop implements Runnable {
             }
         }
         return new InFlightBatch(records, consumer::position, entries);
+    }
+
+    /**
+     * Delivers the fire unless its agent has a run working: then it waits in the agent's state (null: no result
+     * now, its record is settled at once and its partition goes on) or, with overlap SKIP, is skipped.
+     */
+    private CompletableFuture<ExecutionResult> admitAndDeliver(DueEvent event, int partition) {
+        if (gate == null) {
+            return dispatcher.deliver(event);
+        }
+        switch (gate.admit(event, partition)) {
+            case DISPATCH -> {
+                // The gate learns of the run before the result counts as settled, so both are committed together.
+                return dispatcher.deliver(event).thenApply(result -> {
+                    gate.delivered(event, partition, result, false);
+                    return result;
+                });
+            }
+            case SKIP -> {
+                Instant now = Instant.now();
+                String run = gate.workingRun(event);
+                return CompletableFuture.completedFuture(ExecutionResult.newBuilder(ExecutionResults.skippedOverlap(event, now, now, run, "working"))
+                        .setDetail("agent " + AgentGate.agentOf(event) + " has a run still working" + (run == null ? "" : " (" + run + ")"))
+                        .build());
+            }
+            case PARK -> {
+                LOG.debug("Fire {} waits for the runs of agent {}", event.getFireId(), AgentGate.agentOf(event));
+                return null;
+            }
+            default -> {
+                LOG.info("Fire {} attempt {} is waiting or followed already; not delivered again", event.getFireId(), event.getAttempt());
+                return null;
+            }
+        }
+    }
+
+    /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */
+    private void releaseWaiting() {
+        for (AgentGate.Release release : gate.releasable()) {
+            DueEvent fire = release.fire();
+            if (finishedFires.isFinished(fire)) {
+                gate.releaseDropped(fire, release.partition());
+                continue;
+            }
+            if (release.overlapped()) {
+                LOG.info("Fire {} waited the longest wait allowed for agent {}; delivered while an earlier run works", fire.getFireId(), AgentGate.agentOf(fire));
+            }
+            CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire).thenApply(r -> {
+                ExecutionResult out = release.overlapped() ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
+                gate.delivered(fire, release.partition(), out, release.overlapped());
+                return out;
+            });
+            released.add(new Released(release, result));
+        }
+    }
+
+    /** What the next transaction carries besides a batch. */
+    private Side side() {
+        if (gate == null) {
+            return Side.NONE;
+        }
+        pendingEnds.addAll(gate.drainEnded());
+        List<Released> done = released.stream().filter(r -> r.result().isDone()).toList();
+        done.forEach(r -> gate.released(r.release().fire(), r.release().partition()));
+        return new Side(done, List.copyOf(pendingEnds), gate.dirty());
+    }
+
+    /** Adds the side's records to a transaction's; its delivery results to {@code outcomes}, its run ends to {@code ends}. */
+    private void addSide(Side side, List<ProducerRecord<byte[], byte[]>> out, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
+        for (Released r : side.released()) {
+            ExecutionResult result = r.result().join();
+            outcomes.add(result);
+            out.add(results.of(result));
+        }
+        for (AgentGate.Ended end : side.ends()) {
+            ends.add(end.result());
+            out.add(results.of(end.result()));
+        }
+        side.states().forEach(state -> out.add(agentRuns.of(state)));
+    }
+
+    private void sideCommitted(Side side, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
+        if (side.isEmpty()) {
+            return;
+        }
+        released.removeAll(side.released());
+        pendingEnds.removeAll(side.ends());
+        gate.written(side.states());
+        ends.forEach(finishedFires::record);
+        ExecutorMeters.global().runsEnded(ends);
+    }
+
+    /** Commits what waits besides a batch (no batch in flight, no offsets): released fires' results, run ends, states. */
+    private void commitSide() {
+        Side side = side();
+        if (side.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        List<ExecutionResult> ends = new ArrayList<>();
+        addSide(side, out, outcomes, ends);
+        try {
+            producer.beginTransaction();
+            transactionOpen = true;
+            out.forEach(producer::send);
+            producer.commitTransaction();
+            transactionOpen = false;
+        } catch (KafkaException e) {
+            abortTransaction(e);
+            throw e;
+        }
+        sideCommitted(side, outcomes, ends);
+        outcomes.forEach(finishedFires::record);
+        ExecutorMeters.global().committed(outcomes, out);
+    }
+
+    /** Gives up the agents of partitions no longer owned, and what was pending for them. */
+    private void giveUpAgents(Collection<TopicPartition> partitions) {
+        if (gate == null) {
+            return;
+        }
+        Set<Integer> numbers = dueNumbers(partitions);
+        gate.giveUp(numbers);
+        released.removeIf(r -> numbers.contains(r.release().partition()));
+        pendingEnds.removeIf(e -> numbers.contains(e.partition()));
+    }
+
+    private static Set<Integer> dueNumbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.stream().filter(p -> Topics.DUE.name().equals(p.topic())).forEach(p -> numbers.add(p.partition()));
+        return numbers;
     }
 
     /**
@@ -310,6 +485,9 @@ public final class DeliveryLoop implements Runnable {
         List<ExecutionResult> outcomes = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         Map<ProducerRecord<byte[], byte[]>, InFlightBatch.Entry> userRecords = new IdentityHashMap<>();
+        Side side = side();
+        List<ExecutionResult> ends = new ArrayList<>();
+        addSide(side, out, outcomes, ends);
         for (InFlightBatch.Entry entry : ready.entries()) {
             if (entry.deadLetter() != null) {
                 out.add(entry.deadLetter());
@@ -365,6 +543,7 @@ public final class DeliveryLoop implements Runnable {
             return false;
         }
         batch.committed(ready);
+        sideCommitted(side, outcomes, ends);
         outcomes.forEach(finishedFires::record);
         ExecutorMeters.global().committed(outcomes, out);
         if (LOG.isDebugEnabled()) {
@@ -496,6 +675,22 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                revokeBatch(partitions);
+                if (gate != null && producer != null && !transactionOpen) {
+                    // Still this member's: run ends and states of these agents are written now rather than redone by the next owner.
+                    try {
+                        commitSide();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not write the agents' runs before giving up partitions ({}); their next owner redoes what is missing", e.toString());
+                    }
+                }
+            } finally {
+                giveUpAgents(partitions);
+            }
+        }
+
+        private void revokeBatch(Collection<TopicPartition> partitions) {
             InFlightBatch batch = inFlight;
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
@@ -531,6 +726,7 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            giveUpAgents(partitions);
             InFlightBatch batch = inFlight;
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
@@ -543,6 +739,17 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<Integer> numbers = dueNumbers(partitions);
+            if (gate != null && !numbers.isEmpty()) {
+                // Before any record of these partitions: their agents' runs and waiting fires, as last committed.
+                gate.giveUp(numbers);
+                try {
+                    agentRuns.restore(clients, numbers).forEach(gate::restore);
+                } catch (RuntimeException e) {
+                    replaceConsumer = true; // rejoin, and restore again, rather than deliver without the agents' state
+                    throw e;
+                }
+            }
             if (inFlight != null) {
                 consumer.pause(partitions);
             }

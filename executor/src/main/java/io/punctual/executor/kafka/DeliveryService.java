@@ -6,6 +6,11 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Requires;
 import io.punctual.executor.config.DeliverySettings;
 import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.executor.config.RunSettings;
+import io.punctual.executor.letta.LettaDeliverer;
+import io.punctual.executor.runs.AgentGate;
+import io.punctual.executor.runs.RunEndResults;
+import io.punctual.executor.runs.RunFollower;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.retry.RetryBackoff;
 import io.punctual.executor.retry.RetryPolicyEnforcer;
@@ -45,12 +50,13 @@ public class DeliveryService implements ReadinessCheck {
 
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
+    private final RunFollower follower;
     private volatile Thread thread;
 
     private final Duration stopTimeout;
 
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
-                           Deliverer deliverer, @SuppressWarnings("unused") TopicsReady topicsReady,
+                           Deliverer deliverer, LettaDeliverer letta, RunSettings runs, @SuppressWarnings("unused") TopicsReady topicsReady,
                            @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
                            @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
         this.settings = settings;
@@ -62,17 +68,19 @@ public class DeliveryService implements ReadinessCheck {
                 staticMembership ? Optional.of(settings.instanceId()) : Optional.empty());
         Duration grace = shutdownGrace(settings.requestTimeout());
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
+        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
+        this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
-                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()),
-                        new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC()),
-                        settings.maxInFlight()),
+                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()), retries, settings.maxInFlight()),
                 new ResultRecords(serdes),
                 grace,
                 revocationWait(settings.requestTimeout(), clients.maxPollInterval()),
                 new FinishedFires(delivery.dedupCapacity()),
-                delivery.dedupRestoreWindow());
+                delivery.dedupRestoreWindow(),
+                new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC()),
+                new AgentRunRecords(serdes));
     }
 
     /**
@@ -123,5 +131,6 @@ public class DeliveryService implements ReadinessCheck {
         if (!loop.awaitStopped(stopTimeout)) {
             LOG.warn("Executor loop did not stop within {}", stopTimeout);
         }
+        follower.close();
     }
 }

@@ -30,6 +30,7 @@ public final class DueEvents {
                 .setOverlap(spec.getOverlap())
                 .setPreviousLettaRunId(state.getLastLettaRunId())
                 .setRetry(spec.getRetry())
+                .setRetryOnRunFailure(spec.getRetryOnRunFailure())
                 .build();
     }
 }

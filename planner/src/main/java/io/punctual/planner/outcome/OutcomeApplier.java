@@ -24,6 +24,23 @@ public final class OutcomeApplier {
     public Applied apply(ScheduleState state, ExecutionResult result, Instant now) {
         switch (result.getOutcome()) {
             case DELIVERED -> {
+                if (result.getRunEnd()) {
+                    // The run of a delivered fire completed (or its end is unknown): the delivery was counted already.
+                    return changed(ScheduleState.newBuilder(state)
+                            .setUpdatedAt(now)
+                            .setConsecutiveFailures(0)
+                            .setLastOutcome(outcomeName(result))
+                            .build());
+                }
+                if (result.getRunFollowed()) {
+                    // Letta only queued it: whether the fire failed is known at its run's end, which resets or counts.
+                    return changed(ScheduleState.newBuilder(state)
+                            .setUpdatedAt(now)
+                            .setDeliveredCount(state.getDeliveredCount() + 1)
+                            .setLastOutcome(outcomeName(result))
+                            .setLastLettaRunId(result.getLettaRunId())
+                            .build());
+                }
                 return changed(ScheduleState.newBuilder(state)
                         .setUpdatedAt(now)
                         .setDeliveredCount(state.getDeliveredCount() + 1)
