@@ -147,7 +147,8 @@ public final class AgentGate {
         agent.dispatching = Math.max(0, agent.dispatching - 1);
         if (result != null && result.getOutcome() == Outcome.DELIVERED && result.getRunFollowed() && result.getLettaRunId() != null
                 && ((LettaTarget) fire.getTarget()).getMode() == DeliveryMode.ASYNC) {
-            FollowedRun run = new FollowedRun(result.getLettaRunId(), fire, result.getStartedAt(), result.getFinishedAt(), overlapped);
+            FollowedRun run = new FollowedRun(result.getLettaRunId(), fire, result.getStartedAt(), result.getFinishedAt(), overlapped,
+                    result.getHttpStatus());
             agent.runs.add(run);
             follower.follow(run);
             touch(agent);

@@ -33,6 +33,7 @@ public final class RunEndResults {
                 : ExecutionResults.delivered(fire, run.getStartedAt(), run.getDeliveredAt(), null, run.getRunId());
         ExecutionResult.Builder result = ExecutionResult.newBuilder(base)
                 .setLettaRunId(run.getRunId())
+                .setHttpStatus(run.getHttpStatus())
                 .setRunEnd(true)
                 .setLettaRunStatus(end.status())
                 .setRunFinishedAt(end.finishedAt())

@@ -25,7 +25,7 @@ import java.util.Set;
 record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
     static final Set<String> FIELDS = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types",
             "target", "schedule", "timezone", "start_at", "end_at", "max_runs", "catchup", "catchup_window", "jitter", "overlap",
-            "retry", "pause_after_failures", "delete_after_completion", "paused", "paused_note", "labels");
+            "retry", "pause_after_failures", "delete_after_completion", "paused", "paused_note", "labels", "retry_on_run_failure");
     private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> RETRY = Set.of("max_attempts", "max_age");
 
@@ -63,6 +63,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         }
         boolean paused = optionalBoolean(body, "paused", errors);
         boolean deleteAfterCompletion = optionalBoolean(body, "delete_after_completion", errors);
+        boolean retryOnRunFailure = optionalBoolean(body, "retry_on_run_failure", errors);
         String pausedNote = TargetJson.optionalText(body, "paused_note", "", errors);
         Map<String, String> labels = TargetJson.stringMap(body.get("labels"), "labels", errors);
         if (!errors.isEmpty()) {
@@ -83,6 +84,7 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
                 .setRetry(retry)
                 .setPauseAfterFailures(pauseAfter == null ? 10 : pauseAfter.intValue())
                 .setDeleteAfterCompletion(deleteAfterCompletion)
+                .setRetryOnRunFailure(retryOnRunFailure)
                 .build();
         Cadences.check(spec, now, Cadences::v1Field, errors);
         if (!errors.isEmpty()) {
