@@ -66,6 +66,29 @@ class V1RunEndTest {
         assertThat(json(gateway.get("/v1/schedules/" + id + "/runs", KEY_A)).get("runs")).as("one attempt, shown at its end").hasSize(1);
     }
 
+    @Test
+    void aNotifyWebhookIsCheckedLikeAWebhookTargetAndShownWithoutItsSecret() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        Instant at = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        String base = "{\"agent_id\": \"" + agent + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}],"
+                + " \"schedule\": {\"type\": \"once\", \"at\": \"" + at + "\"}, ";
+
+        HttpResponse<String> refused = gateway.postJson("/v1/schedules", KEY_A, base + "\"notify_webhook\": {\"url\": \"http://169.254.169.254/x\"}}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("notify_webhook.url");
+
+        HttpResponse<String> created = gateway.postJson("/v1/schedules", KEY_A, base
+                + "\"notify_webhook\": {\"url\": \"https://93.184.215.14/notify\", \"secret\": \"a-secret-of-sixteen-chars\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created).at("/notify_webhook/url").asText()).isEqualTo("https://93.184.215.14/notify");
+        assertThat(created.body()).doesNotContain("a-secret-of-sixteen-chars");
+
+        HttpResponse<String> patched = gateway.send("PATCH", "/v1/schedules/" + json(created).get("id").asText(), KEY_A,
+                "application/merge-patch+json", "{\"notify_webhook\": null}");
+        assertThat(patched.statusCode()).isEqualTo(400);
+        assertThat(patched.body()).contains("notify_webhook");
+    }
+
     private static void write(ExecutionResult result) throws Exception {
         TopicSerdes serdes = gateway.context.getBean(TopicSerdes.class);
         try (var producer = new KafkaProducer<>(new HashMap<>(gateway.context.getBean(KafkaSettings.class).clientProperties()),

@@ -19,6 +19,7 @@ import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
 import io.punctual.planner.quota.LiveCounts;
+import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.timeline.Timeline;
@@ -138,12 +139,23 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         long now = context.currentSystemTimeMs();
+        if (result.getNotification() != null) {
+            // A notification's delivery, not one of the schedule's fires: nothing to count, only a retry to arm.
+            if (result.getOutcome() == Outcome.RETRYING) {
+                outcomes.apply(state, result, Instant.ofEpochMilli(now)).retry().ifPresent(retries::add);
+            }
+            appliedResults.remember(result);
+            return;
+        }
         Applied applied = outcomes.apply(state, result, Instant.ofEpochMilli(now));
         appliedResults.remember(result);
         applied.retry().ifPresent(retries::add);
         ScheduleState after = state;
         if (applied.state() != null) {
             after = save(state, applied.state(), now);
+        }
+        for (DueEvent notification : Notifications.after(result, state, after, Instant.ofEpochMilli(now))) {
+            emit(notification, now);
         }
         if (settled(after, result) && !Completion.deleteAt(after, lifecycle.completedRetention()).isAfter(Instant.ofEpochMilli(now))) {
             // The last fire's final result: nothing can retry it any more, so a deletion that only waited for it goes now.
@@ -350,6 +362,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             if (state == null || state.getCreatedAt().isAfter(timer.armedAt())) {
                 // Deleted, or deleted and created anew under the same id: the fire belonged to the old schedule.
                 LOG.debug("Dropping retry {} of deleted schedule {}", timer.timerId(), timer.scheduleId());
+                continue;
+            }
+            if (timer.notification() != null) {
+                Notifications.retry(state, timer, now).ifPresent(notification -> emit(notification, nowMs));
                 continue;
             }
             // A paused schedule's retries still go out: they finish a fire that was already emitted.

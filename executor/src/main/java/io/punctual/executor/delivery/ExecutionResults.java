@@ -68,6 +68,7 @@ public final class ExecutionResults {
                 .setFinishedAt(finishedAt)
                 .setAttempt(fire.getAttempt())
                 .setTargetType(targetType(fire))
-                .setManual(fire.getManual());
+                .setManual(fire.getManual())
+                .setNotification(fire.getNotification());
     }
 }

@@ -41,6 +41,12 @@ final class ScheduleJson {
         json.put("pause_after_failures", spec.getPauseAfterFailures());
         json.put("delete_after_completion", spec.getDeleteAfterCompletion());
         json.put("retry_on_run_failure", spec.getRetryOnRunFailure());
+        if (spec.getNotifyWebhook() == null) {
+            json.putNull("notify_webhook");
+        } else {
+            // The URL only: its secret and headers are never shown.
+            json.putObject("notify_webhook").put("url", spec.getNotifyWebhook().getUrl());
+        }
         ObjectNode labels = json.putObject("labels");
         spec.getLabels().forEach(labels::put);
         return json;

@@ -69,7 +69,7 @@ public final class OutcomeApplier {
                 // A retry changes nothing a reader sees until its final result arrives; only the timer is new.
                 Instant at = result.getNextAttemptAt() != null ? result.getNextAttemptAt() : result.getFinishedAt();
                 return new Applied(null, Optional.of(new RetryTimer(at, result.getScheduleId(), result.getFireId(),
-                        result.getScheduledFor(), result.getAttempt() + 1, result.getManual(), now)));
+                        result.getScheduledFor(), result.getAttempt() + 1, result.getManual(), now, result.getNotification())));
             }
             default -> {
                 LOG.warn("Execution result {} of {} has outcome {}, which this planner does not know; ignored",
