@@ -57,6 +57,7 @@ class RunTrackingTest {
     private static ApplicationContext executor;
     private static KafkaProducer<byte[], byte[]> producer;
     private static Serializer<DueEvent> dueSerializer;
+    private static Serializer<io.punctual.schemas.CommandResult> commandResults;
     private static Deserializer<ExecutionResult> resultDeserializer;
     private static TopicTail results;
     private static Fires fires;
@@ -71,6 +72,7 @@ class RunTrackingTest {
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = startExecutor();
         dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
+        commandResults = serdes.valueSerde(Topics.COMMAND_RESULTS).serializer();
         resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
         Map<String, Object> props = kafka.producerProps();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -242,6 +244,52 @@ class RunTrackingTest {
         assertThat(letta.maxConcurrentRuns(agent)).isEqualTo(1);
         assertThat(letta.messagesTo(agent)).hasSize(2);
         assertThat(resultsOf(first)).filteredOn(ExecutionResult::getRunEnd).hasSize(1);
+    }
+
+    @Test
+    void aFireWhoseScheduleWasDeletedAfterItWasEmittedIsNotDelivered() {
+        letta.runsWorkFor(Duration.ofMillis(1500), "completed");
+        String agent = agent();
+        DueEvent working = fires.fire(agent, "sk-1", "working");
+        DueEvent waiting = fires.fire(agent, "sk-1", "deleted while it waits");
+        String lagAgent = agent();
+        DueEvent lagging = fires.fire(lagAgent, "sk-1", "deleted before it was read");
+        publish(working, waiting);
+        awaitResult(working, false);
+        publishDelete(waiting);
+        publishDelete(lagging);
+
+        // Behind the deleted fire: delivered once the first run ends, and without the deleted one before it.
+        DueEvent after = fires.fire(agent, "sk-1", "after");
+        publish(after);
+        awaitResult(after, false);
+        assertThat(letta.messagesTo(agent)).hasSize(2);
+
+        // Emitted before its schedule's delete, read after it: not delivered either.
+        DueEvent marker = fires.fire(lagAgent, "sk-1", "marker");
+        publish(lagging, marker);
+        awaitResult(marker, false);
+        assertThat(letta.messagesTo(lagAgent)).hasSize(1);
+        assertThat(resultsOf(waiting)).isEmpty();
+        assertThat(resultsOf(lagging)).isEmpty();
+    }
+
+    /** The planner's answer to an accepted delete, as it writes it to punctual.command-results. */
+    private static void publishDelete(DueEvent fire) {
+        Instant now = Instant.now();
+        io.punctual.schemas.ScheduleState state = io.punctual.schemas.ScheduleState.newBuilder()
+                .setScheduleId(fire.getScheduleId()).setStatus(io.punctual.schemas.ScheduleStatus.DELETED).setVersion(2)
+                .setCreatedAt(fire.getEmittedAt()).setUpdatedAt(now)
+                .setSpec(io.punctual.schemas.ScheduleSpec.newBuilder().setTenant(fire.getTenant()).setTarget(fire.getTarget())
+                        .setCadence(new io.punctual.schemas.OnceCadence(fire.getScheduledFor())).build())
+                .build();
+        io.punctual.schemas.CommandResult result = io.punctual.schemas.CommandResult.newBuilder()
+                .setCommandId("delete-" + UUID.randomUUID()).setScheduleId(fire.getScheduleId()).setAccepted(true)
+                .setVersion(2L).setState(state).setProcessedAt(now).build();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), fire.getScheduleId().getBytes(StandardCharsets.UTF_8),
+                commandResults.serialize(Topics.COMMAND_RESULTS.name(), result)));
+        producer.commitTransaction();
     }
 
     private static String agent() {

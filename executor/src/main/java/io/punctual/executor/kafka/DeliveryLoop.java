@@ -89,6 +89,7 @@ public final class DeliveryLoop implements Runnable {
     /** One run per agent (null: fires go as soon as the previous request to their agent returned). */
     private final AgentGate gate;
     private final AgentRunRecords agentRuns;
+    private final DeletedSchedules deleted;
     /** Waiting fires let go and being delivered; their results are committed without offsets. */
     private final List<Released> released = new ArrayList<>();
     /** Ends of followed runs drained from the gate and not yet committed. */
@@ -113,15 +114,17 @@ public final class DeliveryLoop implements Runnable {
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
                         ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow) {
-        this(clients, decoder, dispatcher, results, shutdownGrace, revocationWait, finished, restoreWindow, null, null);
+        this(clients, decoder, dispatcher, results, shutdownGrace, revocationWait, finished, restoreWindow, null, null, null);
     }
 
     /**
      * @param gate      one run per agent; with {@code agentRuns}, where its state is kept (both null: no gate)
+     * @param deleted   schedules deleted lately, whose fires emitted before are not delivered (null: none known)
      */
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
                         ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow,
-                        AgentGate gate, AgentRunRecords agentRuns) {
+                        AgentGate gate, AgentRunRecords agentRuns, DeletedSchedules deleted) {
+        this.deleted = deleted;
         this.gate = gate;
         this.agentRuns = agentRuns;
         this.clients = clients;
@@ -272,6 +275,8 @@ public final class DeliveryLoop implements Runnable {
                     // Its outcome is committed already (or is about to be, in this batch): no second delivery, no second result.
                     LOG.info("Fire {} attempt {} seen again after its result; not delivered again", event.getFireId(), event.getAttempt());
                     entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
+                } else if (isDeleted(event)) {
+                    entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
                 } else {
                     entries.add(new InFlightBatch.Entry(record.record(), event, admitAndDeliver(event, record.record().partition()), null));
                 }
@@ -318,11 +323,20 @@ public final class DeliveryLoop implements Runnable {
         }
     }
 
+    /** A fire emitted before its schedule was deleted: not delivered, no result (the planner forgot the schedule). */
+    private boolean isDeleted(DueEvent fire) {
+        if (deleted == null || !deleted.isDeleted(fire)) {
+            return false;
+        }
+        LOG.info("Fire {} not delivered: schedule {} was deleted after it was emitted", fire.getFireId(), fire.getScheduleId());
+        return true;
+    }
+
     /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */
     private void releaseWaiting() {
         for (AgentGate.Release release : gate.releasable()) {
             DueEvent fire = release.fire();
-            if (finishedFires.isFinished(fire)) {
+            if (finishedFires.isFinished(fire) || isDeleted(fire)) {
                 gate.releaseDropped(fire, release.partition());
                 continue;
             }
@@ -397,6 +411,27 @@ public final class DeliveryLoop implements Runnable {
         sideCommitted(side, outcomes, ends);
         outcomes.forEach(finishedFires::record);
         ExecutorMeters.global().committed(outcomes, out);
+    }
+
+    /** Waits, until the deadline, for the released fires of these partitions (null: all) to have their results. */
+    private void awaitReleased(Set<Integer> partitions, long deadlineNanos) {
+        for (Released r : List.copyOf(released)) {
+            if (partitions != null && !partitions.contains(r.release().partition())) {
+                continue;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                r.result().get(remaining, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Gives up the agents of partitions no longer owned, and what was pending for them. */
@@ -616,6 +651,14 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private void finishInFlightOnStop() {
+        if (gate != null && producer != null && !transactionOpen && !released.isEmpty()) {
+            awaitReleased(null, stopDeadlineNanos);
+            try {
+                commitSide();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not write the released fires' results on stop ({}); the partitions' next owner delivers them again", e.toString());
+            }
+        }
         InFlightBatch batch = inFlight;
         if (batch == null || consumer == null || producer == null) {
             return;
@@ -678,6 +721,9 @@ public final class DeliveryLoop implements Runnable {
             try {
                 revokeBatch(partitions);
                 if (gate != null && producer != null && !transactionOpen) {
+                    // Released fires of these partitions still in delivery: their results are written here, within the
+                    // same bound as the batch's, rather than the fires delivered a second time by the next owner.
+                    awaitReleased(dueNumbers(partitions), System.nanoTime() + revocationWait.toNanos());
                     // Still this member's: run ends and states of these agents are written now rather than redone by the next owner.
                     try {
                         commitSide();

@@ -51,6 +51,7 @@ public class DeliveryService implements ReadinessCheck {
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
     private final RunFollower follower;
+    private final DeletedSchedules deleted;
     private volatile Thread thread;
 
     private final Duration stopTimeout;
@@ -70,6 +71,8 @@ public class DeliveryService implements ReadinessCheck {
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
         RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
         this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
+        this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
+                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), Clock.systemUTC());
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
@@ -80,7 +83,8 @@ public class DeliveryService implements ReadinessCheck {
                 new FinishedFires(delivery.dedupCapacity()),
                 delivery.dedupRestoreWindow(),
                 new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC()),
-                new AgentRunRecords(serdes));
+                new AgentRunRecords(serdes),
+                deleted);
     }
 
     /**
@@ -104,6 +108,9 @@ public class DeliveryService implements ReadinessCheck {
         // The context owns the loop: a loop stuck beyond the stop timeout (e.g. a broker that never answers) must not keep the JVM up.
         thread.setDaemon(true);
         thread.start();
+        Thread deletes = new Thread(deleted, "punctual-deleted-schedules-" + settings.instanceId());
+        deletes.setDaemon(true);
+        deletes.start();
         LOG.info("Executor {} consuming {} as group {}, at most {} Letta requests in flight",
                 settings.instanceId(), Topics.DUE.name(), settings.groupId(), settings.maxInFlight());
     }
@@ -132,5 +139,6 @@ public class DeliveryService implements ReadinessCheck {
             LOG.warn("Executor loop did not stop within {}", stopTimeout);
         }
         follower.close();
+        deleted.close();
     }
 }
