@@ -75,6 +75,7 @@ public final class LettaStandIn implements AutoCloseable {
     private volatile String runsEndAs = DEFAULT_RUN_STATUS;
     private final Map<String, AtomicInteger> maxWorkingRuns = new ConcurrentHashMap<>();
     private volatile String reply = DEFAULT_REPLY;
+    private volatile boolean recordRequests = true;
     private volatile StubbedResponse outage;
 
     /** Starts serving on an ephemeral port of localhost. */
@@ -187,6 +188,22 @@ public final class LettaStandIn implements AutoCloseable {
         return this;
     }
 
+    /** Stops (or resumes) recording requests: for load drivers, whose requests would fill the heap being measured. */
+    public LettaStandIn recordRequests(boolean record) {
+        this.recordRequests = record;
+        return this;
+    }
+
+    /**
+     * Creates a background run for the agent as a {@code messages/async} call would, without the call (and without
+     * counting it for {@link #maxConcurrentRuns}): for drivers that need many runs to look up.
+     */
+    public String startRun(String agentId) {
+        Run run = new Run("run-" + UUID.randomUUID(), agentId, Instant.now(), null, runsWorkFor, runsEndAs);
+        runs.put(run.id(), run);
+        return run.id();
+    }
+
     /**
      * The most runs of this agent that were working at once, in Letta's sense (created and not yet at their end),
      * counted when each run was created. Two means a message reached the agent while an earlier run still worked.
@@ -290,8 +307,10 @@ public final class LettaStandIn implements AutoCloseable {
             }
             Answer answer = answer(method, path, agentId, exchange.getRequestHeaders().getFirst("Authorization"), body,
                 receivedAt);
-            requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(),
-                exchange.getRequestHeaders(), body, receivedAt, agentId, answer.runId(), answer.status()));
+            if (recordRequests) {
+                requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body, receivedAt, agentId, answer.runId(), answer.status()));
+            }
             pause(agentId == null ? delay : agentDelays.getOrDefault(agentId, delay));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

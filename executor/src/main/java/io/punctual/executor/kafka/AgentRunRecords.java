@@ -33,11 +33,23 @@ public final class AgentRunRecords {
     private final TopicSerdes serdes;
     private final Serializer<AgentRuns> values;
     private final Deserializer<AgentRuns> reader;
+    private final Serializer<io.punctual.schemas.DueEvent> dueValues;
 
     public AgentRunRecords(TopicSerdes serdes) {
         this.serdes = serdes;
         this.values = serdes.valueSerde(Topics.AGENT_RUNS).serializer();
         this.reader = serdes.valueSerde(Topics.AGENT_RUNS).deserializer();
+        this.dueValues = serdes.valueSerde(Topics.DUE).serializer();
+    }
+
+    /**
+     * A fire that waited in its agent's state as a due record (offset -1: it was read and settled before), so that
+     * one failing for good is dead-lettered like any other, replayable as it was.
+     */
+    public ConsumerRecord<byte[], byte[]> asDueRecord(io.punctual.schemas.DueEvent fire, int partition) {
+        String key = io.punctual.schemas.topic.DueKeys.of(fire.getTarget(), fire.getScheduleId());
+        return new ConsumerRecord<>(Topics.DUE.name(), partition, -1L, key.getBytes(StandardCharsets.UTF_8),
+                dueValues.serialize(Topics.DUE.name(), fire));
     }
 
     public void registerSchema() {

@@ -369,6 +369,9 @@ public final class DeliveryLoop implements Runnable {
             ExecutionResult result = r.result().join();
             outcomes.add(result);
             out.add(results.of(result));
+            if (result.getOutcome() == Outcome.FAILED) {
+                out.add(DeadLetters.ofFailure(agentRuns.asDueRecord(r.release().fire(), r.release().partition()), result));
+            }
         }
         for (AgentGate.Ended end : side.ends()) {
             ends.add(end.result());

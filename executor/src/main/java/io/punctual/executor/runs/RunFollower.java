@@ -112,8 +112,11 @@ public final class RunFollower implements AutoCloseable {
 
     private void schedule(Followed entry, Duration wait) {
         entry.interval = wait;
+        // Up to 10 % later at random: runs followed at the same moment (a restart restores them all at once) drift
+        // apart instead of being looked up in one burst every poll-max.
+        long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1);
         synchronized (checks) {
-            checks.add(new Check(clock.millis() + wait.toMillis(), entry));
+            checks.add(new Check(clock.millis() + wait.toMillis() + jitter, entry));
         }
     }
 
