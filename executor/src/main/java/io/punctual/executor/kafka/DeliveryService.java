@@ -71,6 +71,8 @@ public class DeliveryService implements ReadinessCheck {
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
         RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
         this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
+        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC());
+        ExecutorMeters.global().bindRuns(gate);
         this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
                 delivery.dedupRestoreWindow(), delivery.dedupCapacity(), Clock.systemUTC());
         this.loop = new DeliveryLoop(
@@ -82,7 +84,7 @@ public class DeliveryService implements ReadinessCheck {
                 revocationWait(settings.requestTimeout(), clients.maxPollInterval()),
                 new FinishedFires(delivery.dedupCapacity()),
                 delivery.dedupRestoreWindow(),
-                new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC()),
+                gate,
                 new AgentRunRecords(serdes),
                 deleted);
     }

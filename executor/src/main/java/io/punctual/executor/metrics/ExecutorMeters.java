@@ -114,6 +114,15 @@ public final class ExecutorMeters {
         }
     }
 
+    /** Gauges of the per-agent rule: Letta runs being followed, fires waiting for their agent's run. */
+    public void bindRuns(io.punctual.executor.runs.AgentGate gate) {
+        // Weakly held: the gauges read the gate while its executor lives, and let it go with it.
+        Gauge.builder("punctual.executor.runs.followed", gate, io.punctual.executor.runs.AgentGate::followedRuns)
+                .description("Letta runs this executor follows until they end").register(registry);
+        Gauge.builder("punctual.executor.fires.waiting.for.run", gate, io.punctual.executor.runs.AgentGate::waitingFires)
+                .description("Fires waiting for their agent's previous run to end").register(registry);
+    }
+
     /** Followed Letta runs whose end was committed, by Letta's status (or unknown). */
     public void runsEnded(List<ExecutionResult> runEnds) {
         for (ExecutionResult end : runEnds) {
