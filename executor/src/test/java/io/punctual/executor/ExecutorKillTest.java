@@ -93,7 +93,7 @@ class ExecutorKillTest {
                     byFire.clear();
                     results.matching(r -> true).stream()
                             .map(r -> resultDeserializer.deserialize(Topics.RESULTS.name(), r.value()))
-                            .filter(r -> ids.contains(r.getFireId()))
+                            .filter(r -> ids.contains(r.getFireId()) && !r.getRunEnd()) // the delivery's own result, not its run's end
                             .forEach(r -> byFire.computeIfAbsent(r.getFireId(), k -> new ArrayList<>()).add(r));
                     return byFire.size() == FIRES;
                 });
@@ -102,7 +102,7 @@ class ExecutorKillTest {
                 byFire.clear();
                 results.matching(r -> true).stream()
                         .map(r -> resultDeserializer.deserialize(Topics.RESULTS.name(), r.value()))
-                        .filter(r -> ids.contains(r.getFireId()))
+                        .filter(r -> ids.contains(r.getFireId()) && !r.getRunEnd()) // the delivery's own result, not its run's end
                         .forEach(r -> byFire.computeIfAbsent(r.getFireId(), k -> new ArrayList<>()).add(r));
 
                 assertThat(byFire).hasSize(FIRES);

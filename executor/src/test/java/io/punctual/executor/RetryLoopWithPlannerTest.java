@@ -66,18 +66,21 @@ class RetryLoopWithPlannerTest {
     private static Serializer<ScheduleCommand> commandSerializer;
     private static Deserializer<ExecutionResult> resultDeserializer;
     private static TopicTail results;
+    private static io.punctual.executor.support.WebhookReceiver hooks;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaFixture.shared();
         letta = new LettaStandIn();
+        hooks = new io.punctual.executor.support.WebhookReceiver();
         keys = KeyMaterial.generate();
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         String groupId = kafka.uniqueName("executor-retry-loop");
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "retry-loop-" + UUID.randomUUID(), Map.of(
                 ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, "300ms",
-                ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s"));
+                ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "2s",
+                ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
         planner = new PlannerService(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers())), serdes,
                 PlannerSettings.defaults().withApplicationId(kafka.uniqueName("planner"))
@@ -100,6 +103,7 @@ class RetryLoopWithPlannerTest {
         executor.close();
         planner.stop();
         letta.close();
+        hooks.close();
     }
 
     @Test
@@ -132,8 +136,41 @@ class RetryLoopWithPlannerTest {
         assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
-    private static String createOnceSchedule(String agent) throws Exception {
+    @Test
+    void aFireFailedForGoodIsNotifiedSignedAndTheNotificationIsRetriedWithTheSameIdAndBody() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        letta.respondNext(agent, StubbedResponse.status(400).withBody("{\"detail\":\"agent not found\"}"));
+        hooks.answerNext(503);
         String scheduleId = "sched-" + UUID.randomUUID();
+        String secret = "notify-secret-" + UUID.randomUUID();
+        createOnceSchedule(agent, scheduleId, io.punctual.schemas.WebhookTarget.newBuilder()
+                .setUrl(hooks.url("/notify")).setMethod(io.punctual.schemas.WebhookMethod.POST).setHeaders(Map.of()).setBodyJson("{}")
+                .setSecretCiphertext(keys.apiKeyCipher().encrypt(secret, scheduleId)).build());
+
+        await("the notification, twice").atMost(WAIT).until(() -> hooks.received("/notify").size() >= 2);
+
+        List<io.punctual.executor.support.WebhookReceiver.Received> sent = hooks.received("/notify");
+        String id = sent.get(0).header("Punctual-Fire-Id");
+        assertThat(id).startsWith(scheduleId + "!notify:fire_failed:" + scheduleId + "@");
+        assertThat(sent).allSatisfy(r -> {
+            assertThat(r.header("Punctual-Fire-Id")).isEqualTo(id);
+            assertThat(r.header("Idempotency-Key")).isEqualTo(id);
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(new String(sent.get(0).body(), StandardCharsets.UTF_8));
+            assertThat(io.punctual.kernel.webhook.WebhookSignature.verify(r.header("Punctual-Signature"), secret, id,
+                    Integer.parseInt(r.header("Punctual-Attempt")), r.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
+        });
+        assertThat(sent).extracting(r -> r.header("Punctual-Attempt")).containsExactly("1", "2");
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sent.get(0).body());
+        assertThat(body.get("kind").asText()).isEqualTo("fire_failed");
+        assertThat(body.get("schedule_id").asText()).isEqualTo(scheduleId);
+        assertThat(body.get("detail").asText()).contains("agent not found");
+    }
+
+    private static String createOnceSchedule(String agent) throws Exception {
+        return createOnceSchedule(agent, "sched-" + UUID.randomUUID(), null);
+    }
+
+    private static String createOnceSchedule(String agent, String scheduleId, io.punctual.schemas.WebhookTarget notify) throws Exception {
         Instant at = Instant.now().plusMillis(500).truncatedTo(ChronoUnit.MILLIS);
         ScheduleSpec spec = ScheduleSpec.newBuilder()
                 .setTenant("tenant-retry")
@@ -144,6 +181,7 @@ class RetryLoopWithPlannerTest {
                         .build())
                 .setCadence(OnceCadence.newBuilder().setAt(at).build())
                 .setRetry(RetryPolicy.newBuilder().setMaxAttempts(5).setMaxAgeMs(3_600_000).build())
+                .setNotifyWebhook(notify)
                 .build();
         ScheduleCommand command = ScheduleCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
@@ -161,9 +199,11 @@ class RetryLoopWithPlannerTest {
     private static List<ExecutionResult> awaitFinalResult(String scheduleId) {
         results.awaitMatching("a final result of " + scheduleId, 1, r -> {
             ExecutionResult result = decode(r);
-            return result.getScheduleId().equals(scheduleId) && result.getOutcome() != Outcome.RETRYING;
+            return result.getScheduleId().equals(scheduleId) && result.getOutcome() != Outcome.RETRYING && !result.getRunEnd();
         });
-        return results.matching(r -> decode(r).getScheduleId().equals(scheduleId)).stream().map(RetryLoopWithPlannerTest::decode).toList();
+        // The delivery attempts, not the end of the run the last one started.
+        return results.matching(r -> decode(r).getScheduleId().equals(scheduleId)).stream().map(RetryLoopWithPlannerTest::decode)
+                .filter(r -> !r.getRunEnd()).toList();
     }
 
     private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {

@@ -19,6 +19,7 @@ import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
 import io.punctual.planner.quota.LiveCounts;
+import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.timeline.Timeline;
@@ -139,12 +140,23 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         long now = context.currentSystemTimeMs();
+        if (result.getNotification() != null) {
+            // A notification's delivery, not one of the schedule's fires: nothing to count, only a retry to arm.
+            if (result.getOutcome() == Outcome.RETRYING) {
+                outcomes.apply(state, result, Instant.ofEpochMilli(now)).retry().ifPresent(retries::add);
+            }
+            appliedResults.remember(result);
+            return;
+        }
         Applied applied = outcomes.apply(state, result, Instant.ofEpochMilli(now));
         appliedResults.remember(result);
         applied.retry().ifPresent(retries::add);
         ScheduleState after = state;
         if (applied.state() != null) {
             after = save(state, applied.state(), now);
+        }
+        for (DueEvent notification : Notifications.after(result, state, after, Instant.ofEpochMilli(now))) {
+            emit(notification, now);
         }
         if (settled(after, result) && !Completion.deleteAt(after, lifecycle.completedRetention()).isAfter(Instant.ofEpochMilli(now))) {
             // The last fire's final result: nothing can retry it any more, so a deletion that only waited for it goes now.
@@ -155,7 +167,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     /** True when {@code result} finishes the last fire of a completed schedule (no retry of it can follow). */
     private static boolean settled(ScheduleState state, ExecutionResult result) {
         return state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() != null
-                && result.getFireId().equals(state.getLastFireId()) && result.getOutcome() != Outcome.RETRYING;
+                && result.getFireId().equals(state.getLastFireId()) && result.getOutcome() != Outcome.RETRYING
+                // A delivery whose run is followed is settled by the run's end, which may still retry it.
+                && !result.getRunFollowed();
     }
 
     /** @param admitted the command comes back from the quota, which counted it already */
@@ -349,6 +363,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             if (state == null || state.getCreatedAt().isAfter(timer.armedAt())) {
                 // Deleted, or deleted and created anew under the same id: the fire belonged to the old schedule.
                 LOG.debug("Dropping retry {} of deleted schedule {}", timer.timerId(), timer.scheduleId());
+                continue;
+            }
+            if (timer.notification() != null) {
+                Notifications.retry(state, timer, now).ifPresent(notification -> emit(notification, nowMs));
                 continue;
             }
             // A paused schedule's retries still go out: they finish a fire that was already emitted.

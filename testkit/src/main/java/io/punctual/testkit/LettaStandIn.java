@@ -71,7 +71,11 @@ public final class LettaStandIn implements AutoCloseable {
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Map<String, String> runStatuses = new ConcurrentHashMap<>();
     private volatile String defaultRunStatus = DEFAULT_RUN_STATUS;
+    private volatile Duration runsWorkFor = Duration.ZERO;
+    private volatile String runsEndAs = DEFAULT_RUN_STATUS;
+    private final Map<String, AtomicInteger> maxWorkingRuns = new ConcurrentHashMap<>();
     private volatile String reply = DEFAULT_REPLY;
+    private volatile boolean recordRequests = true;
     private volatile StubbedResponse outage;
 
     /** Starts serving on an ephemeral port of localhost. */
@@ -174,6 +178,41 @@ public final class LettaStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs created from now on report {@code running} for this long after their creation, then {@code endsAs}
+     * ({@code completed}, {@code failed}, ...), like Letta's background runs; an explicit {@link #runStatus} wins.
+     */
+    public LettaStandIn runsWorkFor(Duration duration, String endsAs) {
+        this.runsWorkFor = duration;
+        this.runsEndAs = endsAs;
+        return this;
+    }
+
+    /** Stops (or resumes) recording requests: for load drivers, whose requests would fill the heap being measured. */
+    public LettaStandIn recordRequests(boolean record) {
+        this.recordRequests = record;
+        return this;
+    }
+
+    /**
+     * Creates a background run for the agent as a {@code messages/async} call would, without the call (and without
+     * counting it for {@link #maxConcurrentRuns}): for drivers that need many runs to look up.
+     */
+    public String startRun(String agentId) {
+        Run run = new Run("run-" + UUID.randomUUID(), agentId, Instant.now(), null, runsWorkFor, runsEndAs);
+        runs.put(run.id(), run);
+        return run.id();
+    }
+
+    /**
+     * The most runs of this agent that were working at once, in Letta's sense (created and not yet at their end),
+     * counted when each run was created. Two means a message reached the agent while an earlier run still worked.
+     */
+    public int maxConcurrentRuns(String agentId) {
+        AtomicInteger max = maxWorkingRuns.get(agentId);
+        return max == null ? 0 : max.get();
+    }
+
     /** Forgets recorded requests, scripts, delays, runs and concurrency counts; keys and key mode are kept. */
     public void reset() {
         requests.clear();
@@ -184,6 +223,9 @@ public final class LettaStandIn implements AutoCloseable {
         runs.clear();
         runStatuses.clear();
         defaultRunStatus = DEFAULT_RUN_STATUS;
+        runsWorkFor = Duration.ZERO;
+        runsEndAs = DEFAULT_RUN_STATUS;
+        maxWorkingRuns.clear();
         reply = DEFAULT_REPLY;
         outage = null;
     }
@@ -265,8 +307,10 @@ public final class LettaStandIn implements AutoCloseable {
             }
             Answer answer = answer(method, path, agentId, exchange.getRequestHeaders().getFirst("Authorization"), body,
                 receivedAt);
-            requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(),
-                exchange.getRequestHeaders(), body, receivedAt, agentId, answer.runId(), answer.status()));
+            if (recordRequests) {
+                requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body, receivedAt, agentId, answer.runId(), answer.status()));
+            }
             pause(agentId == null ? delay : agentDelays.getOrDefault(agentId, delay));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -322,7 +366,7 @@ public final class LettaStandIn implements AutoCloseable {
             Run found = runs.get(run.group(1));
             return found == null
                 ? Answer.of(404, "{\"detail\":\"Run " + run.group(1) + " not found\"}")
-                : Answer.of(200, runJson(found, runStatuses.getOrDefault(found.id(), defaultRunStatus)));
+                : Answer.of(200, runJson(found, statusOf(found, Instant.now())));
         }
         return Answer.of(404, "{\"detail\":\"Not Found\"}");
     }
@@ -358,9 +402,29 @@ public final class LettaStandIn implements AutoCloseable {
         } catch (JsonProcessingException e) {
             // Already validated as JSON.
         }
-        Run run = new Run("run-" + UUID.randomUUID(), agentId, receivedAt, callbackUrl);
-        runs.put(run.id(), run);
+        Run run = new Run("run-" + UUID.randomUUID(), agentId, receivedAt, callbackUrl, runsWorkFor, runsEndAs);
+        synchronized (runs) {
+            int working = 1 + (int) runs.values().stream()
+                .filter(r -> r.agentId().equals(agentId) && !isTerminal(statusOf(r, receivedAt))).count();
+            maxWorkingRuns.computeIfAbsent(agentId, id -> new AtomicInteger()).accumulateAndGet(working, Math::max);
+            runs.put(run.id(), run);
+        }
         return new Answer(200, Map.of(), runJson(run, "created"), run.id());
+    }
+
+    private String statusOf(Run run, Instant at) {
+        String explicit = runStatuses.get(run.id());
+        if (explicit != null) {
+            return explicit;
+        }
+        if (run.worksFor().isZero()) {
+            return defaultRunStatus;
+        }
+        return at.isBefore(run.createdAt().plus(run.worksFor())) ? "running" : run.endsAs();
+    }
+
+    private static boolean isTerminal(String status) {
+        return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
     }
 
     private static String runJson(Run run, String status) {
@@ -369,7 +433,7 @@ public final class LettaStandIn implements AutoCloseable {
         node.put("agent_id", run.agentId());
         node.put("status", status);
         node.put("created_at", run.createdAt().toString());
-        boolean finished = "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        boolean finished = isTerminal(status);
         if (finished) {
             node.put("completed_at", Instant.now().toString());
         } else {
@@ -423,7 +487,7 @@ public final class LettaStandIn implements AutoCloseable {
         }
     }
 
-    private record Run(String id, String agentId, Instant createdAt, String callbackUrl) {
+    private record Run(String id, String agentId, Instant createdAt, String callbackUrl, Duration worksFor, String endsAs) {
     }
 
     private record Answer(int status, Map<String, String> headers, String body, String runId) {

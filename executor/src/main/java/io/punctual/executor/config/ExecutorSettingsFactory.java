@@ -49,6 +49,17 @@ public class ExecutorSettingsFactory {
     }
 
     @Singleton
+    RunSettings runSettings(
+            @Property(name = ConfigKeys.EXECUTOR_RUNS_POLL_INITIAL) Optional<Duration> pollInitial,
+            @Property(name = ConfigKeys.EXECUTOR_RUNS_POLL_MAX) Optional<Duration> pollMax,
+            @Property(name = ConfigKeys.EXECUTOR_RUNS_FOLLOW_LIMIT) Optional<Duration> followLimit,
+            @Value("${" + ConfigKeys.EXECUTOR_RUNS_MAX_LOOKUPS_IN_FLIGHT + ":" + RunSettings.DEFAULT_MAX_LOOKUPS_IN_FLIGHT + "}") int maxLookups,
+            @Property(name = ConfigKeys.EXECUTOR_RUNS_MAX_WAIT) Optional<Duration> maxWait) {
+        return new RunSettings(pollInitial.orElse(RunSettings.DEFAULT_POLL_INITIAL), pollMax.orElse(RunSettings.DEFAULT_POLL_MAX),
+                followLimit.orElse(RunSettings.DEFAULT_FOLLOW_LIMIT), maxLookups, maxWait.orElse(RunSettings.DEFAULT_MAX_WAIT));
+    }
+
+    @Singleton
     WebhookUrlPolicy webhookUrlPolicy(
             @Value("${" + ConfigKeys.WEBHOOK_ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
             @Value("${" + ConfigKeys.WEBHOOK_ALLOW_PRIVATE + ":false}") boolean allowPrivate,

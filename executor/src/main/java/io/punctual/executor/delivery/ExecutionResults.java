@@ -75,7 +75,8 @@ public final class ExecutionResults {
                 .setFinishedAt(finishedAt)
                 .setAttempt(fire.getAttempt())
                 .setTargetType(targetType(fire))
-                .setManual(fire.getManual());
+                .setManual(fire.getManual())
+                .setNotification(fire.getNotification());
     }
 
     /** The text of the first message of a Letta fire (its text parts joined by new lines), else null. */

@@ -29,6 +29,10 @@ public final class FinishedFires {
 
     /** Remembers a committed result. */
     public void record(ExecutionResult result) {
+        if (result.getRunEnd() && result.getOutcome() == Outcome.RETRYING) {
+            // The run of a delivered fire failed and the fire is tried again: its next attempt is not a repeat.
+            keys.remove(finalKey(result.getFireId()));
+        }
         if (result.getOutcome() == Outcome.RETRYING) {
             keys.put(attemptKey(result.getFireId(), result.getAttempt()), Boolean.TRUE);
         } else {

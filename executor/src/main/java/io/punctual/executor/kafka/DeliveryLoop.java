@@ -1,6 +1,7 @@
 package io.punctual.executor.kafka;
 
 import io.punctual.executor.delivery.ExecutionResults;
+import io.punctual.executor.runs.AgentGate;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.schemas.DueEvent;
@@ -42,6 +43,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,8 @@ import java.util.concurrent.TimeUnit;
 public final class DeliveryLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** While runs are followed or fires wait for them: how soon a run's end is acted on when no due event comes. */
+    private static final Duration POLL_TIMEOUT_WHILE_WAITING = Duration.ofMillis(100);
     /** How often a waiting loop polls its paused consumer: group liveness, rebalances and stop requests. */
     private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -85,6 +89,26 @@ public final class DeliveryLoop implements Runnable {
     private boolean replaceConsumer;
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
+    /** One run per agent (null: fires go as soon as the previous request to their agent returned). */
+    private final AgentGate gate;
+    private final AgentRunRecords agentRuns;
+    private final DeletedSchedules deleted;
+    /** Waiting fires let go and being delivered; their results are committed without offsets. */
+    private final List<Released> released = new ArrayList<>();
+    /** Ends of followed runs drained from the gate and not yet committed. */
+    private final List<AgentGate.Ended> pendingEnds = new ArrayList<>();
+
+    private record Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
+    }
+
+    /** What a transaction carries besides a batch: released fires' results, run ends, agents' states. */
+    private record Side(List<Released> released, List<AgentGate.Ended> ends, List<AgentGate.State> states) {
+        static final Side NONE = new Side(List.of(), List.of(), List.of());
+
+        boolean isEmpty() {
+            return released.isEmpty() && ends.isEmpty() && states.isEmpty();
+        }
+    }
 
     /**
      * @param shutdownGrace  how long a stop waits for the deliveries in flight before leaving them to the
@@ -94,6 +118,20 @@ public final class DeliveryLoop implements Runnable {
     public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
                         ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow,
                         UserTopicCheck userTopics) {
+        this(clients, decoder, dispatcher, results, shutdownGrace, revocationWait, finished, restoreWindow, null, null, null, userTopics);
+    }
+
+    /**
+     * @param gate       one run per agent; with {@code agentRuns}, where its state is kept (both null: no gate)
+     * @param deleted    schedules deleted lately, whose fires emitted before are not delivered (null: none known)
+     * @param userTopics asks again whether a Kafka target's topic takes its record, after a commit failed with none refused
+     */
+    public DeliveryLoop(ExecutorKafkaClients clients, DueRecordDecoder decoder, FireDispatcher dispatcher,
+                        ResultRecords results, Duration shutdownGrace, Duration revocationWait, FinishedFires finished, Duration restoreWindow,
+                        AgentGate gate, AgentRunRecords agentRuns, DeletedSchedules deleted, UserTopicCheck userTopics) {
+        this.deleted = deleted;
+        this.gate = gate;
+        this.agentRuns = agentRuns;
         this.clients = clients;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
@@ -160,6 +198,9 @@ public final class DeliveryLoop implements Runnable {
     private void ensureClients() {
         if (!restored) {
             results.registerSchema();
+            if (agentRuns != null) {
+                agentRuns.registerSchema();
+            }
             FinishedFiresRestore.restore(clients, Topics.RESULTS.name(), results, finishedFires, restoreWindow, Clock.systemUTC());
             restored = true;
         }
@@ -193,7 +234,13 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private void pollAndDeliver() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (gate != null) {
+            // Ends first: a fire whose agent's run just ended goes as a plain delivery, not as an overlap.
+            pendingEnds.addAll(gate.drainEnded());
+            releaseWaiting();
+            commitSide();
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(gate != null && gate.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT);
         if (records.isEmpty()) {
             return;
         }
@@ -234,8 +281,10 @@ public final class DeliveryLoop implements Runnable {
                     // Its outcome is committed already (or is about to be, in this batch): no second delivery, no second result.
                     LOG.info("Fire {} attempt {} seen again after its result; not delivered again", event.getFireId(), event.getAttempt());
                     entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
+                } else if (isDeleted(event)) {
+                    entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
                 } else {
-                    entries.add(new InFlightBatch.Entry(record.record(), event, dispatcher.deliver(event), null));
+                    entries.add(new InFlightBatch.Entry(record.record(), event, admitAndDeliver(event, record.record().partition()), null));
                 }
             } else if (record instanceof DecodedRecord.Poison poison) {
                 ConsumerRecord<byte[], byte[]> r = poison.record();
@@ -244,6 +293,171 @@ public final class DeliveryLoop implements Runnable {
             }
         }
         return new InFlightBatch(records, consumer::position, entries);
+    }
+
+    /**
+     * Delivers the fire unless its agent has a run working: then it waits in the agent's state (null: no result
+     * now, its record is settled at once and its partition goes on) or, with overlap SKIP, is skipped.
+     */
+    private CompletableFuture<ExecutionResult> admitAndDeliver(DueEvent event, int partition) {
+        if (gate == null) {
+            return dispatcher.deliver(event);
+        }
+        switch (gate.admit(event, partition)) {
+            case DISPATCH -> {
+                // The gate learns of the run before the result counts as settled, so both are committed together.
+                return dispatcher.deliver(event).thenApply(result -> {
+                    gate.delivered(event, partition, result, false);
+                    return result;
+                });
+            }
+            case SKIP -> {
+                Instant now = Instant.now();
+                String run = gate.workingRun(event);
+                return CompletableFuture.completedFuture(ExecutionResult.newBuilder(ExecutionResults.skippedOverlap(event, now, now, run, "working"))
+                        .setDetail("agent " + AgentGate.agentOf(event) + " has a run still working" + (run == null ? "" : " (" + run + ")"))
+                        .build());
+            }
+            case PARK -> {
+                LOG.debug("Fire {} waits for the runs of agent {}", event.getFireId(), AgentGate.agentOf(event));
+                return null;
+            }
+            default -> {
+                LOG.info("Fire {} attempt {} is waiting or followed already; not delivered again", event.getFireId(), event.getAttempt());
+                return null;
+            }
+        }
+    }
+
+    /** A fire emitted before its schedule was deleted: not delivered, no result (the planner forgot the schedule). */
+    private boolean isDeleted(DueEvent fire) {
+        if (deleted == null || !deleted.isDeleted(fire)) {
+            return false;
+        }
+        LOG.info("Fire {} not delivered: schedule {} was deleted after it was emitted", fire.getFireId(), fire.getScheduleId());
+        return true;
+    }
+
+    /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */
+    private void releaseWaiting() {
+        for (AgentGate.Release release : gate.releasable()) {
+            DueEvent fire = release.fire();
+            if (finishedFires.isFinished(fire) || isDeleted(fire)) {
+                gate.releaseDropped(fire, release.partition());
+                continue;
+            }
+            if (release.overlapped()) {
+                LOG.info("Fire {} waited the longest wait allowed for agent {}; delivered while an earlier run works", fire.getFireId(), AgentGate.agentOf(fire));
+            }
+            CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire).thenApply(r -> {
+                ExecutionResult out = release.overlapped() ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
+                gate.delivered(fire, release.partition(), out, release.overlapped());
+                return out;
+            });
+            released.add(new Released(release, result));
+        }
+    }
+
+    /** What the next transaction carries besides a batch. */
+    private Side side() {
+        if (gate == null) {
+            return Side.NONE;
+        }
+        pendingEnds.addAll(gate.drainEnded());
+        List<Released> done = released.stream().filter(r -> r.result().isDone()).toList();
+        done.forEach(r -> gate.released(r.release().fire(), r.release().partition()));
+        return new Side(done, List.copyOf(pendingEnds), gate.dirty());
+    }
+
+    /** Adds the side's records to a transaction's; its delivery results to {@code outcomes}, its run ends to {@code ends}. */
+    private void addSide(Side side, List<ProducerRecord<byte[], byte[]>> out, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
+        for (Released r : side.released()) {
+            ExecutionResult result = r.result().join();
+            outcomes.add(result);
+            out.add(results.of(result));
+            if (result.getOutcome() == Outcome.FAILED) {
+                out.add(DeadLetters.ofFailure(agentRuns.asDueRecord(r.release().fire(), r.release().partition()), result));
+            }
+        }
+        for (AgentGate.Ended end : side.ends()) {
+            ends.add(end.result());
+            out.add(results.of(end.result()));
+        }
+        side.states().forEach(state -> out.add(agentRuns.of(state)));
+    }
+
+    private void sideCommitted(Side side, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
+        if (side.isEmpty()) {
+            return;
+        }
+        released.removeAll(side.released());
+        pendingEnds.removeAll(side.ends());
+        gate.written(side.states());
+        ends.forEach(finishedFires::record);
+        ExecutorMeters.global().runsEnded(ends);
+    }
+
+    /** Commits what waits besides a batch (no batch in flight, no offsets): released fires' results, run ends, states. */
+    private void commitSide() {
+        Side side = side();
+        if (side.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        List<ExecutionResult> ends = new ArrayList<>();
+        addSide(side, out, outcomes, ends);
+        try {
+            producer.beginTransaction();
+            transactionOpen = true;
+            out.forEach(producer::send);
+            producer.commitTransaction();
+            transactionOpen = false;
+        } catch (KafkaException e) {
+            abortTransaction(e);
+            throw e;
+        }
+        sideCommitted(side, outcomes, ends);
+        outcomes.forEach(finishedFires::record);
+        ExecutorMeters.global().committed(outcomes, out);
+    }
+
+    /** Waits, until the deadline, for the released fires of these partitions (null: all) to have their results. */
+    private void awaitReleased(Set<Integer> partitions, long deadlineNanos) {
+        for (Released r : List.copyOf(released)) {
+            if (partitions != null && !partitions.contains(r.release().partition())) {
+                continue;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                r.result().get(remaining, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Gives up the agents of partitions no longer owned, and what was pending for them. */
+    private void giveUpAgents(Collection<TopicPartition> partitions) {
+        if (gate == null) {
+            return;
+        }
+        Set<Integer> numbers = dueNumbers(partitions);
+        gate.giveUp(numbers);
+        released.removeIf(r -> numbers.contains(r.release().partition()));
+        pendingEnds.removeIf(e -> numbers.contains(e.partition()));
+    }
+
+    private static Set<Integer> dueNumbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.stream().filter(p -> Topics.DUE.name().equals(p.topic())).forEach(p -> numbers.add(p.partition()));
+        return numbers;
     }
 
     /**
@@ -315,6 +529,9 @@ public final class DeliveryLoop implements Runnable {
         List<ExecutionResult> outcomes = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         Map<ProducerRecord<byte[], byte[]>, InFlightBatch.Entry> userRecords = new IdentityHashMap<>();
+        Side side = side();
+        List<ExecutionResult> ends = new ArrayList<>();
+        addSide(side, out, outcomes, ends);
         for (InFlightBatch.Entry entry : ready.entries()) {
             if (entry.deadLetter() != null) {
                 out.add(entry.deadLetter());
@@ -380,6 +597,7 @@ public final class DeliveryLoop implements Runnable {
             return false;
         }
         batch.committed(ready);
+        sideCommitted(side, outcomes, ends);
         outcomes.forEach(finishedFires::record);
         ExecutorMeters.global().committed(outcomes, out);
         if (LOG.isDebugEnabled()) {
@@ -453,6 +671,14 @@ public final class DeliveryLoop implements Runnable {
     }
 
     private void finishInFlightOnStop() {
+        if (gate != null && producer != null && !transactionOpen && !released.isEmpty()) {
+            awaitReleased(null, stopDeadlineNanos);
+            try {
+                commitSide();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not write the released fires' results on stop ({}); the partitions' next owner delivers them again", e.toString());
+            }
+        }
         InFlightBatch batch = inFlight;
         if (batch == null || consumer == null || producer == null) {
             return;
@@ -512,6 +738,25 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                revokeBatch(partitions);
+                if (gate != null && producer != null && !transactionOpen) {
+                    // Released fires of these partitions still in delivery: their results are written here, within the
+                    // same bound as the batch's, rather than the fires delivered a second time by the next owner.
+                    awaitReleased(dueNumbers(partitions), System.nanoTime() + revocationWait.toNanos());
+                    // Still this member's: run ends and states of these agents are written now rather than redone by the next owner.
+                    try {
+                        commitSide();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not write the agents' runs before giving up partitions ({}); their next owner redoes what is missing", e.toString());
+                    }
+                }
+            } finally {
+                giveUpAgents(partitions);
+            }
+        }
+
+        private void revokeBatch(Collection<TopicPartition> partitions) {
             InFlightBatch batch = inFlight;
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
@@ -547,6 +792,7 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            giveUpAgents(partitions);
             InFlightBatch batch = inFlight;
             if (batch == null || !batch.touchesAny(partitions)) {
                 return;
@@ -559,6 +805,17 @@ public final class DeliveryLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<Integer> numbers = dueNumbers(partitions);
+            if (gate != null && !numbers.isEmpty()) {
+                // Before any record of these partitions: their agents' runs and waiting fires, as last committed.
+                gate.giveUp(numbers);
+                try {
+                    agentRuns.restore(clients, numbers).forEach(gate::restore);
+                } catch (RuntimeException e) {
+                    replaceConsumer = true; // rejoin, and restore again, rather than deliver without the agents' state
+                    throw e;
+                }
+            }
             if (inFlight != null) {
                 consumer.pause(partitions);
             }

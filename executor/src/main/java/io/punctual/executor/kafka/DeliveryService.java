@@ -8,6 +8,11 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ShutdownEvent;
 import io.punctual.executor.config.DeliverySettings;
 import io.punctual.executor.config.ExecutorSettings;
+import io.punctual.executor.config.RunSettings;
+import io.punctual.executor.letta.LettaDeliverer;
+import io.punctual.executor.runs.AgentGate;
+import io.punctual.executor.runs.RunEndResults;
+import io.punctual.executor.runs.RunFollower;
 import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.retry.RetryBackoff;
 import io.punctual.executor.retry.RetryPolicyEnforcer;
@@ -48,13 +53,16 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
 
     private final ExecutorSettings settings;
     private final DeliveryLoop loop;
+    private final RunFollower follower;
+    private final DeletedSchedules deleted;
     private volatile Thread thread;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     private final Duration stopTimeout;
 
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
-                           Deliverer deliverer, KafkaTargetDeliverer kafkaTargets, @SuppressWarnings("unused") TopicsReady topicsReady,
+                           Deliverer deliverer, LettaDeliverer letta, RunSettings runs, KafkaTargetDeliverer kafkaTargets,
+                           @SuppressWarnings("unused") TopicsReady topicsReady,
                            @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
                            @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
         this.settings = settings;
@@ -66,17 +74,24 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
                 staticMembership ? Optional.of(settings.instanceId()) : Optional.empty());
         Duration grace = shutdownGrace(settings.requestTimeout());
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
+        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
+        this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
+        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC());
+        ExecutorMeters.global().bindRuns(gate);
+        this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
+                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), Clock.systemUTC());
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
-                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()),
-                        new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC()),
-                        settings.maxInFlight()),
+                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()), retries, settings.maxInFlight()),
                 new ResultRecords(serdes),
                 grace,
                 revocationWait(settings.requestTimeout(), clients.maxPollInterval()),
                 new FinishedFires(delivery.dedupCapacity()),
                 delivery.dedupRestoreWindow(),
+                gate,
+                new AgentRunRecords(serdes),
+                deleted,
                 kafkaTargets);
     }
 
@@ -101,6 +116,9 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
         // The context owns the loop: a loop stuck beyond the stop timeout (e.g. a broker that never answers) must not keep the JVM up.
         thread.setDaemon(true);
         thread.start();
+        Thread deletes = new Thread(deleted, "punctual-deleted-schedules-" + settings.instanceId());
+        deletes.setDaemon(true);
+        deletes.start();
         LOG.info("Executor {} consuming {} as group {}, at most {} Letta requests in flight",
                 settings.instanceId(), Topics.DUE.name(), settings.groupId(), settings.maxInFlight());
     }
@@ -145,5 +163,7 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
         if (!loop.awaitStopped(stopTimeout)) {
             LOG.warn("Executor loop did not stop within {}", stopTimeout);
         }
+        follower.close();
+        deleted.close();
     }
 }

@@ -34,6 +34,40 @@ public record LettaAnswer(int status, String body, String retryAfter) {
         return textField("status");
     }
 
+    /** A Run object's {@code completed_at}, when it has a readable one. */
+    public Optional<java.time.Instant> runCompletedAt() {
+        return textField("completed_at").flatMap(text -> {
+            try {
+                return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                try {
+                    // Letta's timestamps may come without an offset; they are UTC.
+                    return Optional.of(java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC));
+                } catch (java.time.format.DateTimeParseException again) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** A Run object's {@code stop_reason}: a string, or an object carrying one in its own {@code stop_reason}. */
+    public Optional<String> stopReason() {
+        JsonNode reason = tree().path("stop_reason");
+        if (reason.isObject()) {
+            reason = reason.path("stop_reason");
+        }
+        return reason.isTextual() ? Optional.of(reason.asText()) : Optional.empty();
+    }
+
+    /** A Run object's usage ({@code usage} or {@code total_usage}) as JSON text, when it has one. */
+    public Optional<String> usageJson() {
+        JsonNode usage = tree().path("usage");
+        if (!usage.isObject()) {
+            usage = tree().path("total_usage");
+        }
+        return usage.isObject() && !usage.isEmpty() ? Optional.of(usage.toString()) : Optional.empty();
+    }
+
     /**
      * The assistant's text in a synchronous call's answer: the content of its {@code assistant_message}s, joined
      * by blank lines; content given as parts contributes its text parts.

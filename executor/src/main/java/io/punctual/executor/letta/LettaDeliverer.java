@@ -7,6 +7,7 @@ import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.retry.FailedAttempts;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OverlapPolicy;
 import io.punctual.kernel.letta.LettaMessagesJson;
@@ -32,6 +33,7 @@ public class LettaDeliverer {
     public static final String UNDECRYPTABLE_KEY = "api key could not be decrypted";
     /** Run statuses of a run that has not finished (Letta's Run object). */
     static final Set<String> UNFINISHED_RUN = Set.of("created", "running");
+    static final String COMPLETED = "completed";
 
     private final LettaClient letta;
     private final ApiKeyCipher cipher;
@@ -91,12 +93,37 @@ public class LettaDeliverer {
                 return FailedAttempts.ofError(fire, startedAt, finishedAt, error);
             }
             if (answer.isSuccess()) {
-                String reply = request.mode() == DeliveryMode.SYNC ? answer.assistantText().map(this::truncate).orElse(null) : null;
-                return Attempt.finished(ExecutionResults.delivered(fire, startedAt, finishedAt, answer.status(), answer.runId().orElse(null), reply));
+                if (request.mode() == DeliveryMode.SYNC) {
+                    // The answer is the run's end: terminal at once, nothing to follow.
+                    String reply = answer.assistantText().map(this::truncate).orElse(null);
+                    return Attempt.finished(ExecutionResult.newBuilder(ExecutionResults.delivered(fire, startedAt, finishedAt, answer.status(), answer.runId().orElse(null), reply))
+                            .setLettaRunStatus(COMPLETED).setRunFinishedAt(finishedAt).setStopReason(answer.stopReason().orElse(null))
+                            .setUsageJson(answer.usageJson().orElse(null)).build());
+                }
+                String runId = answer.runId().orElse(null);
+                return Attempt.finished(ExecutionResult.newBuilder(ExecutionResults.delivered(fire, startedAt, finishedAt, answer.status(), runId))
+                        .setRunFollowed(runId != null).setLettaRunStatus(answer.runStatus().orElse(null)).build());
             }
             LOG.info("Fire {}: {} answered {}", fire.getFireId(), request, answer.status());
             return FailedAttempts.ofAnswer(fire, startedAt, finishedAt, answer.status(), answer.body(), answer.retryAfter());
         });
+    }
+
+    /**
+     * {@code GET /v1/runs/{id}} on the fire's Letta server with its key: how a followed run is looked up. Completes
+     * like {@link LettaClient#run}; exceptionally also when the key cannot be decrypted or the server is not allowed.
+     */
+    public CompletableFuture<LettaAnswer> lookUpRun(DueEvent fire, String runId) {
+        LettaTarget target = (LettaTarget) fire.getTarget();
+        String baseUrl = baseUrls.resolve(target.getBaseUrl());
+        if (!baseUrls.isAllowed(baseUrl)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Letta base URL " + baseUrl + " is not on the allow-list"));
+        }
+        try {
+            return letta.run(baseUrl, cipher.decrypt(target.getApiKeyCiphertext(), fire.getScheduleId()), runId);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException(UNDECRYPTABLE_KEY));
+        }
     }
 
     private String truncate(String text) {

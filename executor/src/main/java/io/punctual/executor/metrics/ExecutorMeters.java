@@ -37,6 +37,7 @@ public final class ExecutorMeters {
     private final Map<String, Timer> sentLag = new ConcurrentHashMap<>();
     private final Map<String, Timer> committedLag = new ConcurrentHashMap<>();
     private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> runsEnded = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final DistributionSummary agentQueueDepth;
@@ -110,6 +111,24 @@ public final class ExecutorMeters {
                         .description("Records written to punctual.dlq: fires failed for good, or due records that do not decode")
                         .tag("reason", k).register(registry)).increment();
             }
+        }
+    }
+
+    /** Gauges of the per-agent rule: Letta runs being followed, fires waiting for their agent's run. */
+    public void bindRuns(io.punctual.executor.runs.AgentGate gate) {
+        // Weakly held: the gauges read the gate while its executor lives, and let it go with it.
+        Gauge.builder("punctual.executor.runs.followed", gate, io.punctual.executor.runs.AgentGate::followedRuns)
+                .description("Letta runs this executor follows until they end").register(registry);
+        Gauge.builder("punctual.executor.fires.waiting.for.run", gate, io.punctual.executor.runs.AgentGate::waitingFires)
+                .description("Fires waiting for their agent's previous run to end").register(registry);
+    }
+
+    /** Followed Letta runs whose end was committed, by Letta's status (or unknown). */
+    public void runsEnded(List<ExecutionResult> runEnds) {
+        for (ExecutionResult end : runEnds) {
+            String status = end.getLettaRunStatus() == null ? "unknown" : end.getLettaRunStatus();
+            runsEnded.computeIfAbsent(status, k -> Counter.builder("punctual.executor.runs.ended")
+                    .description("Followed Letta runs whose end was recorded, by run status").tag("status", k).register(registry)).increment();
         }
     }
 

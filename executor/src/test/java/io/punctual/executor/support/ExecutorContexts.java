@@ -25,6 +25,9 @@ public final class ExecutorContexts {
                 ConfigKeys.GATEWAY_ENABLED, "false",
                 ConfigKeys.EXECUTOR_GROUP_ID, groupId,
                 ConfigKeys.EXECUTOR_INSTANCE_ID, instanceId));
+        // Runs are looked up quickly, so that a fire behind a finished run of its agent does not wait for a slow poll.
+        props.put(ConfigKeys.EXECUTOR_RUNS_POLL_INITIAL, "50ms");
+        props.put(ConfigKeys.EXECUTOR_RUNS_POLL_MAX, "200ms");
         props.putAll(extra);
         return ApplicationContext.run(props);
     }

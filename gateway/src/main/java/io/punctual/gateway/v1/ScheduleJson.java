@@ -40,6 +40,13 @@ final class ScheduleJson {
                 .put("max_age", Durations.format(spec.getRetry().getMaxAgeMs()));
         json.put("pause_after_failures", spec.getPauseAfterFailures());
         json.put("delete_after_completion", spec.getDeleteAfterCompletion());
+        json.put("retry_on_run_failure", spec.getRetryOnRunFailure());
+        if (spec.getNotifyWebhook() == null) {
+            json.putNull("notify_webhook");
+        } else {
+            // The URL only: its secret and headers are never shown.
+            json.putObject("notify_webhook").put("url", spec.getNotifyWebhook().getUrl());
+        }
         ObjectNode labels = json.putObject("labels");
         spec.getLabels().forEach(labels::put);
         return json;
@@ -91,7 +98,8 @@ final class ScheduleJson {
         run.put("schedule_id", r.getScheduleId());
         putTime(run, "scheduled_for", r.getScheduledFor());
         putTime(run, "started_at", r.getStartedAt());
-        putTime(run, "delivered_at", r.getOutcome() == Outcome.DELIVERED ? r.getFinishedAt() : null);
+        // A run's end keeps the delivery's time: the message was delivered even when its run failed later.
+        putTime(run, "delivered_at", r.getOutcome() == Outcome.DELIVERED || r.getRunEnd() ? r.getFinishedAt() : null);
         run.put("outcome", r.getOutcome().name().toLowerCase(Locale.ROOT));
         run.put("attempt", r.getAttempt());
         if (r.getHttpStatus() == null) {
@@ -100,6 +108,14 @@ final class ScheduleJson {
             run.put("http_status", r.getHttpStatus());
         }
         run.put("letta_run_id", r.getLettaRunId());
+        run.put("letta_run_status", r.getLettaRunStatus());
+        putTime(run, "finished_at", r.getRunFinishedAt());
+        if (r.getStopReason() != null) {
+            run.put("stop_reason", r.getStopReason());
+        }
+        if (r.getOverlapped()) {
+            run.put("overlapped", true);
+        }
         run.put("target_type", r.getTargetType());
         run.put("manual", r.getManual());
         if (r.getDetail() != null) {

@@ -32,6 +32,11 @@ final class SchedulePatches {
         if (patch.has("paused") || patch.has("paused_note")) {
             throw ApiProblem.invalid("paused", "cannot be patched; use POST .../pause or .../resume");
         }
+        for (String field : List.of("retry_on_run_failure", "notify_webhook")) {
+            if (patch.has(field)) {
+                throw ApiProblem.invalid(field, "cannot be patched; replace the schedule (PUT) to change it");
+            }
+        }
         ObjectNode writable = ScheduleJson.writable(current);
         ObjectNode effective = patch.deepCopy();
         boolean shortForm = SHORT_FORM.stream().anyMatch(patch::has);

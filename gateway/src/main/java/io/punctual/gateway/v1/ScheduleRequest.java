@@ -2,6 +2,7 @@ package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.schemas.CatchupPolicy;
@@ -26,7 +27,7 @@ import java.util.Set;
 record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
     static final Set<String> FIELDS = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types",
             "target", "schedule", "timezone", "start_at", "end_at", "max_runs", "catchup", "catchup_window", "jitter", "overlap",
-            "retry", "pause_after_failures", "delete_after_completion", "paused", "paused_note", "labels");
+            "retry", "pause_after_failures", "delete_after_completion", "paused", "paused_note", "labels", "retry_on_run_failure", "notify_webhook");
     private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> RETRY = Set.of("max_attempts", "max_age");
 
@@ -64,6 +65,8 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
         }
         boolean paused = optionalBoolean(body, "paused", errors);
         boolean deleteAfterCompletion = optionalBoolean(body, "delete_after_completion", errors);
+        boolean retryOnRunFailure = optionalBoolean(body, "retry_on_run_failure", errors);
+        WebhookTarget notifyWebhook = TargetJson.notifyWebhook(body.get("notify_webhook"), "notify_webhook", limits, sealer, errors);
         String pausedNote = TargetJson.optionalText(body, "paused_note", "", errors);
         Map<String, String> labels = TargetJson.stringMap(body.get("labels"), "labels", errors);
         if (!errors.isEmpty()) {
@@ -84,6 +87,8 @@ record ScheduleRequest(ScheduleSpec spec, boolean paused, String pausedNote) {
                 .setRetry(retry)
                 .setPauseAfterFailures(pauseAfter == null ? 10 : pauseAfter.intValue())
                 .setDeleteAfterCompletion(deleteAfterCompletion)
+                .setRetryOnRunFailure(retryOnRunFailure)
+                .setNotifyWebhook(notifyWebhook)
                 .build();
         Cadences.check(spec, now, Cadences::v1Field, errors);
         if (!errors.isEmpty()) {

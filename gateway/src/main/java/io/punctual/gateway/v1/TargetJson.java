@@ -138,6 +138,20 @@ final class TargetJson {
         }
     }
 
+    /** A schedule's notify_webhook: a webhook target without {@code type}; its body is the notification's. */
+    static WebhookTarget notifyWebhook(JsonNode node, String path, RequestLimits limits, Sealer sealer, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(path, "must be an object: {\"url\": ..., \"secret\": ...}"));
+            return null;
+        }
+        ObjectNode webhook = node.deepCopy();
+        webhook.remove("type");
+        return webhook(webhook, path, limits, sealer, errors);
+    }
+
     private static WebhookTarget webhook(JsonNode node, String path, RequestLimits limits, Sealer sealer, List<FieldError> errors) {
         unknownFields(node, WEBHOOK_FIELDS, path, errors);
         int before = errors.size();

@@ -68,6 +68,16 @@ public final class ConfigKeys {
     public static final String EXECUTOR_DEDUP_CAPACITY = "punctual.executor.dedup.capacity";
     /** How far back punctual.results is read at start to restore the finished fire ids. */
     public static final String EXECUTOR_DEDUP_RESTORE_WINDOW = "punctual.executor.dedup.restore-window";
+    /** First wait before a followed Letta run is looked up; the wait doubles up to {@link #EXECUTOR_RUNS_POLL_MAX}. */
+    public static final String EXECUTOR_RUNS_POLL_INITIAL = "punctual.executor.runs.poll-initial";
+    /** Longest wait between two look-ups of one followed run. */
+    public static final String EXECUTOR_RUNS_POLL_MAX = "punctual.executor.runs.poll-max";
+    /** How long a run is followed before it is recorded as unknown. */
+    public static final String EXECUTOR_RUNS_FOLLOW_LIMIT = "punctual.executor.runs.follow-limit";
+    /** Most run look-ups in flight at once (per executor). */
+    public static final String EXECUTOR_RUNS_MAX_LOOKUPS_IN_FLIGHT = "punctual.executor.runs.max-lookups-in-flight";
+    /** How long a fire waits for its agent's previous run before it is delivered anyway (marked overlapped). */
+    public static final String EXECUTOR_RUNS_MAX_WAIT = "punctual.executor.runs.max-wait";
 
     /** Allow webhook URLs that resolve to loopback addresses (standalone, tests). */
     public static final String WEBHOOK_ALLOW_LOOPBACK = "punctual.webhook.allow-loopback";

@@ -82,6 +82,13 @@ public final class SpecGuard {
 
     /** Why the spec of a schedule must not be stored, or null if it may. */
     public Refusal refusal(ScheduleSpec spec, String scheduleId) {
+        if (spec.getNotifyWebhook() != null) {
+            // The notification webhook is called like a webhook target: the same URL policy, the same secret binding.
+            Refusal notify = webhook(spec.getNotifyWebhook(), scheduleId);
+            if (notify != null) {
+                return new Refusal(notify.reason(), "notify_webhook: " + notify.message());
+            }
+        }
         Object target = spec.getTarget();
         if (target instanceof LettaTarget letta) {
             return letta(letta, spec.getTenant(), scheduleId);

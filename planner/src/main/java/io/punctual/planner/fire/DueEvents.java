@@ -33,6 +33,7 @@ public final class DueEvents {
                 .setOverlap(spec.getOverlap())
                 .setPreviousLettaRunId(state.getLastLettaRunId())
                 .setRetry(spec.getRetry())
+                .setRetryOnRunFailure(spec.getRetryOnRunFailure())
                 .build();
     }
 

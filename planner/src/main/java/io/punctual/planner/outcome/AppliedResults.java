@@ -43,6 +43,7 @@ public final class AppliedResults {
     }
 
     private static String idOf(ExecutionResult result) {
-        return result.getFireId() + "#" + result.getAttempt();
+        // A followed run's end shares its fire id and attempt with the delivery's own result; both count.
+        return result.getFireId() + "#" + result.getAttempt() + (result.getRunEnd() ? "#run" : "");
     }
 }

@@ -24,6 +24,23 @@ public final class OutcomeApplier {
     public Applied apply(ScheduleState state, ExecutionResult result, Instant now) {
         switch (result.getOutcome()) {
             case DELIVERED -> {
+                if (result.getRunEnd()) {
+                    // The run of a delivered fire completed (or its end is unknown): the delivery was counted already.
+                    return changed(ScheduleState.newBuilder(state)
+                            .setUpdatedAt(now)
+                            .setConsecutiveFailures(0)
+                            .setLastOutcome(outcomeName(result))
+                            .build());
+                }
+                if (result.getRunFollowed()) {
+                    // Letta only queued it: whether the fire failed is known at its run's end, which resets or counts.
+                    return changed(ScheduleState.newBuilder(state)
+                            .setUpdatedAt(now)
+                            .setDeliveredCount(state.getDeliveredCount() + 1)
+                            .setLastOutcome(outcomeName(result))
+                            .setLastLettaRunId(result.getLettaRunId())
+                            .build());
+                }
                 return changed(ScheduleState.newBuilder(state)
                         .setUpdatedAt(now)
                         .setDeliveredCount(state.getDeliveredCount() + 1)
@@ -52,7 +69,7 @@ public final class OutcomeApplier {
                 // A retry changes nothing a reader sees until its final result arrives; only the timer is new.
                 Instant at = result.getNextAttemptAt() != null ? result.getNextAttemptAt() : result.getFinishedAt();
                 return new Applied(null, Optional.of(new RetryTimer(at, result.getScheduleId(), result.getFireId(),
-                        result.getScheduledFor(), result.getAttempt() + 1, result.getManual(), now)));
+                        result.getScheduledFor(), result.getAttempt() + 1, result.getManual(), now, result.getNotification())));
             }
             default -> {
                 LOG.warn("Execution result {} of {} has outcome {}, which this planner does not know; ignored",

@@ -9,7 +9,12 @@ import java.util.Objects;
  * {@code armedAt} tells a timer of a deleted schedule from one of a schedule later created again under the same id.
  */
 public record RetryTimer(Instant fireAt, String scheduleId, String fireId, Instant scheduledFor, int attempt,
-                         boolean manual, Instant armedAt) {
+                         boolean manual, Instant armedAt, String notification) {
+    /** A retry of a fire (not of a notification). */
+    public RetryTimer(Instant fireAt, String scheduleId, String fireId, Instant scheduledFor, int attempt, boolean manual, Instant armedAt) {
+        this(fireAt, scheduleId, fireId, scheduledFor, attempt, manual, armedAt, null);
+    }
+
     public RetryTimer {
         Objects.requireNonNull(fireAt, "fireAt");
         Objects.requireNonNull(scheduleId, "scheduleId");

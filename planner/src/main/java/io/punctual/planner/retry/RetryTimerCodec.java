@@ -14,6 +14,8 @@ import java.time.Instant;
  */
 final class RetryTimerCodec {
     private static final byte LAYOUT_V1 = 1;
+    /** V1 and the notification's body (a notification's retry re-sends the same one). */
+    private static final byte LAYOUT_V2 = 2;
 
     private RetryTimerCodec() {
     }
@@ -21,13 +23,18 @@ final class RetryTimerCodec {
     static byte[] encode(RetryTimer timer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(LAYOUT_V1);
+            out.writeByte(timer.notification() == null ? LAYOUT_V1 : LAYOUT_V2);
             out.writeUTF(timer.scheduleId());
             out.writeUTF(timer.fireId());
             out.writeLong(timer.scheduledFor().toEpochMilli());
             out.writeInt(timer.attempt());
             out.writeBoolean(timer.manual());
             out.writeLong(timer.armedAt().toEpochMilli());
+            if (timer.notification() != null) {
+                byte[] body = timer.notification().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeInt(body.length);
+                out.write(body);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -37,11 +44,20 @@ final class RetryTimerCodec {
     static RetryTimer decode(Instant fireAt, byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte layout = in.readByte();
-            if (layout != LAYOUT_V1) {
+            if (layout != LAYOUT_V1 && layout != LAYOUT_V2) {
                 throw new IllegalStateException("Unknown retry timer layout " + layout);
             }
-            return new RetryTimer(fireAt, in.readUTF(), in.readUTF(), Instant.ofEpochMilli(in.readLong()), in.readInt(),
-                    in.readBoolean(), Instant.ofEpochMilli(in.readLong()));
+            String scheduleId = in.readUTF();
+            String fireId = in.readUTF();
+            Instant scheduledFor = Instant.ofEpochMilli(in.readLong());
+            int attempt = in.readInt();
+            boolean manual = in.readBoolean();
+            Instant armedAt = Instant.ofEpochMilli(in.readLong());
+            String notification = null;
+            if (layout == LAYOUT_V2) {
+                notification = new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return new RetryTimer(fireAt, scheduleId, fireId, scheduledFor, attempt, manual, armedAt, notification);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

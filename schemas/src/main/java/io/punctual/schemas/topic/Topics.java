@@ -1,5 +1,6 @@
 package io.punctual.schemas.topic;
 
+import io.punctual.schemas.AgentRuns;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
@@ -53,7 +54,16 @@ public final class Topics {
     public static final TopicDef<byte[]> QUOTA_ADMITTED =
             new TopicDef<>("punctual.quota.admitted", Cleanup.DELETE, "schedule id", byte[].class, Optional.of(Duration.ofDays(7)));
 
-    public static final List<TopicDef<?>> ALL = List.of(COMMANDS, SCHEDULES, COMMAND_RESULTS, DUE, RESULTS, COMMANDS_DLQ, DLQ, QUOTA, QUOTA_ADMITTED);
+    /**
+     * Each Letta agent's runs from Punctual still working and the fires waiting for them, written by the executor in
+     * its transactions. Compacted; written to the same partition number as the agent's due events, so whichever
+     * executor owns that partition of {@code punctual.due} restores the agent's runs from it.
+     */
+    public static final TopicDef<AgentRuns> AGENT_RUNS =
+            new TopicDef<>("punctual.agent-runs", Cleanup.COMPACT, "Letta agent id", AgentRuns.class, Optional.empty());
+
+    public static final List<TopicDef<?>> ALL = List.of(COMMANDS, SCHEDULES, COMMAND_RESULTS, DUE, RESULTS, COMMANDS_DLQ, DLQ, QUOTA, QUOTA_ADMITTED,
+            AGENT_RUNS);
 
     /** Header names on dead-letter records. */
     public static final String HEADER_DLQ_REASON = "punctual.dlq.reason";

@@ -150,7 +150,8 @@ final class FireLedger implements AutoCloseable {
         while (!caughtUp(end) && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 ExecutionResult result = results.deserialize(record.topic(), record.value());
-                if (!fireIds.contains(result.getFireId())) {
+                if (!fireIds.contains(result.getFireId()) || result.getRunEnd()) {
+                    // A run's end is not a delivery; the ledger counts deliveries.
                     continue;
                 }
                 (result.getOutcome() == Outcome.RETRYING ? retrying : finals)
