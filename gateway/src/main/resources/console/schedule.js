@@ -75,13 +75,38 @@ function runsTable(runs) {
       h('td', {}, String(run.attempt)),
       h('td', {}, run.http_status === null || run.http_status === undefined ? '—' : String(run.http_status)),
       h('td', {class: 'mono letta-run-id'}, run.letta_run_id || '—'),
-      h('td', {class: 'muted'}, run.detail || '')));
+      h('td', {class: 'letta-run-status'}, lettaRunStatus(run)),
+      h('td', {class: 'muted'}, [run.overlapped ? 'overlapped a run still working' : '', run.detail || ''].filter(Boolean).join('; '))));
   }
-  if (runs.length === 0) body.append(h('tr', {}, h('td', {colspan: 8, class: 'muted'}, 'No runs yet.')));
+  if (runs.length === 0) body.append(h('tr', {}, h('td', {colspan: 9, class: 'muted'}, 'No runs yet.')));
   return h('table', {id: 'runs'},
-    h('thead', {}, h('tr', {}, ['Scheduled for', 'Sent at', 'Lag', 'Outcome', 'Attempt', 'HTTP', 'Letta run id', 'Detail']
+    h('thead', {}, h('tr', {}, ['Scheduled for', 'Sent at', 'Lag', 'Outcome', 'Attempt', 'HTTP', 'Letta run id', 'Letta run', 'Detail']
       .map(t => h('th', {scope: 'col'}, t)))),
     body);
+}
+
+/** What the page shows of the runs: a change (a new run, a run's end) redraws it. */
+function runsSignature(runs) {
+  return runs.map(r => [r.fire_id, r.attempt, r.outcome, r.letta_run_status || ''].join(' ')).join('|');
+}
+
+/** Letta's run statuses after which the executor stops following a run (unknown: it gave up following). */
+const RUN_ENDS = ['completed', 'failed', 'cancelled', 'unknown'];
+
+function isWorking(run) {
+  return !!run.letta_run_id && run.outcome === 'delivered' && !RUN_ENDS.includes(run.letta_run_status);
+}
+
+/** How the Letta run the delivery started ended (followed by the executor), with when; "working" until it ends. */
+function lettaRunStatus(run) {
+  if (isWorking(run)) {
+    return h('span', {class: 'muted'}, 'working' + (run.letta_run_status ? ' (' + run.letta_run_status + ')' : ''));
+  }
+  if (run.letta_run_status) {
+    return h('span', {}, h('span', {class: 'badge run-' + run.letta_run_status}, run.letta_run_status),
+      run.finished_at ? h('div', {class: 'muted'}, formatTime(run.finished_at, viewerZone)) : null);
+  }
+  return '—';
 }
 
 const COLOURS = {delivered: '#1a6b36', failed: '#a4161a'};
@@ -138,12 +163,17 @@ export async function schedulePage(id) {
       if (mine !== generation) return;
       const {body} = await api.runs(id, 50);
       const latest = body.runs || [];
-      if (latest.length > known) {
+      if (runsSignature(latest) !== known) {
         // The whole page again: the counters and last fire changed too.
-        navigate('#/schedule/' + encodeURIComponent(id), 'A new run arrived: ' + latest[0].outcome + '.');
+        const message = latest.length > runs.length ? 'A new run arrived: ' + latest[0].outcome + '.' : 'A Letta run ended.';
+        navigate('#/schedule/' + encodeURIComponent(id), message);
         return;
       }
     }
+  }
+  if (runs.some(isWorking)) {
+    // A Letta run the executor still follows: show its end when it is recorded.
+    pollRuns(runsSignature(runs)).catch(showProblem);
   }
 
   const actions = h('div', {class: 'actions'},
@@ -157,7 +187,7 @@ export async function schedulePage(id) {
       try {
         await api.trigger(id);
         flash('Triggered: it fires now, outside its cadence. Waiting for the run…');
-        pollRuns(runs.length).catch(showProblem);
+        pollRuns(runsSignature(runs)).catch(showProblem);
       } catch (e) {
         showProblem(e);
       }

@@ -149,6 +149,9 @@ class ConsoleBrowserTest {
         RecordedRequest delivery = letta.awaitMessages("agent-console-1", 1, Duration.ofSeconds(30)).get(0);
         WebElement runId = waitFor(By.xpath("//table[@id='runs']//td[contains(@class, 'letta-run-id') and normalize-space(.)='" + delivery.runId() + "']"));
         assertThat(runId.findElement(By.xpath("./ancestor::tr")).getText()).contains("delivered").contains("manual trigger");
+        // The executor follows the run to its end; the page shows it once recorded (the page refreshes its runs).
+        waitFor(By.xpath("//table[@id='runs']//tr[td[contains(@class, 'letta-run-id') and normalize-space(.)='" + delivery.runId()
+                + "']]/td[contains(@class, 'letta-run-status') and contains(., 'completed')]"));
         screenshot("console-schedule");
 
         click(By.id("pause"));
