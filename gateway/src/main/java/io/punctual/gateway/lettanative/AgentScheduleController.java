@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
@@ -20,7 +18,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
-import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.command.SimpleSpecs;
 import io.punctual.gateway.problem.ApiProblem;
@@ -54,14 +51,12 @@ import java.util.List;
 public class AgentScheduleController {
     private static final int MAX_LIMIT = 100;
 
-    private final Callers callers;
     private final ScheduleCommands schedules;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
     private final NativeRequests requests;
 
-    public AgentScheduleController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, NativeRequests requests) {
-        this.callers = callers;
+    public AgentScheduleController(ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, NativeRequests requests) {
         this.schedules = schedules;
         this.views = views;
         this.cipher = keys.apiKeyCipher();
@@ -70,9 +65,8 @@ public class AgentScheduleController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletableFuture<ObjectNode> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public CompletableFuture<ObjectNode> create(Caller caller, @PathVariable String agentId,
                              @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         JsonNode json = JsonBodies.parse(body);
         String id = ScheduleCommands.newScheduleId();
         NativeRequests.Parsed parsed = requests.parse(agentId, json, () -> cipher.encrypt(caller.apiKey(), id));
@@ -91,9 +85,8 @@ public class AgentScheduleController {
     }
 
     @Get
-    public ObjectNode list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public ObjectNode list(Caller caller, @PathVariable String agentId,
                            @Nullable @QueryValue("after") String after, @Nullable @QueryValue("limit") String limitText) {
-        Caller caller = callers.fromAuthorization(authorization);
         int limit = limit(limitText);
         ScheduleView.Page page = views.schedules().page(caller.tenant(), agentId, after == null || after.isEmpty() ? null : after, limit,
                 NativeJson::isShown);
@@ -105,16 +98,14 @@ public class AgentScheduleController {
     }
 
     @Get("/{scheduledMessageId}")
-    public ObjectNode get(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public ObjectNode get(Caller caller, @PathVariable String agentId,
                           @PathVariable String scheduledMessageId) {
-        Caller caller = callers.fromAuthorization(authorization);
         return NativeJson.scheduledMessage(own(caller, agentId, scheduledMessageId));
     }
 
     @Delete("/{scheduledMessageId}")
-    public CompletableFuture<ObjectNode> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String agentId,
+    public CompletableFuture<ObjectNode> delete(Caller caller, @PathVariable String agentId,
                              @PathVariable String scheduledMessageId) {
-        Caller caller = callers.fromAuthorization(authorization);
         own(caller, agentId, scheduledMessageId);
         return schedules.sendAsync(caller, scheduledMessageId, null, DeleteSchedule.newBuilder().build())
                 .thenApply(state -> JsonNodeFactory.instance.objectNode().put("success", true));

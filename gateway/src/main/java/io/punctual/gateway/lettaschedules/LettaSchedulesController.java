@@ -100,6 +100,8 @@ public class LettaSchedulesController {
         }
         JsonNode keyNode = json.get("api_key");
         String bodyKey = keyNode != null && keyNode.isTextual() ? keyNode.asText() : null;
+        // The one place that decides the caller itself (every other endpoint takes a bound Caller): this door
+        // also accepts the key in the body, so the body is read first and its 400s come before the 401.
         Caller caller = Callers.bearerKey(authorization) != null || bodyKey == null
                 ? callers.fromAuthorization(authorization) : callers.fromKey(bodyKey);
         List<FieldError> errors = new ArrayList<>();
@@ -176,17 +178,16 @@ public class LettaSchedulesController {
     }
 
     @Get("/recurring")
-    public ArrayNode listRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return list(authorization, true);
+    public ArrayNode listRecurring(Caller caller) {
+        return list(caller, true);
     }
 
     @Get("/one-time")
-    public ArrayNode listOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return list(authorization, false);
+    public ArrayNode listOneTime(Caller caller) {
+        return list(caller, false);
     }
 
-    private ArrayNode list(String authorization, boolean recurring) {
-        Caller caller = callers.fromAuthorization(authorization);
+    private ArrayNode list(Caller caller, boolean recurring) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         ScheduleView view = views.schedules();
         String after = null;
@@ -200,27 +201,26 @@ public class LettaSchedulesController {
     }
 
     @Get("/recurring/{id}")
-    public ObjectNode getRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return LettaSchedulesJson.schedule(access.own(callers.fromAuthorization(authorization), id, true), views.runs());
+    public ObjectNode getRecurring(Caller caller, @PathVariable String id) {
+        return LettaSchedulesJson.schedule(access.own(caller, id, true), views.runs());
     }
 
     @Get("/one-time/{id}")
-    public ObjectNode getOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return LettaSchedulesJson.schedule(access.own(callers.fromAuthorization(authorization), id, false), views.runs());
+    public ObjectNode getOneTime(Caller caller, @PathVariable String id) {
+        return LettaSchedulesJson.schedule(access.own(caller, id, false), views.runs());
     }
 
     @Delete("/recurring/{id}")
-    public CompletableFuture<ObjectNode> deleteRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return delete(authorization, id, true);
+    public CompletableFuture<ObjectNode> deleteRecurring(Caller caller, @PathVariable String id) {
+        return delete(caller, id, true);
     }
 
     @Delete("/one-time/{id}")
-    public CompletableFuture<ObjectNode> deleteOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        return delete(authorization, id, false);
+    public CompletableFuture<ObjectNode> deleteOneTime(Caller caller, @PathVariable String id) {
+        return delete(caller, id, false);
     }
 
-    private CompletableFuture<ObjectNode> delete(String authorization, String id, boolean recurring) {
-        Caller caller = callers.fromAuthorization(authorization);
+    private CompletableFuture<ObjectNode> delete(Caller caller, String id, boolean recurring) {
         access.own(caller, id, recurring);
         return schedules.sendAsync(caller, id, null, DeleteSchedule.newBuilder().build())
                 .thenApply(state -> JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted"));

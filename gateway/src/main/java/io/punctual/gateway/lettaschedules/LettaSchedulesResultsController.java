@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
-import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
@@ -33,18 +29,15 @@ import io.punctual.kernel.config.ConfigKeys;
 @Produces(MediaType.APPLICATION_JSON)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LettaSchedulesResultsController {
-    private final Callers callers;
     private final GatewayViews views;
 
-    public LettaSchedulesResultsController(Callers callers, GatewayViews views) {
-        this.callers = callers;
+    public LettaSchedulesResultsController(GatewayViews views) {
         this.views = views;
     }
 
     /** The latest execution of each of the caller's schedules, as that service kept one result per schedule. */
     @Get
-    public ArrayNode all(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller caller = callers.fromAuthorization(authorization);
+    public ArrayNode all(Caller caller) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         ScheduleView schedules = views.schedules();
         for (ExecutionResult r : views.runs().latestOfEachSchedule(caller.tenant(), LettaSchedulesJson::isExecution)) {
@@ -55,8 +48,7 @@ public class LettaSchedulesResultsController {
 
     /** The latest execution of the schedule. */
     @Get("/{scheduleId}")
-    public ObjectNode one(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String scheduleId) {
-        Caller caller = callers.fromAuthorization(authorization);
+    public ObjectNode one(Caller caller, @PathVariable String scheduleId) {
         ScheduleView schedules = views.schedules();
         var owner = views.runs().tenantOf(scheduleId)
                 .or(() -> schedules.get(scheduleId).map(s -> s.getSpec().getTenant()));

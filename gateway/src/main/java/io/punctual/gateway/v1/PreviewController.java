@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
@@ -18,7 +16,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
-import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.JsonBodies;
@@ -76,12 +73,10 @@ public class PreviewController {
     private static final Set<String> SHORT_FORM = ScheduleRequest.FIELDS.stream().filter(TargetJson.LETTA_FIELDS::contains)
             .collect(Collectors.toUnmodifiableSet());
 
-    private final Callers callers;
     private final ScheduleCommands schedules;
     private final RequestLimits limits;
 
-    public PreviewController(Callers callers, ScheduleCommands schedules, RequestLimits limits) {
-        this.callers = callers;
+    public PreviewController(ScheduleCommands schedules, RequestLimits limits) {
         this.schedules = schedules;
         this.limits = limits;
     }
@@ -94,9 +89,8 @@ public class PreviewController {
      */
     @Post("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ObjectNode preview(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public ObjectNode preview(Caller caller,
                               @Nullable @QueryValue("count") String countText, @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         int count = count(countText);
         JsonNode json = JsonBodies.parse(body);
         if (json != null && json.isObject() && !json.has("target") && SHORT_FORM.stream().noneMatch(json::has)) {
@@ -114,9 +108,8 @@ public class PreviewController {
 
     /** The next {@code count} fire times (1 to 100, default 10) of a stored schedule, as the preview of a create body. */
     @Get("/{id}/preview")
-    public ObjectNode previewStored(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
+    public ObjectNode previewStored(Caller caller, @PathVariable String id,
                                     @Nullable @QueryValue("count") String countText) {
-        Caller caller = callers.fromAuthorization(authorization);
         int count = count(countText);
         ScheduleState state = schedules.visible(caller, id);
         return FirePreview.render(Cadences.next(state, count), zoneOf(state.getSpec().getCadence(), null), Instant.now());

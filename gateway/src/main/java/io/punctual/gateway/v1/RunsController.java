@@ -3,18 +3,14 @@ package io.punctual.gateway.v1;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
-import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
@@ -29,17 +25,14 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RunsController {
-    private final Callers callers;
     private final GatewayViews views;
 
-    public RunsController(Callers callers, GatewayViews views) {
-        this.callers = callers;
+    public RunsController(GatewayViews views) {
         this.views = views;
     }
 
     @Get("/{fireId}")
-    public ObjectNode run(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String fireId) {
-        Caller caller = callers.fromAuthorization(authorization);
+    public ObjectNode run(Caller caller, @PathVariable String fireId) {
         List<ExecutionResult> attempts = views.runs().attemptsOf(fireId, caller.tenant());
         if (attempts.isEmpty()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No run " + fireId + " exists for this API key.");

@@ -25,7 +25,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
-import io.punctual.gateway.auth.Callers;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
@@ -65,16 +64,14 @@ public class SchedulesController {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIMIT = 500;
 
-    private final Callers callers;
     private final ScheduleCommands schedules;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
     private final RequestLimits limits;
     private final IdempotentCreates idempotency;
 
-    public SchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys,
+    public SchedulesController(ScheduleCommands schedules, GatewayViews views, KeyMaterial keys,
                                RequestLimits limits, IdempotentCreates idempotency) {
-        this.callers = callers;
         this.schedules = schedules;
         this.views = views;
         this.cipher = keys.apiKeyCipher();
@@ -87,10 +84,9 @@ public class SchedulesController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletableFuture<HttpResponse<String>> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<String>> create(Caller caller,
                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                        @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         JsonNode json = JsonBodies.parse(body);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiProblem.invalid("Idempotency-Key", "must be 1 to 255 characters");
@@ -127,21 +123,19 @@ public class SchedulesController {
     }
 
     @Get("/{id}")
-    public HttpResponse<ObjectNode> get(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        Caller caller = callers.fromAuthorization(authorization);
+    public HttpResponse<ObjectNode> get(Caller caller, @PathVariable String id) {
         ScheduleState state = schedules.visible(caller, id);
         return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
     }
 
     @Get
-    public ObjectNode list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public ObjectNode list(Caller caller,
                            @Nullable @QueryValue("agent_id") String agentId,
                            @Nullable @QueryValue("status") String status,
                            @Nullable @QueryValue("type") String type,
                            @Nullable @QueryValue("label") String label,
                            @Nullable @QueryValue("limit") String limitText,
                            @Nullable @QueryValue("cursor") String cursor) {
-        Caller caller = callers.fromAuthorization(authorization);
         int limit = Pages.limit(limitText, 50, MAX_LIMIT);
         List<FieldError> errors = new ArrayList<>();
         if (status != null && !Set.of("active", "paused", "completed").contains(status)) {
@@ -172,10 +166,9 @@ public class SchedulesController {
 
     @Put("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletableFuture<HttpResponse<ObjectNode>> replace(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> replace(Caller caller,
                                             @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                             @PathVariable String id, @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         JsonNode json = JsonBodies.parse(body);
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
@@ -189,10 +182,9 @@ public class SchedulesController {
 
     @Patch("/{id}")
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
-    public CompletableFuture<HttpResponse<ObjectNode>> patch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> patch(Caller caller,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         JsonNode patch = JsonBodies.parse(body);
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
@@ -203,10 +195,9 @@ public class SchedulesController {
 
     @Post("/{id}/pause")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> pause(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> pause(Caller caller,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
-        Caller caller = callers.fromAuthorization(authorization);
         String note = null;
         if (body != null && !body.isBlank()) {
             JsonNode json = JsonBodies.parse(body);
@@ -222,33 +213,29 @@ public class SchedulesController {
 
     @Post("/{id}/resume")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> resume(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<ObjectNode>> resume(Caller caller,
                                            @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
-        Caller caller = callers.fromAuthorization(authorization);
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
         return answer(schedules.sendAsync(caller, id, expected, ResumeSchedule.newBuilder().build()));
     }
 
     @Post("/{id}/trigger")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> trigger(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
-        Caller caller = callers.fromAuthorization(authorization);
+    public CompletableFuture<HttpResponse<ObjectNode>> trigger(Caller caller, @PathVariable String id) {
         schedules.visible(caller, id);
         return answer(schedules.sendAsync(caller, id, null, TriggerSchedule.newBuilder().build()));
     }
 
     @Delete("/{id}")
-    public CompletableFuture<HttpResponse<Void>> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    public CompletableFuture<HttpResponse<Void>> delete(Caller caller,
                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
-        Caller caller = callers.fromAuthorization(authorization);
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
         return schedules.sendAsync(caller, id, expected, DeleteSchedule.newBuilder().build()).thenApply(state -> HttpResponse.noContent());
     }
 
     @Get("/{id}/runs")
-    public ObjectNode runs(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
+    public ObjectNode runs(Caller caller, @PathVariable String id,
                            @Nullable @QueryValue("limit") String limitText, @Nullable @QueryValue("cursor") String cursor) {
-        Caller caller = callers.fromAuthorization(authorization);
         int limit = Pages.limit(limitText, 50, MAX_LIMIT);
         String after = Pages.decodeCursor(cursor);
         RunView.Page page;
