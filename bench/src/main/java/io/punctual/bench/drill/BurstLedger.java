@@ -82,7 +82,8 @@ final class BurstLedger implements AutoCloseable {
                 }
             } else {
                 ExecutionResult result = serdes.valueSerde(Topics.RESULTS).deserializer().deserialize(r.topic(), r.value());
-                if (!fireIds.contains(result.getFireId())) {
+                // A run's end (the executor following the Letta run) is a record of its own, not a second result.
+                if (!fireIds.contains(result.getFireId()) || result.getRunEnd()) {
                     continue;
                 }
                 if (result.getOutcome() == Outcome.RETRYING) {

@@ -104,7 +104,8 @@ final class OnceSchedules {
             long[] lastFinal = {0};
             while (counts[0] < fires) {
                 results.poll(r -> {
-                    if (!r.getScheduleId().startsWith(prefix) || !isFinal(r.getOutcome())) {
+                    // A run's end (the executor following the Letta run) is a record of its own, not a second result.
+                    if (!r.getScheduleId().startsWith(prefix) || !isFinal(r.getOutcome()) || r.getRunEnd()) {
                         return;
                     }
                     if (finished.add(r.getFireId())) {
@@ -121,7 +122,7 @@ final class OnceSchedules {
             long until = System.nanoTime() + 1_000_000_000L;
             while (System.nanoTime() < until) {
                 results.poll(r -> {
-                    if (r.getScheduleId().startsWith(prefix) && isFinal(r.getOutcome()) && !finished.add(r.getFireId())) {
+                    if (r.getScheduleId().startsWith(prefix) && isFinal(r.getOutcome()) && !r.getRunEnd() && !finished.add(r.getFireId())) {
                         counts[1]++;
                     }
                 });

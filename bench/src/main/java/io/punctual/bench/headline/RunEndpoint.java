@@ -35,18 +35,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The stand-in for a Letta server at full speed: a Netty HTTP server answering every request at once with one fixed
  * Letta Run (so a {@code messages/async} call is delivered and a key check passes), recording when each message
- * call arrived, for which agent and with which {@code Idempotency-Key}.
+ * call arrived, for which agent and with which {@code Idempotency-Key}. A look-up of a run ({@code GET /v1/runs/…},
+ * the executor following the run it started) is answered with the same run, completed, so each run ends at its
+ * first look-up and a benchmark's followed runs cost one request each.
  */
 final class RunEndpoint implements AutoCloseable {
     static final String RUN_JSON = "{\"id\":\"run-bench\",\"agent_id\":\"agent-bench\",\"status\":\"created\","
             + "\"created_at\":\"2026-01-01T00:00:00Z\",\"completed_at\":null,\"stop_reason\":null,\"callback_url\":null,\"metadata\":{}}";
+    static final String RUN_DONE_JSON = RUN_JSON.replace("\"status\":\"created\"", "\"status\":\"completed\"")
+            .replace("\"completed_at\":null", "\"completed_at\":\"2026-01-01T00:00:01Z\"");
     private static final String AGENTS = "/v1/agents/";
+    private static final String RUNS = "/v1/runs/";
 
     /** One message call as it arrived. */
     record Arrival(String agentId, String idempotencyKey, long epochMicros) {
     }
 
     private final ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_JSON.getBytes(StandardCharsets.UTF_8)));
+    private final ByteBuf doneBody = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_DONE_JSON.getBytes(StandardCharsets.UTF_8)));
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -101,9 +107,10 @@ final class RunEndpoint implements AutoCloseable {
                 arrivals.add(new Arrival(agent, request.headers().get("Idempotency-Key"), at));
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body.duplicate());
+            ByteBuf answer = request.method() == HttpMethod.GET && uri.startsWith(RUNS) ? doneBody : body;
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, answer.duplicate());
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response, ctx.voidPromise());
