@@ -7,6 +7,7 @@ import io.punctual.executor.kafka.UserTopicRecords;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
+import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.executor.support.WebhookReceiver;
 import io.punctual.schemas.DueEvent;
@@ -17,8 +18,6 @@ import io.punctual.schemas.RetryPolicy;
 import io.punctual.schemas.WebhookMethod;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.secrets.KeyMaterial;
-import io.punctual.schemas.serde.TopicSerdes;
-import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.kernel.webhook.WebhookSignature;
 import io.punctual.testkit.KafkaFixture;
@@ -27,13 +26,7 @@ import io.punctual.testkit.RecordedRequest;
 import io.punctual.testkit.StubbedResponse;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,9 +58,7 @@ class DeliveryEndToEndTest {
     private static LettaStandIn letta;
     private static WebhookReceiver webhooks;
     private static ApplicationContext executor;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static Serializer<DueEvent> dueSerializer;
-    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static PlannerStandIn planner;
     private static TopicTail results;
     private static TopicTail deadLetters;
     private static Fires fires;
@@ -79,7 +70,6 @@ class DeliveryEndToEndTest {
         webhooks = new WebhookReceiver();
         KeyMaterial keys = KeyMaterial.generate();
         String groupId = kafka.uniqueName("executor-delivery");
-        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "delivery-" + UUID.randomUUID(), Map.of(
                 ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, RETRY_BASE.toMillis() + "ms",
@@ -87,14 +77,7 @@ class DeliveryEndToEndTest {
                 ConfigKeys.WEBHOOK_ALLOW_LOOPBACK, "true",
                 ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-,no-such-topic-"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
-        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
-        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        producer = new KafkaProducer<>(props);
-        producer.initTransactions();
+        planner = new PlannerStandIn(kafka);
         results = new TopicTail(kafka, Topics.RESULTS.name());
         deadLetters = new TopicTail(kafka, Topics.DLQ.name());
         fires = new Fires(keys.apiKeyCipher());
@@ -103,7 +86,7 @@ class DeliveryEndToEndTest {
     @AfterAll
     static void stop() {
         executor.close();
-        producer.close();
+        planner.close();
         results.close();
         deadLetters.close();
         letta.close();
@@ -118,7 +101,7 @@ class DeliveryEndToEndTest {
         letta.failNext(agent, 500, 500);
         DueEvent fire = fires.fire(agent, "sk-1", "retry me");
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult first = awaitResult(fire, 1);
         assertRetrying(first, Duration.ZERO, RETRY_BASE);
 
@@ -145,7 +128,7 @@ class DeliveryEndToEndTest {
         letta.respondNext(throttled, StubbedResponse.tooManyRequests(Duration.ofSeconds(2)));
         DueEvent fire = fires.fire(throttled, "sk-1", "throttled");
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult first = awaitResult(fire, 1);
         assertThat(first.getOutcome()).isEqualTo(Outcome.RETRYING);
         assertThat(first.getHttpStatus()).isEqualTo(429);
@@ -153,7 +136,7 @@ class DeliveryEndToEndTest {
 
         // The retry is a timer in the planner, not a wait in the executor: the next fire, on any agent, goes at once.
         DueEvent meanwhile = fires.fire(other, "sk-1", "not held up");
-        publish(meanwhile);
+        planner.publish(meanwhile);
         ExecutionResult otherResult = awaitResult(meanwhile, 1);
         assertThat(otherResult.getOutcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(otherResult.getFinishedAt()).isBefore(first.getNextAttemptAt());
@@ -170,7 +153,7 @@ class DeliveryEndToEndTest {
         letta.respondNext(agent, StubbedResponse.status(400).withBody("{\"detail\":\"bad message\"}"));
         DueEvent fire = fires.fire(agent, "sk-1", "refused");
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult result = awaitResult(fire, 1);
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
@@ -183,7 +166,7 @@ class DeliveryEndToEndTest {
         assertThat(header(letter, DeadLetters.HEADER_ATTEMPTS)).isEqualTo("1");
         assertThat(header(letter, DeadLetters.HEADER_SCHEDULE_ID)).isEqualTo(fire.getScheduleId());
         assertThat(header(letter, Topics.HEADER_DLQ_REASON)).contains("400").contains("bad message");
-        assertThat(letter.value()).isEqualTo(dueSerializer.serialize(Topics.DUE.name(), fire));
+        assertThat(letter.value()).isEqualTo(planner.serialize(fire));
         assertThat(letta.messagesTo(agent)).hasSize(1);
         assertThat(resultsOf(fire)).hasSize(1);
     }
@@ -195,7 +178,7 @@ class DeliveryEndToEndTest {
         DueEvent fire = DueEvent.newBuilder(fires.fire(agent, "sk-1", "last chance"))
                 .setRetry(RetryPolicy.newBuilder().setMaxAttempts(2).setMaxAgeMs(3_600_000).build()).setAttempt(2).build();
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult result = awaitResult(fire, 2);
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
@@ -213,7 +196,7 @@ class DeliveryEndToEndTest {
         DueEvent b = fires.fire(agent, "sk-1", "b");
         b = DueEvent.newBuilder(b).setScheduledFor(a.getScheduledFor()).build();
 
-        publish(a, b);
+        planner.publish(a, b);
         awaitResult(a, 1);
         awaitResult(b, 1);
 
@@ -225,13 +208,13 @@ class DeliveryEndToEndTest {
     void overlapSkipWhileThePreviousRunIsStillRunningIsSkipped() {
         String agent = agent();
         DueEvent first = fires.fire(agent, "sk-1", "first");
-        publish(first);
+        planner.publish(first);
         String runId = awaitResult(first, 1).getLettaRunId();
         letta.runStatus(runId, "running");
         DueEvent second = DueEvent.newBuilder(fires.fire(agent, "sk-1", "second"))
                 .setOverlap(OverlapPolicy.SKIP).setPreviousLettaRunId(runId).build();
 
-        publish(second);
+        planner.publish(second);
         ExecutionResult result = awaitResult(second, 1);
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.SKIPPED_OVERLAP);
@@ -244,13 +227,13 @@ class DeliveryEndToEndTest {
     void aFireSeenAgainAfterItsResultIsNeitherDeliveredNorRecordedAgain() {
         String agent = agent();
         DueEvent fire = fires.fire(agent, "sk-1", "once");
-        publish(fire);
+        planner.publish(fire);
         awaitResult(fire, 1);
 
-        publish(fire);
+        planner.publish(fire);
         // A later fire on the same agent, so the same partition: once its result is in, the repeat was read.
         DueEvent marker = fires.fire(agent, "sk-1", "marker");
-        publish(marker);
+        planner.publish(marker);
         awaitResult(marker, 1);
 
         assertThat(resultsOf(fire)).hasSize(1);
@@ -265,7 +248,7 @@ class DeliveryEndToEndTest {
         String body = "{\"event\":\"tick\",\"n\":1}";
         DueEvent fire = fires.webhookFire(webhooks.url("/hooks/signed"), WebhookMethod.PUT, Map.of("X-Team", "blue"), body, secret);
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult result = awaitResult(fire, 1);
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.DELIVERED);
@@ -299,7 +282,7 @@ class DeliveryEndToEndTest {
         webhooks.answerNext(502);
         DueEvent fire = fires.webhookFire(webhooks.url("/hooks/flaky"), WebhookMethod.POST, Map.of(), "{}", null);
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult first = awaitResult(fire, 1);
         assertThat(first.getOutcome()).isEqualTo(Outcome.RETRYING);
         assertThat(first.getHttpStatus()).isEqualTo(502);
@@ -316,9 +299,9 @@ class DeliveryEndToEndTest {
         DueEvent fire = fires.kafkaFire(topic, "the-key", "{\"hello\":\"kafka\"}");
         DueEvent second = fires.kafkaFire(topic, null, "{\"n\":2}");
 
-        publish(fire);
-        publish(fire); // seen again: must not produce a second record
-        publish(second);
+        planner.publish(fire);
+        planner.publish(fire); // seen again: must not produce a second record
+        planner.publish(second);
         assertThat(awaitResult(fire, 1).getOutcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(awaitResult(second, 1).getTargetType()).isEqualTo("kafka");
 
@@ -338,7 +321,7 @@ class DeliveryEndToEndTest {
         DueEvent reserved = fires.kafkaFire(Topics.RESULTS.name(), null, "{}");
         DueEvent missing = fires.kafkaFire(kafka.uniqueName("no-such-topic"), null, "{}");
 
-        publish(reserved, missing);
+        planner.publish(reserved, missing);
 
         assertThat(awaitResult(reserved, 1).getDetail()).contains("reserved");
         assertThat(awaitResult(missing, 1).getDetail()).contains("does not exist");
@@ -357,7 +340,7 @@ class DeliveryEndToEndTest {
         DueEvent changelog = fires.kafkaFire("punctual-planner-schedules-changelog", null, "{}");
         DueEvent notAllowed = fires.kafkaFire(foreign, null, "{\"stolen\":true}");
 
-        publish(schemas, changelog, notAllowed);
+        planner.publish(schemas, changelog, notAllowed);
 
         for (DueEvent fire : List.of(schemas, changelog, notAllowed)) {
             ExecutionResult result = awaitResult(fire, 1);
@@ -390,32 +373,19 @@ class DeliveryEndToEndTest {
     /** What the planner does with a RETRYING result: emit the next attempt once its time has come. */
     private static void publishWhenDue(DueEvent next, Instant at) {
         await("the retry's time").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> !Instant.now().isBefore(at));
-        publish(next);
-    }
-
-    private static void publish(DueEvent... due) {
-        producer.beginTransaction();
-        for (DueEvent fire : due) {
-            producer.send(new ProducerRecord<>(Topics.DUE.name(), utf8(DueKeys.of(fire.getTarget(), fire.getScheduleId())),
-                    dueSerializer.serialize(Topics.DUE.name(), fire)));
-        }
-        producer.commitTransaction();
+        planner.publish(next);
     }
 
     private static ExecutionResult awaitResult(DueEvent fire, int attempt) {
-        return decode(results.awaitMatching("the result of " + fire.getFireId() + " attempt " + attempt, 1, r -> {
-            ExecutionResult result = decode(r);
+        return planner.decode(results.awaitMatching("the result of " + fire.getFireId() + " attempt " + attempt, 1, r -> {
+            ExecutionResult result = planner.decode(r);
             return result.getFireId().equals(fire.getFireId()) && result.getAttempt() == attempt && !result.getRunEnd();
         }).get(0));
     }
 
     private static List<ExecutionResult> resultsOf(DueEvent fire) {
         // The delivery attempts, not the ends of the Letta runs they started (RunTrackingTest covers those).
-        return results.readToEnd().stream().map(DeliveryEndToEndTest::decode).filter(r -> r.getFireId().equals(fire.getFireId()) && !r.getRunEnd()).toList();
-    }
-
-    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
-        return resultDeserializer.deserialize(Topics.RESULTS.name(), record.value());
+        return results.readToEnd().stream().map(planner::decode).filter(r -> r.getFireId().equals(fire.getFireId()) && !r.getRunEnd()).toList();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

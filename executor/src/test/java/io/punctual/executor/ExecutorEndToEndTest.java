@@ -5,28 +5,22 @@ import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
+import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
-import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.letta.LettaMessagesJson;
 import io.punctual.kernel.secrets.KeyMaterial;
-import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,9 +55,7 @@ class ExecutorEndToEndTest {
     private static KeyMaterial keys;
     private static String groupId;
     private static ApplicationContext executor;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static Serializer<DueEvent> dueSerializer;
-    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static PlannerStandIn planner;
     private static TopicTail results;
     private static TopicTail deadLetters;
     private static Fires fires;
@@ -77,15 +69,7 @@ class ExecutorEndToEndTest {
         executor = startExecutor("first");
         DeliveryService service = executor.getBean(DeliveryService.class);
         await("the executor ready").atMost(WAIT).until(service::isReady);
-        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
-        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
-        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        producer = new KafkaProducer<>(props);
-        producer.initTransactions();
+        planner = new PlannerStandIn(kafka);
         results = new TopicTail(kafka, Topics.RESULTS.name());
         deadLetters = new TopicTail(kafka, Topics.DLQ.name());
         fires = new Fires(keys.apiKeyCipher());
@@ -96,7 +80,7 @@ class ExecutorEndToEndTest {
         long started = System.nanoTime();
         executor.close();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
-        producer.close();
+        planner.close();
         results.close();
         deadLetters.close();
         letta.close();
@@ -114,9 +98,7 @@ class ExecutorEndToEndTest {
 
     /** Writes records to {@code punctual.due} in one transaction, as the planner does. */
     private static void publish(List<ProducerRecord<byte[], byte[]>> records) {
-        producer.beginTransaction();
-        records.forEach(producer::send);
-        producer.commitTransaction();
+        planner.publish(records);
     }
 
     private static ProducerRecord<byte[], byte[]> due(DueEvent fire) {
@@ -124,24 +106,19 @@ class ExecutorEndToEndTest {
     }
 
     private static ProducerRecord<byte[], byte[]> due(DueEvent fire, Integer partition) {
-        return new ProducerRecord<>(Topics.DUE.name(), partition, utf8(((LettaTarget) fire.getTarget()).getAgentId()),
-                dueSerializer.serialize(Topics.DUE.name(), fire));
+        return planner.record(fire, partition);
     }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
-        return resultDeserializer.deserialize(record.topic(), record.value());
-    }
-
     /** Waits for a result of each fire and returns them by fire id. */
     private static Map<String, ExecutionResult> awaitResults(List<DueEvent> awaited) {
         Set<String> ids = awaited.stream().map(DueEvent::getFireId).collect(Collectors.toSet());
         // The delivery's own result, not the end of the run it started.
-        return results.awaitMatching("results of " + ids, ids.size(), r -> ids.contains(decode(r).getFireId()) && !decode(r).getRunEnd()).stream()
-                .map(ExecutorEndToEndTest::decode)
+        return results.awaitMatching("results of " + ids, ids.size(), r -> ids.contains(planner.decode(r).getFireId()) && !planner.decode(r).getRunEnd()).stream()
+                .map(planner::decode)
                 .collect(Collectors.toMap(ExecutionResult::getFireId, Function.identity()));
     }
 
@@ -177,7 +154,7 @@ class ExecutorEndToEndTest {
         assertThat(result.getScheduledFor()).isEqualTo(fire.getScheduledFor());
         assertThat(result.getAttempt()).isEqualTo(1);
         assertThat(result.getStartedAt()).isBeforeOrEqualTo(result.getFinishedAt());
-        assertThat(results.matching(r -> decode(r).getFireId().equals(fire.getFireId()) && !decode(r).getRunEnd())).singleElement()
+        assertThat(results.matching(r -> planner.decode(r).getFireId().equals(fire.getFireId()) && !planner.decode(r).getRunEnd())).singleElement()
                 .satisfies(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(fire.getScheduleId()));
     }
     @Test
@@ -275,7 +252,7 @@ class ExecutorEndToEndTest {
         }
 
         Set<String> ids = batch.stream().map(DueEvent::getFireId).collect(Collectors.toSet());
-        Map<String, Long> resultsPerFire = results.readToEnd().stream().map(ExecutorEndToEndTest::decode)
+        Map<String, Long> resultsPerFire = results.readToEnd().stream().map(planner::decode)
                 .filter(r -> ids.contains(r.getFireId()) && !r.getRunEnd())
                 .collect(Collectors.groupingBy(ExecutionResult::getFireId, Collectors.counting()));
         assertThat(resultsPerFire).hasSize(batch.size());

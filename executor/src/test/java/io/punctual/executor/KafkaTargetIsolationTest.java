@@ -5,14 +5,13 @@ import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
+import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
 import io.punctual.kernel.secrets.KeyMaterial;
-import io.punctual.schemas.serde.TopicSerdes;
-import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
@@ -21,9 +20,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -34,9 +31,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,9 +60,7 @@ class KafkaTargetIsolationTest {
     private static KafkaFixture kafka;
     private static LettaStandIn letta;
     private static ApplicationContext executor;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static Serializer<DueEvent> dueSerializer;
-    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static PlannerStandIn planner;
     private static TopicTail results;
     private static TopicTail deadLetters;
     private static Fires fires;
@@ -83,21 +75,13 @@ class KafkaTargetIsolationTest {
         letta.delayResponses(Duration.ofMillis(500));
         KeyMaterial keys = KeyMaterial.generate();
         String groupId = kafka.uniqueName("executor-kafka-isolation");
-        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = ExecutorContexts.start(kafka, keys, letta.baseUrl(), groupId, "isolation-" + UUID.randomUUID(),
                 Map.of(ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES, "user-topic-",
                         // A commit waiting for a deleted topic times out after this (60 s by default), then that fire fails alone.
                         "kafka." + ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000"));
         await("the executor ready").atMost(WAIT).until(executor.getBean(DeliveryService.class)::isReady);
-        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
-        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        producer = new KafkaProducer<>(props);
-        producer.initTransactions();
+        planner = new PlannerStandIn(kafka);
         results = new TopicTail(kafka, Topics.RESULTS.name());
         deadLetters = new TopicTail(kafka, Topics.DLQ.name());
         fires = new Fires(keys.apiKeyCipher());
@@ -106,7 +90,7 @@ class KafkaTargetIsolationTest {
     @AfterAll
     static void stop() {
         executor.close();
-        producer.close();
+        planner.close();
         results.close();
         deadLetters.close();
         letta.close();
@@ -158,7 +142,7 @@ class KafkaTargetIsolationTest {
     private static String createTopicTheExecutorHasWrittenTo() throws Exception {
         String topic = createTopic(Map.of());
         DueEvent first = fires.kafkaFire(topic, null, "{\"n\":1}");
-        publishOnOnePartition(first);
+        planner.publishOnPartition(0, first);
         assertThat(awaitResult(first).getOutcome()).isEqualTo(Outcome.DELIVERED);
         return topic;
     }
@@ -168,7 +152,7 @@ class KafkaTargetIsolationTest {
         String agent = "agent-" + UUID.randomUUID();
         DueEvent lettaFire = fires.fire(agent, "sk-1", "hello");
         DueEvent refused = fires.kafkaFire(topic, null, value);
-        publishOnOnePartition(lettaFire, refused);
+        planner.publishOnPartition(0, lettaFire, refused);
 
         ExecutionResult failed = awaitResult(refused);
         assertThat(failed.getOutcome()).isEqualTo(Outcome.FAILED);
@@ -213,28 +197,14 @@ class KafkaTargetIsolationTest {
         return topic;
     }
 
-    /** Both on partition 0, in this order, in one transaction: the executor polls and commits them together. */
-    private static void publishOnOnePartition(DueEvent... due) {
-        producer.beginTransaction();
-        for (DueEvent fire : due) {
-            producer.send(new ProducerRecord<>(Topics.DUE.name(), 0, DueKeys.of(fire.getTarget(), fire.getScheduleId()).getBytes(StandardCharsets.UTF_8),
-                    dueSerializer.serialize(Topics.DUE.name(), fire)));
-        }
-        producer.commitTransaction();
-    }
-
     private static ExecutionResult awaitResult(DueEvent fire) {
-        return decode(results.awaitMatching("the result of " + fire.getFireId(), 1,
-                r -> decode(r).getFireId().equals(fire.getFireId()) && !decode(r).getRunEnd()).get(0));
+        return planner.decode(results.awaitMatching("the result of " + fire.getFireId(), 1,
+                r -> planner.decode(r).getFireId().equals(fire.getFireId()) && !planner.decode(r).getRunEnd()).get(0));
     }
 
     private static List<ExecutionResult> resultsOf(DueEvent fire) {
         // The delivery's own results, not the end of a Letta run it started.
-        return results.readToEnd().stream().map(KafkaTargetIsolationTest::decode).filter(r -> r.getFireId().equals(fire.getFireId()) && !r.getRunEnd()).toList();
-    }
-
-    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
-        return resultDeserializer.deserialize(Topics.RESULTS.name(), record.value());
+        return results.readToEnd().stream().map(planner::decode).filter(r -> r.getFireId().equals(fire.getFireId()) && !r.getRunEnd()).toList();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -5,8 +5,14 @@ import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
+import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
 import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.OverlapPolicy;
@@ -14,17 +20,11 @@ import io.punctual.schemas.RetryPolicy;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
-import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Letta runs followed to their end, and one run at a time per agent, end to end: the executor in its Micronaut
@@ -55,10 +56,8 @@ class RunTrackingTest {
     private static KeyMaterial keys;
     private static String groupId;
     private static ApplicationContext executor;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static Serializer<DueEvent> dueSerializer;
-    private static Serializer<io.punctual.schemas.CommandResult> commandResults;
-    private static Deserializer<ExecutionResult> resultDeserializer;
+    private static PlannerStandIn planner;
+    private static Serializer<CommandResult> commandResults;
     private static TopicTail results;
     private static Fires fires;
 
@@ -71,15 +70,8 @@ class RunTrackingTest {
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         Groups.startAtEnd(kafka, groupId, Topics.DUE.name());
         executor = startExecutor();
-        dueSerializer = serdes.valueSerde(Topics.DUE).serializer();
         commandResults = serdes.valueSerde(Topics.COMMAND_RESULTS).serializer();
-        resultDeserializer = serdes.valueSerde(Topics.RESULTS).deserializer();
-        Map<String, Object> props = kafka.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.uniqueName("planner-stand-in"));
-        producer = new KafkaProducer<>(props);
-        producer.initTransactions();
+        planner = new PlannerStandIn(kafka);
         results = new TopicTail(kafka, Topics.RESULTS.name());
         fires = new Fires(keys.apiKeyCipher());
     }
@@ -90,14 +82,14 @@ class RunTrackingTest {
                 ConfigKeys.EXECUTOR_RUNS_FOLLOW_LIMIT, FOLLOW_LIMIT.toMillis() + "ms",
                 ConfigKeys.EXECUTOR_RETRY_BASE_DELAY, "100ms",
                 ConfigKeys.EXECUTOR_RETRY_MAX_DELAY, "200ms"));
-        org.awaitility.Awaitility.await("the executor ready").atMost(WAIT).until(context.getBean(DeliveryService.class)::isReady);
+        await("the executor ready").atMost(WAIT).until(context.getBean(DeliveryService.class)::isReady);
         return context;
     }
 
     @AfterAll
     static void stop() {
         executor.close();
-        producer.close();
+        planner.close();
         results.close();
         letta.close();
     }
@@ -112,7 +104,7 @@ class RunTrackingTest {
         letta.runsWorkFor(Duration.ofMillis(800), "completed");
         DueEvent fire = fires.fire(agent(), "sk-1", "follow me");
 
-        publish(fire);
+        planner.publish(fire);
         ExecutionResult delivered = awaitResult(fire, false);
         assertThat(delivered.getOutcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(delivered.getRunFollowed()).isTrue();
@@ -129,7 +121,7 @@ class RunTrackingTest {
 
         // Another run followed to its end later: the first run's end was still recorded once.
         DueEvent later = fires.fire(agent(), "sk-1", "marker");
-        publish(later);
+        planner.publish(later);
         awaitResult(later, true);
         assertThat(resultsOf(fire)).filteredOn(ExecutionResult::getRunEnd).hasSize(1);
     }
@@ -141,7 +133,7 @@ class RunTrackingTest {
         DueEvent retried = DueEvent.newBuilder(fires.fire(agent(), "sk-1", "fails, try again"))
                 .setRetryOnRunFailure(true).setRetry(RetryPolicy.newBuilder().setMaxAttempts(3).setMaxAgeMs(3_600_000).build()).build();
 
-        publish(plain, retried);
+        planner.publish(plain, retried);
         ExecutionResult plainEnd = awaitResult(plain, true);
         ExecutionResult retriedEnd = awaitResult(retried, true);
 
@@ -153,7 +145,7 @@ class RunTrackingTest {
 
         // The planner emits the same fire as attempt 2; the executor delivers it rather than taking it for a repeat.
         letta.runsWorkFor(Duration.ofMillis(300), "completed");
-        publish(DueEvent.newBuilder(retried).setAttempt(2).build());
+        planner.publish(DueEvent.newBuilder(retried).setAttempt(2).build());
         ExecutionResult second = awaitResult(retried, 2, true);
         assertThat(second.getLettaRunStatus()).isEqualTo("completed");
         assertThat(letta.messagesTo(((io.punctual.schemas.LettaTarget) retried.getTarget()).getAgentId())).hasSize(2)
@@ -170,7 +162,7 @@ class RunTrackingTest {
         DueEvent second = fires.fire(busy, "sk-1", "second");
         DueEvent third = fires.fire(other, "sk-1", "meanwhile");
 
-        publish(first, second, third);
+        planner.publish(first, second, third);
         ExecutionResult firstEnd = awaitResult(first, true);
         ExecutionResult secondEnd = awaitResult(second, true);
         ExecutionResult otherDelivered = awaitResult(third, false);
@@ -193,7 +185,7 @@ class RunTrackingTest {
         DueEvent first = fires.fire(agent, "sk-1", "never ends");
         DueEvent second = fires.fire(agent, "sk-1", "waits");
 
-        publish(first, second);
+        planner.publish(first, second);
         ExecutionResult firstDelivered = awaitResult(first, false);
         ExecutionResult secondDelivered = awaitResult(second, false);
 
@@ -214,9 +206,9 @@ class RunTrackingTest {
         DueEvent working = fires.fire(agent, "sk-1", "working");
         DueEvent skipped = DueEvent.newBuilder(fires.fire(agent, "sk-1", "skip me")).setOverlap(OverlapPolicy.SKIP).build();
 
-        publish(working);
+        planner.publish(working);
         awaitResult(working, false);
-        publish(skipped);
+        planner.publish(skipped);
 
         ExecutionResult result = awaitResult(skipped, false);
         assertThat(result.getOutcome()).isEqualTo(Outcome.SKIPPED_OVERLAP);
@@ -231,7 +223,7 @@ class RunTrackingTest {
         String agent = agent();
         DueEvent first = fires.fire(agent, "sk-1", "outlives the executor");
         DueEvent second = fires.fire(agent, "sk-1", "waits across the restart");
-        publish(first, second);
+        planner.publish(first, second);
         ExecutionResult delivered = awaitResult(first, false);
 
         executor.close();
@@ -255,20 +247,20 @@ class RunTrackingTest {
         DueEvent waiting = fires.fire(agent, "sk-1", "deleted while it waits");
         String lagAgent = agent();
         DueEvent lagging = fires.fire(lagAgent, "sk-1", "deleted before it was read");
-        publish(working, waiting);
+        planner.publish(working, waiting);
         awaitResult(working, false);
         publishDelete(waiting);
         publishDelete(lagging);
 
         // Behind the deleted fire: delivered once the first run ends, and without the deleted one before it.
         DueEvent after = fires.fire(agent, "sk-1", "after");
-        publish(after);
+        planner.publish(after);
         awaitResult(after, false);
         assertThat(letta.messagesTo(agent)).hasSize(2);
 
         // Emitted before its schedule's delete, read after it: not delivered either.
         DueEvent marker = fires.fire(lagAgent, "sk-1", "marker");
-        publish(lagging, marker);
+        planner.publish(lagging, marker);
         awaitResult(marker, false);
         assertThat(letta.messagesTo(lagAgent)).hasSize(1);
         assertThat(resultsOf(waiting)).isEmpty();
@@ -278,32 +270,21 @@ class RunTrackingTest {
     /** The planner's answer to an accepted delete, as it writes it to punctual.command-results. */
     private static void publishDelete(DueEvent fire) {
         Instant now = Instant.now();
-        io.punctual.schemas.ScheduleState state = io.punctual.schemas.ScheduleState.newBuilder()
-                .setScheduleId(fire.getScheduleId()).setStatus(io.punctual.schemas.ScheduleStatus.DELETED).setVersion(2)
+        ScheduleState state = ScheduleState.newBuilder()
+                .setScheduleId(fire.getScheduleId()).setStatus(ScheduleStatus.DELETED).setVersion(2)
                 .setCreatedAt(fire.getEmittedAt()).setUpdatedAt(now)
-                .setSpec(io.punctual.schemas.ScheduleSpec.newBuilder().setTenant(fire.getTenant()).setTarget(fire.getTarget())
-                        .setCadence(new io.punctual.schemas.OnceCadence(fire.getScheduledFor())).build())
+                .setSpec(ScheduleSpec.newBuilder().setTenant(fire.getTenant()).setTarget(fire.getTarget())
+                        .setCadence(new OnceCadence(fire.getScheduledFor())).build())
                 .build();
-        io.punctual.schemas.CommandResult result = io.punctual.schemas.CommandResult.newBuilder()
+        CommandResult result = CommandResult.newBuilder()
                 .setCommandId("delete-" + UUID.randomUUID()).setScheduleId(fire.getScheduleId()).setAccepted(true)
                 .setVersion(2L).setState(state).setProcessedAt(now).build();
-        producer.beginTransaction();
-        producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), fire.getScheduleId().getBytes(StandardCharsets.UTF_8),
-                commandResults.serialize(Topics.COMMAND_RESULTS.name(), result)));
-        producer.commitTransaction();
+        planner.publish(List.of(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), fire.getScheduleId().getBytes(StandardCharsets.UTF_8),
+                commandResults.serialize(Topics.COMMAND_RESULTS.name(), result))));
     }
 
     private static String agent() {
         return "agent-" + UUID.randomUUID();
-    }
-
-    private static void publish(DueEvent... due) {
-        producer.beginTransaction();
-        for (DueEvent fire : due) {
-            producer.send(new ProducerRecord<>(Topics.DUE.name(), DueKeys.of(fire.getTarget(), fire.getScheduleId()).getBytes(StandardCharsets.UTF_8),
-                    dueSerializer.serialize(Topics.DUE.name(), fire)));
-        }
-        producer.commitTransaction();
     }
 
     private static ExecutionResult awaitResult(DueEvent fire, boolean runEnd) {
@@ -311,17 +292,13 @@ class RunTrackingTest {
     }
 
     private static ExecutionResult awaitResult(DueEvent fire, int attempt, boolean runEnd) {
-        return decode(results.awaitMatching("the " + (runEnd ? "run end" : "result") + " of " + fire.getFireId(), 1, r -> {
-            ExecutionResult result = decode(r);
+        return planner.decode(results.awaitMatching("the " + (runEnd ? "run end" : "result") + " of " + fire.getFireId(), 1, r -> {
+            ExecutionResult result = planner.decode(r);
             return result.getFireId().equals(fire.getFireId()) && result.getAttempt() == attempt && result.getRunEnd() == runEnd;
         }).get(0));
     }
 
     private static List<ExecutionResult> resultsOf(DueEvent fire) {
-        return results.readToEnd().stream().map(RunTrackingTest::decode).filter(r -> r.getFireId().equals(fire.getFireId())).toList();
-    }
-
-    private static ExecutionResult decode(ConsumerRecord<byte[], byte[]> record) {
-        return resultDeserializer.deserialize(Topics.RESULTS.name(), record.value());
+        return results.readToEnd().stream().map(planner::decode).filter(r -> r.getFireId().equals(fire.getFireId())).toList();
     }
 }
