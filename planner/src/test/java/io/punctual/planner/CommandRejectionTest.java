@@ -3,7 +3,7 @@ package io.punctual.planner;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import io.punctual.planner.command.Reasons;
+import io.punctual.schemas.command.Reasons;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.CronCadence;

@@ -1,6 +1,6 @@
 package io.punctual.planner;
 
-import io.punctual.planner.command.Reasons;
+import io.punctual.schemas.command.Reasons;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.KafkaTarget;

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requires;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.command.Reasons;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleCommand;
@@ -86,7 +87,7 @@ public class KeyReencryption {
                 CommandResult r = result.join();
                 if (r.getAccepted()) {
                     done++;
-                } else if ("version_conflict".equals(r.getReason()) || "not_found".equals(r.getReason())) {
+                } else if (Reasons.VERSION_CONFLICT.equals(r.getReason()) || Reasons.NOT_FOUND.equals(r.getReason())) {
                     conflicts++;
                 } else {
                     LOG.error("The planner refused to re-encrypt schedule {}: {}", r.getScheduleId(), r.getReason());

@@ -1,5 +1,6 @@
 package io.punctual.planner.command;
 
+import io.punctual.schemas.command.Reasons;
 import io.punctual.cadence.InvalidCadenceException;
 import io.punctual.cadence.NextFireCalculator;
 import io.punctual.planner.fire.Firing;

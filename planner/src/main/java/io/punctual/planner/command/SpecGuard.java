@@ -1,5 +1,6 @@
 package io.punctual.planner.command;
 
+import io.punctual.schemas.command.Reasons;
 import io.punctual.schemas.KafkaTarget;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleSpec;

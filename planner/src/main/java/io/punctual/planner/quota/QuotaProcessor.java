@@ -1,6 +1,6 @@
 package io.punctual.planner.quota;
 
-import io.punctual.planner.command.Reasons;
+import io.punctual.schemas.command.Reasons;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.serde.TopicSerdes;

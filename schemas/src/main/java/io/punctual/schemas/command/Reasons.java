@@ -1,6 +1,10 @@
-package io.punctual.planner.command;
+package io.punctual.schemas.command;
 
-/** Machine-readable reasons of a rejected command, as documented on {@code CommandResult.reason}. */
+/**
+ * Machine-readable reasons of a rejected command, as documented on {@code CommandResult.reason}: part of the
+ * contract, so the planner that writes them, the gateway that maps them to problems and a program reading
+ * {@code punctual.command-results} use the same names.
+ */
 public final class Reasons {
     public static final String INVALID_CRON = "invalid_cron";
     public static final String INVALID_TIMEZONE = "invalid_timezone";
