@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <p>This class keeps the consumer, the rounds of poll, deliver and commit, failure recovery and stopping. The
  * parts are apart: {@link BatchIntake} decides what each polled record becomes, {@link BatchCommitter} what one
  * commit carries, {@link TransactionalCommitter} owns the producer and its transactions, {@link PartitionHandover}
- * handles rebalances and {@link GatedFires} the one-run-per-agent gate's own records.
+ * handles rebalances and {@link GatedFires} the one-run-per-agent gate's own records. What stays here (about 370
+ * lines) is the state only the loop's thread may touch (the consumer, the in-flight batch, the stop deadline) and
+ * every step that reads or changes it; splitting it further would hand that state around rather than hide it.
  */
 public final class DeliveryLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
