@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,16 +29,6 @@ public final class FireDispatcher {
         this.deliverer = deliverer;
         this.retries = retries;
         this.limiter = new InFlightLimiter(maxInFlight);
-    }
-
-    /** One result per fire, in the fires' order; the future never completes exceptionally. */
-    public CompletableFuture<List<ExecutionResult>> deliverAll(List<DueEvent> fires) {
-        List<CompletableFuture<ExecutionResult>> results = new ArrayList<>(fires.size());
-        for (DueEvent fire : fires) {
-            results.add(deliver(fire));
-        }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -1,0 +1,230 @@
+package io.punctual.executor.kafka;
+
+import io.punctual.executor.delivery.ExecutionResults;
+import io.punctual.executor.delivery.FinishedFires;
+import io.punctual.executor.delivery.FireDispatcher;
+import io.punctual.executor.metrics.ExecutorMeters;
+import io.punctual.executor.runs.AgentGate;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * The delivery loop's side of the one-run-per-agent gate: which fires go now, wait or are skipped, the waiting fires
+ * it lets go later, and the records this leaves to write besides a batch (released fires' results, ends of followed
+ * runs, agents' states). It exists so that the gate's bookkeeping, which has no offsets of its own, reads apart from
+ * the batch it rides along with. Used by the loop's thread only (rebalance callbacks run inside its polls).
+ */
+final class GatedFires {
+    private static final Logger LOG = LoggerFactory.getLogger(GatedFires.class);
+
+    private final AgentGate gate;
+    private final AgentRunRecords agentRuns;
+    private final FireDispatcher dispatcher;
+    private final ResultRecords results;
+    private final FinishedFires finishedFires;
+    /** Fires not to deliver when let go: a result committed already, or their schedule deleted. */
+    private final Predicate<DueEvent> dropped;
+    /** Waiting fires let go and being delivered; their results are committed without offsets. */
+    private final List<Released> released = new ArrayList<>();
+    /** Ends of followed runs drained from the gate and not yet committed. */
+    private final List<AgentGate.Ended> pendingEnds = new ArrayList<>();
+
+    private record Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
+    }
+
+    /** What a transaction carries besides a batch: released fires' results, run ends, agents' states. */
+    record Side(List<Released> released, List<AgentGate.Ended> ends, List<AgentGate.State> states) {
+        static final Side NONE = new Side(List.of(), List.of(), List.of());
+
+        boolean isEmpty() {
+            return released.isEmpty() && ends.isEmpty() && states.isEmpty();
+        }
+    }
+
+    GatedFires(AgentGate gate, AgentRunRecords agentRuns, FireDispatcher dispatcher, ResultRecords results,
+               FinishedFires finishedFires, Predicate<DueEvent> dropped) {
+        this.gate = gate;
+        this.agentRuns = agentRuns;
+        this.dispatcher = dispatcher;
+        this.results = results;
+        this.finishedFires = finishedFires;
+        this.dropped = dropped;
+    }
+
+    /** True while fires wait for their agents' runs: the loop then polls more often. */
+    boolean isWaiting() {
+        return gate.isWaiting();
+    }
+
+    boolean hasReleased() {
+        return !released.isEmpty();
+    }
+
+    /** Takes the ends of followed runs the gate learnt of; they are written with the next transaction. */
+    void drainEnded() {
+        pendingEnds.addAll(gate.drainEnded());
+    }
+
+    /**
+     * Delivers the fire unless its agent has a run working: then it waits in the agent's state (null: no result
+     * now, its record is settled at once and its partition goes on) or, with overlap SKIP, is skipped.
+     */
+    CompletableFuture<ExecutionResult> admitAndDeliver(DueEvent event, int partition) {
+        switch (gate.admit(event, partition)) {
+            case DISPATCH -> {
+                // The gate learns of the run before the result counts as settled, so both are committed together.
+                return dispatcher.deliver(event).thenApply(result -> {
+                    gate.delivered(event, partition, result, false);
+                    return result;
+                });
+            }
+            case SKIP -> {
+                Instant now = Instant.now();
+                String run = gate.workingRun(event);
+                return CompletableFuture.completedFuture(ExecutionResult.newBuilder(ExecutionResults.skippedOverlap(event, now, now, run, "working"))
+                        .setDetail("agent " + AgentGate.agentOf(event) + " has a run still working" + (run == null ? "" : " (" + run + ")"))
+                        .build());
+            }
+            case PARK -> {
+                LOG.debug("Fire {} waits for the runs of agent {}", event.getFireId(), AgentGate.agentOf(event));
+                return null;
+            }
+            default -> {
+                LOG.info("Fire {} attempt {} is waiting or followed already; not delivered again", event.getFireId(), event.getAttempt());
+                return null;
+            }
+        }
+    }
+
+    /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */
+    void releaseWaiting() {
+        for (AgentGate.Release release : gate.releasable()) {
+            DueEvent fire = release.fire();
+            if (dropped.test(fire)) {
+                gate.releaseDropped(fire, release.partition());
+                continue;
+            }
+            if (release.overlapped()) {
+                LOG.info("Fire {} waited the longest wait allowed for agent {}; delivered while an earlier run works", fire.getFireId(), AgentGate.agentOf(fire));
+            }
+            CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire).thenApply(r -> {
+                ExecutionResult out = release.overlapped() ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
+                gate.delivered(fire, release.partition(), out, release.overlapped());
+                return out;
+            });
+            released.add(new Released(release, result));
+        }
+    }
+
+    /** What the next transaction carries besides a batch. */
+    Side side() {
+        pendingEnds.addAll(gate.drainEnded());
+        List<Released> done = released.stream().filter(r -> r.result().isDone()).toList();
+        done.forEach(r -> gate.released(r.release().fire(), r.release().partition()));
+        return new Side(done, List.copyOf(pendingEnds), gate.dirty());
+    }
+
+    /** Adds the side's records to a transaction's; its delivery results to {@code outcomes}, its run ends to {@code ends}. */
+    void addSide(Side side, List<ProducerRecord<byte[], byte[]>> out, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
+        for (Released r : side.released()) {
+            ExecutionResult result = r.result().join();
+            outcomes.add(result);
+            out.add(results.of(result));
+            if (result.getOutcome() == Outcome.FAILED) {
+                out.add(DeadLetters.ofFailure(agentRuns.asDueRecord(r.release().fire(), r.release().partition()), result));
+            }
+        }
+        for (AgentGate.Ended end : side.ends()) {
+            ends.add(end.result());
+            out.add(results.of(end.result()));
+        }
+        side.states().forEach(state -> out.add(agentRuns.of(state)));
+    }
+
+    /** After the transaction carrying the side committed: forgets what it wrote. */
+    void sideCommitted(Side side, List<ExecutionResult> ends) {
+        if (side.isEmpty()) {
+            return;
+        }
+        released.removeAll(side.released());
+        pendingEnds.removeAll(side.ends());
+        gate.written(side.states());
+        ends.forEach(finishedFires::record);
+        ExecutorMeters.global().runsEnded(ends);
+    }
+
+    /** Commits what waits besides a batch (no batch in flight, no offsets): released fires' results, run ends, states. */
+    void commitSide(TransactionalCommitter committer) {
+        Side side = side();
+        if (side.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        List<ExecutionResult> ends = new ArrayList<>();
+        addSide(side, out, outcomes, ends);
+        committer.commit(out);
+        sideCommitted(side, ends);
+        outcomes.forEach(finishedFires::record);
+        ExecutorMeters.global().committed(outcomes, out);
+    }
+
+    /** Waits, until the deadline, for the released fires of these partitions (null: all) to have their results. */
+    void awaitReleased(Set<Integer> partitions, long deadlineNanos) {
+        for (Released r : List.copyOf(released)) {
+            if (partitions != null && !partitions.contains(r.release().partition())) {
+                continue;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                r.result().get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Before any record of newly assigned partitions: their agents' runs and waiting fires, as last committed. */
+    void restore(ExecutorKafkaClients clients, Set<Integer> partitions) {
+        gate.giveUp(partitions);
+        agentRuns.restore(clients, partitions).forEach(gate::restore);
+    }
+
+    /** Gives up the agents of partitions no longer owned, and what was pending for them. */
+    void giveUpAgents(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = dueNumbers(partitions);
+        gate.giveUp(numbers);
+        released.removeIf(r -> numbers.contains(r.release().partition()));
+        pendingEnds.removeIf(e -> numbers.contains(e.partition()));
+    }
+
+    static Set<Integer> dueNumbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.stream().filter(p -> Topics.DUE.name().equals(p.topic())).forEach(p -> numbers.add(p.partition()));
+        return numbers;
+    }
+}
