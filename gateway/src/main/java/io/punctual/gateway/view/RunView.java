@@ -1,7 +1,6 @@
 package io.punctual.gateway.view;
 
 import io.punctual.schemas.ExecutionResult;
-import io.punctual.schemas.serde.SchemaRegistryException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -75,10 +74,7 @@ public final class RunView {
                     batch.put(store.runs, key(result), record.value());
                     batch.put(store.runTenants, Keys.of(result.getTenant(), result.getScheduleId()), new byte[0]);
                 } catch (RuntimeException e) {
-                    if (SchemaRegistryException.isUnavailable(e)) {
-                        throw e; // nothing of the batch is written; TopicTail reads it again once the registry is back
-                    }
-                    LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", record.topic(), record.partition(), record.offset(), e.toString());
+                    UndecodableRecords.skipOrRethrow(record, e, LOG);
                 }
             }
             store.putOffsets(batch, positions);

@@ -2,7 +2,6 @@ package io.punctual.gateway.view;
 
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.serde.SchemaRegistryException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -155,10 +154,7 @@ public final class ScheduleView {
                         }
                     }
                 } catch (RuntimeException e) {
-                    if (SchemaRegistryException.isUnavailable(e)) {
-                        throw e; // nothing of the batch is written; TopicTail reads it again once the registry is back
-                    }
-                    LOG.error("Skipped a record of {} at {}-{} that does not decode: {}", record.topic(), record.partition(), record.offset(), e.toString());
+                    UndecodableRecords.skipOrRethrow(record, e, LOG);
                 }
             }
             store.putOffsets(batch, positions);
