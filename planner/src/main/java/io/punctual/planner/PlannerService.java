@@ -2,10 +2,8 @@ package io.punctual.planner;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
-import io.micronaut.core.convert.format.ReadableBytes;
 import io.punctual.planner.metrics.PlannerGauges;
 import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.planner.state.RocksDbMemory;
@@ -29,7 +27,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,31 +49,22 @@ public class PlannerService implements ReadinessCheck {
     private final LifecycleSettings lifecycle;
     private volatile KafkaStreams streams;
     private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
-    private Duration censusInterval = Duration.ofSeconds(60);
+    private Duration censusInterval = new PlannerConfig().getCensusInterval();
     private PlannerGauges gauges;
 
     /**
-     * The bean constructor. {@code topicsReady} is unused but injected so the topics exist before the streams start.
-     * An empty state dir means {@link PlannerSettings#defaultStateDir()}.
+     * The bean constructor, from {@link PlannerConfig}. {@code topicsReady} is injected so the topics exist before the
+     * streams start.
      */
     @Inject
     public PlannerService(KafkaSettings kafka,
                           TopicSerdes serdes,
                           InfrastructureFactory.TopicsReady topicsReady,
-                          @Value("${" + ConfigKeys.PLANNER_APPLICATION_ID + ":" + PlannerSettings.DEFAULT_APPLICATION_ID + "}") String applicationId,
-                          @Value("${" + ConfigKeys.PLANNER_STATE_DIR + ":}") String stateDir,
-                          @Value("${" + ConfigKeys.PLANNER_PUNCTUATE_INTERVAL + ":100ms}") Duration punctuateInterval,
-                          @Value("${" + ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION + ":" + PlannerSettings.DEFAULT_MAX_FIRES_PER_PUNCTUATION + "}") int maxFiresPerPunctuation,
-                          @Value("${" + ConfigKeys.PLANNER_STREAM_THREADS + ":" + PlannerSettings.DEFAULT_STREAM_THREADS + "}") int streamThreads,
-                          @Value("${" + ConfigKeys.PLANNER_COMMIT_INTERVAL + ":100ms}") Duration commitInterval,
-                          @Value("${" + ConfigKeys.PLANNER_ONCE_GRACE + ":60s}") Duration onceGrace,
-                          @Value("${" + ConfigKeys.PLANNER_MISFIRE_THRESHOLD + ":60s}") Duration misfireThreshold,
-                          @Value("${" + ConfigKeys.PLANNER_COMPLETED_RETENTION + ":7d}") Duration completedRetention,
-                          @Value("${" + ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT + ":" + LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT + "}") int maxSchedulesPerTenant,
+                          PlannerConfig config,
                           SpecGuard guard) {
-        this(kafka, serdes, new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold,
-                applicationId, stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval),
-                topicsReady.durability(), guard, new LifecycleSettings(completedRetention, maxSchedulesPerTenant));
+        this(kafka, serdes, config.settings(), topicsReady.durability(), guard, config.lifecycle());
+        boundRocksDbMemory(config.getRocksdb().bound());
+        countSchedulesEvery(config.getCensusInterval());
     }
 
     /**
@@ -118,15 +106,12 @@ public class PlannerService implements ReadinessCheck {
     }
 
     /** The off-heap bound of the RocksDB stores; set before {@link #start()}. */
-    @Inject
-    public void boundRocksDbMemory(@Value("${" + ConfigKeys.PLANNER_ROCKSDB_MEMORY + ":256MB}") @ReadableBytes long totalBytes,
-                                   @Value("${" + ConfigKeys.PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY + ":64MB}") @ReadableBytes long writeBufferBytes) {
-        this.rocksDbMemory = new RocksDbMemory(totalBytes, writeBufferBytes);
+    public void boundRocksDbMemory(RocksDbMemory bound) {
+        this.rocksDbMemory = bound;
     }
 
     /** How often the schedules are counted by status for {@code punctual_planner_schedules}; 0 turns it off. */
-    @Inject
-    public void countSchedulesEvery(@Value("${" + ConfigKeys.PLANNER_CENSUS_INTERVAL + ":60s}") Duration interval) {
+    public void countSchedulesEvery(Duration interval) {
         this.censusInterval = interval;
     }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the planner runs.
+ * How the planner runs; built from {@link PlannerConfig}, where every key and default is.
  *
  * @param punctuateInterval      how often the timeline is scanned for due fires (wall-clock); bounds the delivery delay
  * @param maxFiresPerPunctuation most due events one scan emits, so a burst of fires cannot stall commands and commits;
@@ -26,14 +26,6 @@ public record PlannerSettings(Duration punctuateInterval,
                               Path stateDir,
                               int streamThreads,
                               Duration commitInterval) {
-
-    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
-    public static final int DEFAULT_MAX_FIRES_PER_PUNCTUATION = 10_000;
-    public static final Duration DEFAULT_ONCE_GRACE = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
-    public static final String DEFAULT_APPLICATION_ID = "punctual-planner";
-    public static final int DEFAULT_STREAM_THREADS = 1;
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
     public PlannerSettings {
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
@@ -59,9 +51,9 @@ public record PlannerSettings(Duration punctuateInterval,
         }
     }
 
+    /** The defaults of {@link PlannerConfig}, for code that runs without configuration (tests, benchmarks). */
     public static PlannerSettings defaults() {
-        return new PlannerSettings(DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_MAX_FIRES_PER_PUNCTUATION, DEFAULT_ONCE_GRACE, DEFAULT_MISFIRE_THRESHOLD,
-                DEFAULT_APPLICATION_ID, defaultStateDir(), DEFAULT_STREAM_THREADS, DEFAULT_COMMIT_INTERVAL);
+        return new PlannerConfig().settings();
     }
 
     public static Path defaultStateDir() {

@@ -1,5 +1,7 @@
 package io.punctual.standalone;
 
+import io.punctual.kernel.config.SharedConfig;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,7 +29,7 @@ public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int re
                 port(env, ENV_HTTP_PORT, 8080),
                 port(env, ENV_KAFKA_PORT, 9092),
                 port(env, ENV_REGISTRY_PORT, 8081),
-                env.getOrDefault(ENV_LETTA_BASE_URL, "https://api.letta.com"),
+                env.getOrDefault(ENV_LETTA_BASE_URL, SharedConfig.Letta.DEFAULT_BASE_URL),
                 Map.of());
     }
 

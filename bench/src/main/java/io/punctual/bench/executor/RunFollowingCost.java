@@ -40,8 +40,8 @@ public final class RunFollowingCost {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        Duration pollInitial = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase(Locale.ROOT)) : RunSettings.DEFAULT_POLL_INITIAL;
-        Duration pollMax = args.length > 2 ? Duration.parse("PT" + args[2].toUpperCase(Locale.ROOT)) : RunSettings.DEFAULT_POLL_MAX;
+        Duration pollInitial = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase(Locale.ROOT)) : RunSettings.defaults().pollInitial();
+        Duration pollMax = args.length > 2 ? Duration.parse("PT" + args[2].toUpperCase(Locale.ROOT)) : RunSettings.defaults().pollMax();
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 150;
 
         try (LettaStandIn letta = new LettaStandIn()) {
@@ -50,8 +50,8 @@ public final class RunFollowingCost {
             ExecutorSettings settings = new ExecutorSettings("bench", "bench", 64, Duration.ofSeconds(30), letta.baseUrl());
             HttpClient http = HttpClient.create(null, new LettaHttpClientConfiguration(new ApplicationConfiguration(), settings));
             LettaDeliverer deliverer = new LettaDeliverer(new LettaClient(http, settings), keys, settings, DeliverySettings.defaults());
-            RunSettings runSettings = new RunSettings(pollInitial, pollMax, Duration.ofHours(1), RunSettings.DEFAULT_MAX_LOOKUPS_IN_FLIGHT,
-                    RunSettings.DEFAULT_MAX_WAIT);
+            RunSettings runSettings = new RunSettings(pollInitial, pollMax, Duration.ofHours(1), RunSettings.defaults().maxLookupsInFlight(),
+                    RunSettings.defaults().maxWait());
 
             // Warm the client (connections, classes) on one run, so the figures are the runs', not the start's.
             RunFollower warm = new RunFollower(deliverer::lookUpRun, runSettings, Clock.systemUTC());

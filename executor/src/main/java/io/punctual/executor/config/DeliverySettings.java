@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How deliveries are made, retried and de-duplicated; read once from the {@code punctual.executor.*} keys of
- * {@link io.punctual.kernel.config.ConfigKeys}.
+ * How deliveries are made, retried and de-duplicated; built from the {@code punctual.executor.*} keys of
+ * {@link ExecutorConfig}.
  *
  * @param maxPollRecords          most due events in one batch (one transaction)
  * @param retryBaseDelay          first step of the exponential backoff
@@ -18,13 +18,6 @@ import java.util.Objects;
  */
 public record DeliverySettings(int maxPollRecords, Duration retryBaseDelay, Duration retryMaxDelay, int replyMaxChars,
                                List<String> allowedLettaBaseUrls, int dedupCapacity, Duration dedupRestoreWindow) {
-    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
-    public static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofMinutes(5);
-    public static final int DEFAULT_REPLY_MAX_CHARS = 4000;
-    public static final int DEFAULT_DEDUP_CAPACITY = 100_000;
-    public static final Duration DEFAULT_DEDUP_RESTORE_WINDOW = Duration.ofHours(1);
-
     public DeliverySettings {
         Objects.requireNonNull(retryBaseDelay, "retryBaseDelay");
         Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
@@ -38,8 +31,8 @@ public record DeliverySettings(int maxPollRecords, Duration retryBaseDelay, Dura
         }
     }
 
+    /** The defaults of {@link ExecutorConfig}, for code that runs without configuration (tests, benchmarks). */
     public static DeliverySettings defaults() {
-        return new DeliverySettings(DEFAULT_MAX_POLL_RECORDS, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY,
-                DEFAULT_REPLY_MAX_CHARS, List.of(), DEFAULT_DEDUP_CAPACITY, DEFAULT_DEDUP_RESTORE_WINDOW);
+        return new ExecutorConfig().deliverySettings();
     }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The executor's own settings, read once from the {@code punctual.executor.*} keys of
- * {@link io.punctual.kernel.config.ConfigKeys}.
+ * The executor's own settings, built from the {@code punctual.executor.*} keys of
+ * {@link ExecutorConfig}.
  *
  * @param groupId             consumer group shared by every executor instance
  * @param instanceId          unique per running instance: it names the transactional producer, so two
@@ -15,11 +15,6 @@ import java.util.Objects;
  * @param defaultLettaBaseUrl the Letta server of schedules that name none
  */
 public record ExecutorSettings(String groupId, String instanceId, int maxInFlight, Duration requestTimeout, String defaultLettaBaseUrl) {
-    public static final String DEFAULT_GROUP_ID = "punctual-executor";
-    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    public static final String DEFAULT_LETTA_BASE_URL = "https://api.letta.com";
-
     public ExecutorSettings {
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(instanceId, "instanceId");

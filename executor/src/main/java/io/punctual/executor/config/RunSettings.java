@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How Letta runs are followed after an async delivery, and how long a fire waits for its agent's previous run;
- * read once from the {@code punctual.executor.runs.*} keys of {@link io.punctual.kernel.config.ConfigKeys}.
+ * built from the {@code punctual.executor.runs.*} keys of {@link ExecutorConfig}.
  *
  * @param pollInitial          first wait before a run is looked up; each further wait doubles
  * @param pollMax              longest wait between two look-ups of one run
@@ -14,12 +14,6 @@ import java.util.Objects;
  * @param maxWait              how long a fire waits for its agent's runs before it is delivered anyway (overlapped)
  */
 public record RunSettings(Duration pollInitial, Duration pollMax, Duration followLimit, int maxLookupsInFlight, Duration maxWait) {
-    public static final Duration DEFAULT_POLL_INITIAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_POLL_MAX = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_FOLLOW_LIMIT = Duration.ofMinutes(30);
-    public static final int DEFAULT_MAX_LOOKUPS_IN_FLIGHT = 64;
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(10);
-
     public RunSettings {
         Objects.requireNonNull(pollInitial, "pollInitial");
         Objects.requireNonNull(pollMax, "pollMax");
@@ -33,7 +27,8 @@ public record RunSettings(Duration pollInitial, Duration pollMax, Duration follo
         }
     }
 
+    /** The defaults of {@link ExecutorConfig}, for code that runs without configuration (tests, benchmarks). */
     public static RunSettings defaults() {
-        return new RunSettings(DEFAULT_POLL_INITIAL, DEFAULT_POLL_MAX, DEFAULT_FOLLOW_LIMIT, DEFAULT_MAX_LOOKUPS_IN_FLIGHT, DEFAULT_MAX_WAIT);
+        return new ExecutorConfig().runSettings();
     }
 }

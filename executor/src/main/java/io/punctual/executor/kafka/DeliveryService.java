@@ -1,12 +1,11 @@
 package io.punctual.executor.kafka;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ShutdownEvent;
 import io.punctual.executor.config.DeliverySettings;
+import io.punctual.executor.config.ExecutorConfig;
 import io.punctual.executor.config.ExecutorSettings;
 import io.punctual.executor.config.RunSettings;
 import io.punctual.executor.letta.LettaDeliverer;
@@ -63,10 +62,10 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
                            Deliverer deliverer, LettaDeliverer letta, RunSettings runs, KafkaTargetDeliverer kafkaTargets,
                            @SuppressWarnings("unused") TopicsReady topicsReady,
-                           @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
-                           @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
+                           ExecutorConfig config) {
         this.settings = settings;
-        if (staticMembership && configuredInstanceId.filter(id -> !id.isBlank()).isEmpty()) {
+        boolean staticMembership = config.isStaticMembership();
+        if (staticMembership && config.configuredInstanceId().isEmpty()) {
             throw new IllegalStateException(ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + " needs a stable " + ConfigKeys.EXECUTOR_INSTANCE_ID
                     + " per instance (a StatefulSet pod name): a generated one would leave a ghost member per restart");
         }

@@ -2,14 +2,16 @@ package io.punctual.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.SharedConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +46,19 @@ public class LettaKeyVerifier {
     private final Cache<String, Boolean> refused;
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
-    public LettaKeyVerifier(@Client("${" + ConfigKeys.LETTA_BASE_URL + ":`https://api.letta.com`}") HttpClient letta,
+    @Inject
+    public LettaKeyVerifier(@Client("${" + ConfigKeys.LETTA_BASE_URL + ":`" + SharedConfig.Letta.DEFAULT_BASE_URL + "`}") HttpClient letta,
+                            UnknownKeyBudget budget, GatewayConfig config) {
+        this(letta, budget, config.getAuth().getValidTtl(), config.getAuth().getInvalidTtl(), config.getAuth().getMaxAcceptedKeys(),
+                config.getAuth().getMaxRefusedKeys());
+    }
+
+    public LettaKeyVerifier(HttpClient letta,
                             UnknownKeyBudget budget,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_VALID_TTL + ":5m}") Duration validTtl,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_INVALID_TTL + ":30s}") Duration invalidTtl,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_MAX_ACCEPTED + ":100000}") long maxAccepted,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_MAX_REFUSED + ":10000}") long maxRefused) {
+                            Duration validTtl,
+                            Duration invalidTtl,
+                            long maxAccepted,
+                            long maxRefused) {
         this.letta = letta;
         this.budget = budget;
         this.validTtlNanos = validTtl.toNanos();

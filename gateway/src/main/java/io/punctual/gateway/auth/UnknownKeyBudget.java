@@ -2,10 +2,10 @@ package io.punctual.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.limits.TenantRateLimiter;
 import io.punctual.gateway.limits.TokenBucket;
-import io.punctual.kernel.config.ConfigKeys;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -22,11 +22,14 @@ public class UnknownKeyBudget {
     private final double perAddressBurst;
     private final Cache<String, TokenBucket> perAddress;
 
-    public UnknownKeyBudget(@Value("${" + ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_SECOND + ":20}") double perSecond,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_UNKNOWN_BURST + ":100}") double burst,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_PER_SECOND + ":1}") double perAddressPerSecond,
-                            @Value("${" + ConfigKeys.GATEWAY_AUTH_UNKNOWN_PER_ADDRESS_BURST + ":10}") double perAddressBurst,
-                            @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_MAX_BUCKETS + ":100000}") long maxBuckets) {
+    @Inject
+    public UnknownKeyBudget(GatewayConfig config) {
+        this(config.getAuth().getUnknownKeys().getPerSecond(), config.getAuth().getUnknownKeys().getBurst(),
+                config.getAuth().getUnknownKeys().getPerAddressPerSecond(), config.getAuth().getUnknownKeys().getPerAddressBurst(),
+                config.getRateLimit().getMaxBuckets());
+    }
+
+    public UnknownKeyBudget(double perSecond, double burst, double perAddressPerSecond, double perAddressBurst, long maxBuckets) {
         this.global = perSecond > 0 ? new TokenBucket(perSecond, burst) : null;
         this.perAddressPerSecond = perAddressPerSecond;
         this.perAddressBurst = perAddressBurst;

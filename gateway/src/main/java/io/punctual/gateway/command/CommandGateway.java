@@ -2,13 +2,12 @@ package io.punctual.gateway.command;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ScheduleCommand;
-import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.InfrastructureFactory.TopicsReady;
 import io.punctual.kernel.config.KafkaSettings;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -47,7 +46,7 @@ public class CommandGateway implements AutoCloseable {
      * thread that reads {@code punctual.command-results} for every write of this instance only hands results over.
      */
     public CommandGateway(KafkaSettings kafka, TopicSerdes serdes, TopicsReady topicsReady,
-                          @Value("${" + ConfigKeys.GATEWAY_COMMAND_TIMEOUT + ":10s}") Duration timeout,
+                          GatewayConfig config,
                           MeterRegistry meters, @Named(TaskExecutors.BLOCKING) Executor answers) {
         this.meters = meters;
         this.answers = answers;
@@ -58,7 +57,7 @@ public class CommandGateway implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "punctual-gateway-commands");
         Serializer<ScheduleCommand> values = serdes.valueSerde(Topics.COMMANDS).serializer();
         this.producer = new KafkaProducer<>(props, serdes.keySerde().serializer(), values);
-        this.timeout = timeout;
+        this.timeout = config.getCommandTimeout();
     }
 
     /** Sends the command; the future completes with the planner's result, or fails with a 503 problem on timeout. */

@@ -2,10 +2,10 @@ package io.punctual.gateway.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
-import io.punctual.kernel.config.ConfigKeys;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -20,9 +20,12 @@ public class TenantRateLimiter {
     private final double burst;
     private final Cache<String, TokenBucket> buckets;
 
-    public TenantRateLimiter(@Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_PER_SECOND + ":100}") double perSecond,
-                             @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_BURST + ":200}") double burst,
-                             @Value("${" + ConfigKeys.GATEWAY_RATE_LIMIT_MAX_BUCKETS + ":100000}") long maxBuckets) {
+    @Inject
+    public TenantRateLimiter(GatewayConfig config) {
+        this(config.getRateLimit().getPerSecond(), config.getRateLimit().getBurst(), config.getRateLimit().getMaxBuckets());
+    }
+
+    public TenantRateLimiter(double perSecond, double burst, long maxBuckets) {
         this.perSecond = perSecond;
         this.burst = burst;
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maxBuckets);

@@ -2,10 +2,10 @@ package io.punctual.gateway.v1;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micronaut.context.annotation.Value;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.ScheduleCommands;
-import io.punctual.kernel.config.ConfigKeys;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -29,8 +29,12 @@ public class IdempotentCreates {
 
     private final Cache<String, CompletableFuture<CreatedSchedule>> entries;
 
-    public IdempotentCreates(@Value("${" + ConfigKeys.GATEWAY_IDEMPOTENCY_TTL + ":24h}") Duration ttl,
-                             @Value("${" + ConfigKeys.GATEWAY_IDEMPOTENCY_MAX_ENTRIES + ":200000}") long maxEntries) {
+    @Inject
+    public IdempotentCreates(GatewayConfig config) {
+        this(config.getIdempotencyTtl(), config.getIdempotencyMaxEntries());
+    }
+
+    public IdempotentCreates(Duration ttl, long maxEntries) {
         this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
     }
 

@@ -1,7 +1,6 @@
 package io.punctual.gateway.v1;
 
-import io.micronaut.context.annotation.Value;
-import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.SharedConfig;
 import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 import io.punctual.kernel.webhook.WebhookUrlPolicy;
 import jakarta.inject.Inject;
@@ -12,14 +11,7 @@ import jakarta.inject.Singleton;
 public record RequestLimits(int maxMessageBytes, int maxMessages, WebhookUrlPolicy webhookPolicy, KafkaTopicPolicy kafkaTopics) {
 
     @Inject
-    public RequestLimits(@Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES + ":65536}") int maxMessageBytes,
-                         @Value("${" + ConfigKeys.GATEWAY_MAX_MESSAGES + ":100}") int maxMessages,
-                         @Value("${" + ConfigKeys.WEBHOOK_ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
-                         @Value("${" + ConfigKeys.WEBHOOK_ALLOW_PRIVATE + ":false}") boolean allowPrivate,
-                         @Value("${" + ConfigKeys.WEBHOOK_ALLOWED_HOSTS + ":}") String allowedHosts,
-                         @Value("${" + ConfigKeys.WEBHOOK_DENIED_HOSTS + ":}") String deniedHosts,
-                         KafkaTopicPolicy kafkaTopics) {
-        this(maxMessageBytes, maxMessages, new WebhookUrlPolicy(allowLoopback, allowPrivate,
-                WebhookUrlPolicy.hostList(allowedHosts), WebhookUrlPolicy.hostList(deniedHosts)), kafkaTopics);
+    public RequestLimits(SharedConfig config, WebhookUrlPolicy webhookPolicy, KafkaTopicPolicy kafkaTopics) {
+        this(config.getScheduleLimits().getMaxMessageBytes(), config.getScheduleLimits().getMaxMessages(), webhookPolicy, kafkaTopics);
     }
 }

@@ -2,8 +2,8 @@ package io.punctual.gateway.view;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
@@ -18,6 +18,7 @@ import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -65,13 +66,19 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         return t;
     });
 
+    @Inject
+    public GatewayViews(KafkaSettings kafka, TopicSerdes serdes, CommandGateway commands, TopicsReady topicsReady, GatewayConfig config) {
+        this(kafka, serdes, commands, topicsReady, config.getStateDir(), config.getRuns().getMaxAge(), config.getRuns().getMaxPerSchedule(),
+                config.getRuns().getSweepInterval(), config.getReadBarrier().getInterval(), config.getReadBarrier().getTimeout());
+    }
+
     public GatewayViews(KafkaSettings kafka, TopicSerdes serdes, CommandGateway commands, TopicsReady topicsReady,
-                        @Nullable @Value("${" + ConfigKeys.GATEWAY_STATE_DIR + ":}") String stateDir,
-                        @Value("${" + ConfigKeys.GATEWAY_RUNS_MAX_AGE + ":30d}") Duration runsMaxAge,
-                        @Value("${" + ConfigKeys.GATEWAY_RUNS_MAX_PER_SCHEDULE + ":500}") int runsPerSchedule,
-                        @Value("${" + ConfigKeys.GATEWAY_RUNS_SWEEP_INTERVAL + ":5m}") Duration sweepInterval,
-                        @Value("${" + ConfigKeys.GATEWAY_READ_BARRIER_INTERVAL + ":5ms}") Duration barrierInterval,
-                        @Value("${" + ConfigKeys.GATEWAY_READ_BARRIER_TIMEOUT + ":5s}") Duration barrierTimeout) {
+                        @Nullable String stateDir,
+                        Duration runsMaxAge,
+                        int runsPerSchedule,
+                        Duration sweepInterval,
+                        Duration barrierInterval,
+                        Duration barrierTimeout) {
         this.temporary = stateDir == null || stateDir.isBlank();
         try {
             // Without a configured directory (tests, a throwaway gateway) the views live in a temporary one.

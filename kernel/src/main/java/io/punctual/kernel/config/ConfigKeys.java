@@ -1,9 +1,12 @@
 package io.punctual.kernel.config;
 
 /**
- * Every configuration key Punctual reads, named once. Each is a Micronaut property, so an
- * environment variable of the upper-cased, underscored name overrides it
- * (for example {@code KAFKA_BOOTSTRAP_SERVERS} for {@link #KAFKA_BOOTSTRAP_SERVERS}).
+ * The names of the configuration keys code refers to by name (annotations such as {@code @Requires}, tests,
+ * benchmarks, messages). Every key and its default is defined in its service's configuration type
+ * ({@link SharedConfig}, {@link SchemaRegistryConfig}, {@code PlannerConfig}, {@code ExecutorConfig},
+ * {@code GatewayConfig}); {@code ReadmeConfigurationTest} checks that each name here is one of them. Each is a
+ * Micronaut property, so an environment variable of the upper-cased, underscored name overrides it (for example
+ * {@code KAFKA_BOOTSTRAP_SERVERS} for {@link #KAFKA_BOOTSTRAP_SERVERS}).
  */
 public final class ConfigKeys {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -14,10 +17,6 @@ public final class ConfigKeys {
     public static final String TOPIC_PARTITIONS = "punctual.topics.partitions";
     /** Copies of every topic Punctual creates, Kafka Streams' internal topics included (capped at the brokers there are). */
     public static final String TOPIC_REPLICATION_FACTOR = "punctual.topics.replication-factor";
-    /** min.insync.replicas of the topics Punctual creates (at most their replication factor). */
-    public static final String TOPIC_MIN_INSYNC_REPLICAS = "punctual.topics.min-insync-replicas";
-    /** min.compaction.lag.ms of punctual.commands: how long a superseded command stays readable for a lagging planner. */
-    public static final String TOPIC_COMMANDS_MIN_COMPACTION_LAG = "punctual.topics.commands-min-compaction-lag";
 
     public static final String LETTA_BASE_URL = "punctual.letta.base-url";
     /** Path of the Tink keysets file (see {@code KeyMaterial}). */
@@ -34,10 +33,6 @@ public final class ConfigKeys {
     public static final String PLANNER_COMMIT_INTERVAL = "punctual.planner.commit-interval";
     /** How far in the past a one-time schedule may be created and still fire (at once). */
     public static final String PLANNER_ONCE_GRACE = "punctual.planner.once-grace";
-    /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
-    public static final String PLANNER_MISFIRE_THRESHOLD = "punctual.planner.misfire-threshold";
-    /** How long a completed schedule is kept before the planner deletes it (unless it asks to be deleted at once). */
-    public static final String PLANNER_COMPLETED_RETENTION = "punctual.planner.completed-retention";
     /** Most active and paused schedules one tenant may hold (0: no limit); the planner enforces it. */
     public static final String PLANNER_MAX_SCHEDULES_PER_TENANT = "punctual.planner.max-schedules-per-tenant";
     /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
@@ -64,29 +59,17 @@ public final class ConfigKeys {
     public static final String EXECUTOR_REPLY_MAX_CHARS = "punctual.executor.reply-max-chars";
     /** Comma-separated Letta base URLs a schedule may name besides the deployment's own. */
     public static final String EXECUTOR_LETTA_ALLOWED_BASE_URLS = "punctual.executor.letta-allowed-base-urls";
-    /** Fire ids (with attempt) remembered as finished, so a due event seen again is not delivered again. */
-    public static final String EXECUTOR_DEDUP_CAPACITY = "punctual.executor.dedup.capacity";
-    /** How far back punctual.results is read at start to restore the finished fire ids. */
-    public static final String EXECUTOR_DEDUP_RESTORE_WINDOW = "punctual.executor.dedup.restore-window";
     /** First wait before a followed Letta run is looked up; the wait doubles up to {@link #EXECUTOR_RUNS_POLL_MAX}. */
     public static final String EXECUTOR_RUNS_POLL_INITIAL = "punctual.executor.runs.poll-initial";
     /** Longest wait between two look-ups of one followed run. */
     public static final String EXECUTOR_RUNS_POLL_MAX = "punctual.executor.runs.poll-max";
     /** How long a run is followed before it is recorded as unknown. */
     public static final String EXECUTOR_RUNS_FOLLOW_LIMIT = "punctual.executor.runs.follow-limit";
-    /** Most run look-ups in flight at once (per executor). */
-    public static final String EXECUTOR_RUNS_MAX_LOOKUPS_IN_FLIGHT = "punctual.executor.runs.max-lookups-in-flight";
     /** How long a fire waits for its agent's previous run before it is delivered anyway (marked overlapped). */
     public static final String EXECUTOR_RUNS_MAX_WAIT = "punctual.executor.runs.max-wait";
 
     /** Allow webhook URLs that resolve to loopback addresses (standalone, tests). */
     public static final String WEBHOOK_ALLOW_LOOPBACK = "punctual.webhook.allow-loopback";
-    /** Allow webhook URLs that resolve to private ranges (RFC 1918, CGNAT, IPv6 ULA). */
-    public static final String WEBHOOK_ALLOW_PRIVATE = "punctual.webhook.allow-private";
-    /** Comma-separated hosts always allowed, whatever they resolve to (an operator-approved internal service). */
-    public static final String WEBHOOK_ALLOWED_HOSTS = "punctual.webhook.allowed-hosts";
-    /** Comma-separated hosts (or ".suffix" domains) always refused. */
-    public static final String WEBHOOK_DENIED_HOSTS = "punctual.webhook.denied-hosts";
 
     /**
      * Comma-separated topic prefixes Kafka targets may write to ({@code {tenant}} stands for the tenant id; {@code *}
@@ -99,23 +82,10 @@ public final class ConfigKeys {
     public static final String LOG_FORMAT_ENV = "PUNCTUAL_LOG_FORMAT";
 
     public static final String GATEWAY_ENABLED = "punctual.gateway.enabled";
-    public static final String GATEWAY_COMMAND_TIMEOUT = "punctual.gateway.command-timeout";
-    /** How long a Letta key that Letta accepted is trusted before it is checked again. */
-    public static final String GATEWAY_AUTH_VALID_TTL = "punctual.gateway.auth.valid-ttl";
-    /** How long a Letta key that Letta refused is refused without asking again. */
-    public static final String GATEWAY_AUTH_INVALID_TTL = "punctual.gateway.auth.invalid-ttl";
-    /** Largest JSON size of one schedule's messages (or webhook body, Kafka value), in bytes. */
-    public static final String GATEWAY_MAX_MESSAGE_BYTES = "punctual.gateway.max-message-bytes";
-    /** Most messages one schedule may carry. */
-    public static final String GATEWAY_MAX_MESSAGES = "punctual.gateway.max-messages";
     /** Sustained requests per second one tenant may make (token bucket refill rate). */
     public static final String GATEWAY_RATE_LIMIT_PER_SECOND = "punctual.gateway.rate-limit.per-second";
     /** Requests one tenant may make in a burst (token bucket size). */
     public static final String GATEWAY_RATE_LIMIT_BURST = "punctual.gateway.rate-limit.burst";
-    /** How long an Idempotency-Key of a create is remembered. */
-    public static final String GATEWAY_IDEMPOTENCY_TTL = "punctual.gateway.idempotency-ttl";
-    /** Most Idempotency-Keys a gateway instance remembers (least used evicted first). */
-    public static final String GATEWAY_IDEMPOTENCY_MAX_ENTRIES = "punctual.gateway.idempotency-max-entries";
     /** Most accepted keys (tenants) whose verdict a gateway instance remembers. */
     public static final String GATEWAY_AUTH_MAX_ACCEPTED = "punctual.gateway.auth.max-accepted-keys";
     /** Most refused keys whose verdict a gateway instance remembers. */
@@ -134,16 +104,6 @@ public final class ConfigKeys {
     public static final String GATEWAY_RATE_LIMIT_MAX_BUCKETS = "punctual.gateway.rate-limit.max-buckets";
     /** Directory of the gateway's read views (RocksDB); kept across restarts so a restart resumes, not replays. */
     public static final String GATEWAY_STATE_DIR = "punctual.gateway.state-dir";
-    /** How long runs are kept in the gateway's run history (by their scheduled time). */
-    public static final String GATEWAY_RUNS_MAX_AGE = "punctual.gateway.runs.max-age";
-    /** Most runs (attempts) kept per schedule in the gateway's run history. */
-    public static final String GATEWAY_RUNS_MAX_PER_SCHEDULE = "punctual.gateway.runs.max-per-schedule";
-    /** How often the run history is swept for runs past their age or count. */
-    public static final String GATEWAY_RUNS_SWEEP_INTERVAL = "punctual.gateway.runs.sweep-interval";
-    /** Least time between two end-offset look-ups of the read barrier (reads in between share the next one). */
-    public static final String GATEWAY_READ_BARRIER_INTERVAL = "punctual.gateway.read-barrier.interval";
-    /** Longest a read waits for the view to reach the topic's end before answering 503. */
-    public static final String GATEWAY_READ_BARRIER_TIMEOUT = "punctual.gateway.read-barrier.timeout";
 
     /**
      * The Micronaut property of one of Confluent's registry client settings: {@code basic.auth.user.info} is read

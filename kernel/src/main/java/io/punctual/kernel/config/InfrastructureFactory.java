@@ -3,10 +3,10 @@ package io.punctual.kernel.config;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
 import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.kernel.webhook.WebhookUrlPolicy;
 import io.punctual.schemas.serde.RegistryClientSettings;
 import io.punctual.schemas.serde.SchemaRegistryClient;
 import io.punctual.schemas.serde.TopicSerdes;
@@ -16,7 +16,6 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /** Beans every Punctual service shares: the registry, the serdes, the key material and the topics. */
@@ -24,8 +23,8 @@ import java.util.Optional;
 public class InfrastructureFactory {
 
     @Singleton
-    SchemaRegistryClient schemaRegistryClient(@Value("${" + ConfigKeys.SCHEMA_REGISTRY_URL + ":`http://localhost:8081`}") String url,
-                                              PropertyResolver properties) {
+    SchemaRegistryClient schemaRegistryClient(SchemaRegistryConfig registry, PropertyResolver properties) {
+        String url = registry.getUrl();
         // Confluent's own names, under schema.registry. (env SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO and so on).
         return new SchemaRegistryClient(url, RegistryClientSettings.from(url,
                 name -> properties.get(ConfigKeys.registrySetting(name), String.class)));
@@ -37,21 +36,28 @@ public class InfrastructureFactory {
     }
 
     @Singleton
-    KeyMaterial keyMaterial(@Property(name = ConfigKeys.KEYSET_JSON) Optional<String> json,
-                            @Property(name = ConfigKeys.KEYSET_PATH) Optional<String> path) {
-        if (json.isPresent() && !json.get().isBlank()) {
-            return KeyMaterial.fromJson(json.get());
+    KeyMaterial keyMaterial(SharedConfig config) {
+        String json = config.getKeyset().getJson();
+        if (json != null && !json.isBlank()) {
+            return KeyMaterial.fromJson(json);
         }
-        return path.map(p -> KeyMaterial.read(Path.of(p)))
+        return Optional.ofNullable(config.getKeyset().getPath()).map(p -> KeyMaterial.read(Path.of(p)))
                 .orElseThrow(() -> new IllegalStateException("No key material: set " + ConfigKeys.KEYSET_PATH
                         + " (env PUNCTUAL_KEYSET_PATH) to a keyset file, or " + ConfigKeys.KEYSET_JSON + " (env PUNCTUAL_KEYSET_JSON) to its content"));
     }
 
     /** Which topics Kafka targets may write to; the gateway, the planner and the executor all check it. */
     @Singleton
-    KafkaTopicPolicy kafkaTopicPolicy(@Value("${" + ConfigKeys.KAFKA_TARGET_ALLOWED_TOPIC_PREFIXES + ":}") String allowedPrefixes,
-                                      @Value("${" + ConfigKeys.PLANNER_APPLICATION_ID + ":}") String plannerApplicationId) {
-        return KafkaTopicPolicy.of(allowedPrefixes, plannerApplicationId);
+    KafkaTopicPolicy kafkaTopicPolicy(SharedConfig config,
+                                      @Property(name = ConfigKeys.PLANNER_APPLICATION_ID) Optional<String> plannerApplicationId) {
+        // The planner's own key, read here only if set: a gateway or executor configured without it reserves no prefix (as before).
+        return KafkaTopicPolicy.of(config.getKafkaTarget().getAllowedTopicPrefixes(), plannerApplicationId.orElse(""));
+    }
+
+    /** Which webhook URLs are allowed; the gateway, the planner and the executor all check it. */
+    @Singleton
+    WebhookUrlPolicy webhookUrlPolicy(SharedConfig config) {
+        return config.getWebhook().policy();
     }
 
     @Bean(preDestroy = "close")
@@ -62,13 +68,9 @@ public class InfrastructureFactory {
 
     /** Creating the topics is a dependency of every service: inject {@link TopicsReady} to be started after it. */
     @Singleton
-    TopicsReady topicsReady(Admin admin,
-                            @Value("${" + ConfigKeys.TOPIC_PARTITIONS + ":6}") int partitions,
-                            @Value("${" + ConfigKeys.TOPIC_REPLICATION_FACTOR + ":" + TopicDurability.DEFAULT_REPLICATION_FACTOR + "}") short replicationFactor,
-                            @Value("${" + ConfigKeys.TOPIC_MIN_INSYNC_REPLICAS + ":" + TopicDurability.DEFAULT_MIN_INSYNC_REPLICAS + "}") int minInsyncReplicas,
-                            @Property(name = ConfigKeys.TOPIC_COMMANDS_MIN_COMPACTION_LAG) Optional<Duration> commandsCompactionLag) {
-        TopicProvisioner provisioner = new TopicProvisioner(admin, partitions, new TopicDurability(replicationFactor, minInsyncReplicas,
-                commandsCompactionLag.orElse(TopicDurability.DEFAULT_COMMANDS_MIN_COMPACTION_LAG)));
+    TopicsReady topicsReady(Admin admin, SharedConfig config) {
+        SharedConfig.Topics topics = config.getTopics();
+        TopicProvisioner provisioner = new TopicProvisioner(admin, topics.getPartitions(), topics.durability());
         provisioner.ensureAll();
         return new TopicsReady(provisioner.durability());
     }

@@ -14,6 +14,8 @@ import java.util.Map;
  */
 @Singleton
 public class KafkaSettings {
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+
     private final Map<String, Object> common;
 
     public KafkaSettings(Environment environment) {
@@ -22,7 +24,7 @@ public class KafkaSettings {
         props.keySet().removeIf(k -> k.startsWith("consumers.") || k.startsWith("producers.") || k.startsWith("streams.") || k.equals("enabled")
                 || k.startsWith("health."));
         if (!props.containsKey("bootstrap.servers")) {
-            props.put("bootstrap.servers", environment.getProperty(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, String.class).orElse("localhost:9092"));
+            props.put("bootstrap.servers", environment.getProperty(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, String.class).orElse(DEFAULT_BOOTSTRAP_SERVERS));
         }
         this.common = Map.copyOf(props);
     }

@@ -1,5 +1,6 @@
 package io.punctual.schemas.contract;
 
+import io.punctual.testkit.Readme;
 import org.junit.jupiter.api.Test;
 
 import javax.tools.Diagnostic;
@@ -44,7 +45,7 @@ class ReadmeKafkaExampleTest {
 
     @Test
     void theStraightToKafkaExampleCompilesAgainstTheContractAlone() throws Exception {
-        String example = javaBlockOf(Files.readString(readme()));
+        String example = javaBlockOf(Files.readString(Readme.path()));
         String source = IMPORTS + "class StraightToKafka {\n    static void run(String encryptedKey) throws Exception {\n"
                 + example + "\n    }\n}\n";
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
@@ -60,15 +61,6 @@ class ReadmeKafkaExampleTest {
                 .isInstanceOf(ClassNotFoundException.class);
         assertThatThrownBy(() -> Class.forName("io.micronaut.context.ApplicationContext")).as("no Micronaut on this classpath")
                 .isInstanceOf(ClassNotFoundException.class);
-    }
-
-    private static Path readme() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("README.md"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("README.md above %s", Path.of("").toAbsolutePath()).isNotNull();
-        return dir.resolve("README.md");
     }
 
     /** The first ```java block of the README's "Straight to Kafka" section. */

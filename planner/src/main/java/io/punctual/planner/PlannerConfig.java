@@ -1,0 +1,186 @@
+package io.punctual.planner;
+
+import io.micronaut.core.convert.format.ReadableBytes;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.state.RocksDbMemory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every {@code punctual.planner.*} setting with its default, written here once; {@link PlannerSettings} and
+ * {@link LifecycleSettings} (the plain-Java face tests use) are built from it. Each key is a Micronaut property, so
+ * the upper-cased, underscored environment variable overrides it ({@code PUNCTUAL_PLANNER_COMMIT_INTERVAL}). The
+ * README's configuration table lists them; {@code ReadmeConfigurationTest} keeps the two in step.
+ */
+@ConfigurationProperties("punctual.planner")
+public class PlannerConfig {
+    /** The Kafka Streams application id: consumer group, transactional id and prefix of the internal topics. */
+    private String applicationId = "punctual-planner";
+    /** Where RocksDB keeps the local copies of the stores; empty: {@link PlannerSettings#defaultStateDir()}. */
+    private String stateDir;
+    /** How often the timeline is scanned for due fires (wall-clock); bounds the delivery delay. */
+    private Duration punctuateInterval = Duration.ofMillis(100);
+    /** Most due events one scan (one transaction) emits; the rest go out on the next scans. */
+    private int maxFiresPerPunctuation = 10_000;
+    /** Stream threads of this instance. */
+    private int streamThreads = 1;
+    /** How often a transaction is committed, so how long outputs wait to become visible. */
+    private Duration commitInterval = Duration.ofMillis(100);
+    /** How far in the past a one-time schedule may be created and still fire (at once). */
+    private Duration onceGrace = Duration.ofSeconds(60);
+    /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
+    private Duration misfireThreshold = Duration.ofSeconds(60);
+    /** How long a completed schedule is kept before the planner deletes it (unless it asks to be deleted at once). */
+    private Duration completedRetention = LifecycleSettings.DEFAULT_COMPLETED_RETENTION;
+    /** Most active and paused schedules one tenant may hold (0: no limit). */
+    private int maxSchedulesPerTenant = LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT;
+    /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
+    private Duration censusInterval = Duration.ofSeconds(60);
+    /** Whether the planner checks that a command's ciphertexts decrypt for its schedule and the key belongs to its tenant. */
+    private boolean checkKeys = true;
+    private Rocksdb rocksdb = new Rocksdb();
+
+    public PlannerSettings settings() {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId,
+                stateDir == null || stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval);
+    }
+
+    public LifecycleSettings lifecycle() {
+        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant);
+    }
+
+    public String getApplicationId() {
+        return applicationId;
+    }
+
+    public void setApplicationId(String applicationId) {
+        this.applicationId = applicationId;
+    }
+
+    public String getStateDir() {
+        return stateDir;
+    }
+
+    public void setStateDir(String stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    public Duration getPunctuateInterval() {
+        return punctuateInterval;
+    }
+
+    public void setPunctuateInterval(Duration punctuateInterval) {
+        this.punctuateInterval = punctuateInterval;
+    }
+
+    public int getMaxFiresPerPunctuation() {
+        return maxFiresPerPunctuation;
+    }
+
+    public void setMaxFiresPerPunctuation(int maxFiresPerPunctuation) {
+        this.maxFiresPerPunctuation = maxFiresPerPunctuation;
+    }
+
+    public int getStreamThreads() {
+        return streamThreads;
+    }
+
+    public void setStreamThreads(int streamThreads) {
+        this.streamThreads = streamThreads;
+    }
+
+    public Duration getCommitInterval() {
+        return commitInterval;
+    }
+
+    public void setCommitInterval(Duration commitInterval) {
+        this.commitInterval = commitInterval;
+    }
+
+    public Duration getOnceGrace() {
+        return onceGrace;
+    }
+
+    public void setOnceGrace(Duration onceGrace) {
+        this.onceGrace = onceGrace;
+    }
+
+    public Duration getMisfireThreshold() {
+        return misfireThreshold;
+    }
+
+    public void setMisfireThreshold(Duration misfireThreshold) {
+        this.misfireThreshold = misfireThreshold;
+    }
+
+    public Duration getCompletedRetention() {
+        return completedRetention;
+    }
+
+    public void setCompletedRetention(Duration completedRetention) {
+        this.completedRetention = completedRetention;
+    }
+
+    public int getMaxSchedulesPerTenant() {
+        return maxSchedulesPerTenant;
+    }
+
+    public void setMaxSchedulesPerTenant(int maxSchedulesPerTenant) {
+        this.maxSchedulesPerTenant = maxSchedulesPerTenant;
+    }
+
+    public Duration getCensusInterval() {
+        return censusInterval;
+    }
+
+    public void setCensusInterval(Duration censusInterval) {
+        this.censusInterval = censusInterval;
+    }
+
+    public boolean isCheckKeys() {
+        return checkKeys;
+    }
+
+    public void setCheckKeys(boolean checkKeys) {
+        this.checkKeys = checkKeys;
+    }
+
+    public Rocksdb getRocksdb() {
+        return rocksdb;
+    }
+
+    public void setRocksdb(Rocksdb rocksdb) {
+        this.rocksdb = rocksdb;
+    }
+
+    /** {@code punctual.planner.rocksdb.*}: the off-heap bound of all RocksDB stores of a planner process (e.g. 256MB). */
+    @ConfigurationProperties("rocksdb")
+    public static class Rocksdb {
+        /** One shared block cache, memtables included. */
+        private long memory = RocksDbMemory.DEFAULTS.totalBytes();
+        /** The part of {@code memory} that memtables may take. */
+        private long writeBufferMemory = RocksDbMemory.DEFAULTS.writeBufferBytes();
+
+        public RocksDbMemory bound() {
+            return new RocksDbMemory(memory, writeBufferMemory);
+        }
+
+        public long getMemory() {
+            return memory;
+        }
+
+        public void setMemory(@ReadableBytes long memory) {
+            this.memory = memory;
+        }
+
+        public long getWriteBufferMemory() {
+            return writeBufferMemory;
+        }
+
+        public void setWriteBufferMemory(@ReadableBytes long writeBufferMemory) {
+            this.writeBufferMemory = writeBufferMemory;
+        }
+    }
+}
