@@ -32,7 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** Runs the planner's Kafka Streams application for as long as the application context lives. */
+/**
+ * Runs the planner's Kafka Streams application for as long as the application context lives. Plain Kafka Streams,
+ * not micronaut-kafka-streams: this service owns the topology's lifecycle (the registry-outage backoff of its
+ * uncaught-exception handler, the RocksDB memory bound, readiness, the replication of internal topics decided at
+ * start). Its client properties come from the same {@code kafka.*} surface as every other client ({@link KafkaSettings}).
+ */
 @Singleton
 @Context
 @Requires(property = ConfigKeys.PLANNER_ENABLED, notEquals = "false")

@@ -20,6 +20,12 @@ import java.util.Optional;
 /**
  * Creates the loop's consumer and transactional producer. Both work on bytes: decoding is the loop's job, so
  * that a record that does not decode can be dead-lettered as it was instead of failing the poll.
+ *
+ * <p>Plain Kafka clients, not micronaut-kafka's {@code @KafkaListener}: the loop commits the offsets it consumed
+ * inside the producer's transaction (with the consumer's group metadata), pauses its partitions while a batch is in
+ * flight (polling on to stay in the group) and holds a rebalance until the deliveries in flight end; a listener
+ * method owns none of that. The common client
+ * properties still come from the one {@code kafka.*} surface ({@link KafkaSettings}).
  */
 public class ExecutorKafkaClients {
     private final KafkaSettings kafka;

@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  * instance sees the whole topic. Starts from the offsets a view stored (a restart resumes, it does not replay), from
  * the beginning where none is stored, or at the end. Ready once it has read up to the end offsets it found at
  * start; {@link #awaitApplied} lets a read wait until the view has applied the topic up to given offsets.
+ *
+ * <p>Not a micronaut-kafka {@code @KafkaListener}: a listener always joins a consumer group (subscribed, or with
+ * partitions fixed at compile time), while every gateway replica reads every partition of a topic whose partition
+ * count is known only at run time, starts from offsets kept in RocksDB with the view (never committed to Kafka), and
+ * hands each batch over with the positions after it, so the view stores both atomically.
  */
 public final class TopicTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
