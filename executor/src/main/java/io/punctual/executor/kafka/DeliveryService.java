@@ -64,7 +64,8 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
                            Deliverer deliverer, LettaDeliverer letta, RunSettings runs, KafkaTargetDeliverer kafkaTargets,
                            @SuppressWarnings("unused") TopicsReady topicsReady,
                            @Value("${" + ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + ":false}") boolean staticMembership,
-                           @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId) {
+                           @Property(name = ConfigKeys.EXECUTOR_INSTANCE_ID) Optional<String> configuredInstanceId,
+                           Clock clock) {
         this.settings = settings;
         if (staticMembership && configuredInstanceId.filter(id -> !id.isBlank()).isEmpty()) {
             throw new IllegalStateException(ConfigKeys.EXECUTOR_STATIC_MEMBERSHIP + " needs a stable " + ConfigKeys.EXECUTOR_INSTANCE_ID
@@ -74,12 +75,12 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
                 staticMembership ? Optional.of(settings.instanceId()) : Optional.empty());
         Duration grace = shutdownGrace(settings.requestTimeout());
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
-        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
-        this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
-        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC());
+        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), clock);
+        this.follower = new RunFollower(letta::lookUpRun, runs, clock);
+        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), clock);
         ExecutorMeters.global().bindRuns(gate);
         this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
-                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), Clock.systemUTC());
+                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), clock);
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
