@@ -20,10 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/**
- * The {@code schedule} of a /v1 request as the API takes it: once, cron or interval, told apart by {@code type}.
- * Whether a cron expression, a zone or an instant is acceptable is the planner's call ({@link Cadences#check}).
- */
+/** When a schedule fires: once, by a cron expression or at an interval, told apart by {@code type}. */
+// Whether a cron expression, a zone or an instant is acceptable is the planner's call (Cadences.check).
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = CadenceBody.Unreadable.class)
 @JsonSubTypes({
         @JsonSubTypes.Type(value = CadenceBody.Once.class, name = "once"),

@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of a {@code /v1} create or replace (and what a merge patch must produce), as the API takes it. A Letta
- * target may be given in its short form: {@code agent_id} + {@code messages} (and its options) at the top, checked
- * as a {@link TargetBody.Letta} at the top level. Absent and null are the same; defaults are applied in
- * {@link ScheduleRequest}.
+ * The body of a {@code /v1} create or replace, and what a merge patch must produce. A Letta target may be given in
+ * its short form instead of {@code target}: {@code agent_id} + {@code messages} (and their options) at the top level.
+ * An absent field and a null one are the same.
  */
+// The short form is checked as a TargetBody.Letta at the top level; defaults are applied in ScheduleRequest. This
+// Javadoc is the OpenAPI document's description of the body.
 @Introspected
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record ScheduleBody(

@@ -32,12 +32,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * The {@code target} of a /v1 schedule as the API takes it: letta, webhook or kafka, told apart by {@code type}.
- * What a field says about itself is a constraint on it (Bean Validation); what depends on configuration or on the
- * schedule's stored target (message limits, the webhook URL policy, a redacted header's stored value) is checked
- * when the target becomes its Avro form, in {@link #toAvro}.
- */
+/** What a schedule delivers to: a Letta agent, a webhook or a Kafka topic, told apart by {@code type}. */
+// What a field says about itself is a constraint on it (Bean Validation); what depends on configuration or on the
+// schedule's stored target (message limits, the webhook URL policy, a redacted header's stored value) is checked when
+// the target becomes its Avro form, in toAvro. The Javadocs here are the OpenAPI document's descriptions.
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = TargetBody.Unreadable.class)
 @JsonSubTypes({
         @JsonSubTypes.Type(value = TargetBody.Letta.class, name = "letta"),
@@ -56,7 +54,7 @@ sealed interface TargetBody permits TargetBody.Letta, TargetBody.Webhook, Target
     @Nullable
     Object toAvro(String path, RequestLimits limits, Sealer sealer, List<FieldError> errors);
 
-    /** A message (or several) to a Letta agent; also what the short form and door 3 stand for. */
+    /** A message (or several) to a Letta agent. */
     @Introspected
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Letta(
@@ -116,10 +114,8 @@ sealed interface TargetBody permits TargetBody.Letta, TargetBody.Webhook, Target
         }
     }
 
-    /**
-     * An HTTP call. Also a schedule's {@code notify_webhook}, bound as itself (hence no type id there; a {@code type}
-     * given is ignored, as before), whose body is the notification's.
-     */
+    /** An HTTP call; also a schedule's {@code notify_webhook} (no {@code type} needed there), whose body is the notification. */
+    // Bound as itself for notify_webhook, hence no type id handling here; a type given there is ignored, as before.
     @Introspected
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
@@ -170,7 +166,8 @@ sealed interface TargetBody permits TargetBody.Letta, TargetBody.Webhook, Target
         }
     }
 
-    /** A record produced to a Kafka topic (which topics a tenant may use is checked with the tenant, in ScheduleRequest). */
+    /** A record produced to a Kafka topic the operator allows. */
+    // Which topics a tenant may use is checked with the tenant, in ScheduleRequest.
     @Introspected
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Kafka(
