@@ -19,6 +19,9 @@ class OperationsEndpointsTest {
         assertThat(doc.statusCode()).isEqualTo(200);
         assertThat(doc.body()).startsWith("openapi: 3").contains("/v1/schedules/{id}:", "/schedules/recurring:", "/results/{scheduleId}:",
                 "/v1/agents/{agentId}/schedule:", "/v1/runs/{fireId}:");
+        // The request bodies are described by their records: fields, rules and the target's and schedule's variants.
+        assertThat(doc.body()).contains("$ref: \"#/components/schemas/ScheduleBody\"", "TargetBody.Webhook:", "CadenceBody.Cron:",
+                "propertyName: type", "include_return_message_types:", "NativeBody:", "LettaSchedulesBody.Recurring:");
         HttpResponse<String> ui = gateway.get("/swagger-ui", null);
         assertThat(ui.statusCode()).isEqualTo(200);
         assertThat(ui.body()).contains("swagger-ui-bundle.js");

@@ -22,6 +22,7 @@ import io.punctual.planner.quota.LiveCounts;
 import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
+import io.punctual.planner.state.ScheduleStates;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
@@ -400,7 +401,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /** The state as {@link #save} should see it when its timeline entry was removed already: not on the timeline. */
     private static ScheduleState withoutTimeline(ScheduleState state) {
-        return ScheduleState.newBuilder(state).setNextFireAt(null).build();
+        ScheduleState copy = ScheduleStates.copy(state);
+        copy.setNextFireAt(null);
+        return copy;
     }
 
     /**

@@ -109,4 +109,19 @@ class RunEndTest extends PlannerTestBase {
             assertThat(r.value().getAttempt()).isEqualTo(2);
         });
     }
+
+    @Test
+    void aRunEndThatChangesNothingAReaderSeesWritesNoState() {
+        PlannerHarness planner = everyMinute(3, false);
+        DueEvent fire = nextFire(planner);
+        planner.sendResult(followed(fire, "run-1", planner.now()));
+        ScheduleState delivered = planner.scheduleStore().get("s-run");
+        planner.schedules.readRecordsToList(); // what the fire and the delivery published
+
+        planner.sendResult(runEnd(fire, "run-1", Outcome.DELIVERED, "completed", planner.now().plusSeconds(3)));
+
+        // The delivery already counted it and there were no failures to reset: no state, no punctual.schedules record.
+        assertThat(planner.schedules.readRecordsToList()).isEmpty();
+        assertThat(planner.scheduleStore().get("s-run")).isEqualTo(delivered);
+    }
 }

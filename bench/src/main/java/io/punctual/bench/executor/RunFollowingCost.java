@@ -49,7 +49,7 @@ public final class RunFollowingCost {
             KeyMaterial keys = KeyMaterial.generate();
             ExecutorSettings settings = new ExecutorSettings("bench", "bench", 64, Duration.ofSeconds(30), letta.baseUrl());
             HttpClient http = HttpClient.create(null, new LettaHttpClientConfiguration(new ApplicationConfiguration(), settings));
-            LettaDeliverer deliverer = new LettaDeliverer(new LettaClient(http, settings), keys, settings, DeliverySettings.defaults());
+            LettaDeliverer deliverer = new LettaDeliverer(new LettaClient(http, settings), keys, settings, DeliverySettings.defaults(), Clock.systemUTC());
             RunSettings runSettings = new RunSettings(pollInitial, pollMax, Duration.ofHours(1), RunSettings.defaults().maxLookupsInFlight(),
                     RunSettings.defaults().maxWait());
 

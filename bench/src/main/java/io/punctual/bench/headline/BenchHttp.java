@@ -19,13 +19,13 @@ import java.util.function.IntFunction;
  * Micronaut's Netty HTTP client set up as the executor sets up its Letta client (pooled keep-alive connections,
  * no exception on error status), and a closed-loop driver keeping a fixed number of requests in flight.
  */
-final class BenchHttp {
-    static final Argument<byte[]> BYTES = Argument.of(byte[].class);
+public final class BenchHttp {
+    public static final Argument<byte[]> BYTES = Argument.of(byte[].class);
 
     private BenchHttp() {
     }
 
-    static HttpClient client(String baseUrl, int connections) throws Exception {
+    public static HttpClient client(String baseUrl, int connections) throws Exception {
         DefaultHttpClientConfiguration config = new DefaultHttpClientConfiguration();
         config.getConnectionPoolConfiguration().setEnabled(true);
         config.getConnectionPoolConfiguration().setMaxConcurrentHttp1Connections(connections);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,14 @@ import java.util.Set;
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60],
  * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [5],
- * {@code planner-commands} [200000], {@code executor-fires} [50000], {@code executor-agents} [5000],
+ * {@code planner-commands} [200000], {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
- * {@code out} [bench/target/headline-&lt;time&gt;].
+ * {@code out} [bench/target/headline-&lt;time&gt;], {@code props} [none]: {@code key:value,...} system properties of every
+ * child (the quota's limit is 100,000,000 unless set: one tenant holds every schedule of a run).
  */
 public final class Headline {
+    private static final String QUOTA = "punctual.planner.max-schedules-per-tenant";
     private final Args args;
     private final Path jar;
     private final Path out;
@@ -171,8 +174,9 @@ public final class Headline {
 
     private void creates(int concurrency) throws Exception {
         String load = load();
-        Map<String, String> limitsOff = Map.of("punctual.gateway.rate-limit.per-second", "0",
-                "punctual.gateway.max-schedules-per-tenant", "0");
+        // Limits off, as the figures were taken: no rate limit, and no quota (whose admission is two more
+        // hops through Kafka per create, see the README's Quota section).
+        Map<String, String> limitsOff = Map.of("punctual.gateway.rate-limit.per-second", "0", QUOTA, "0");
         try (StandaloneChild child = child("creates-" + concurrency, List.of(), limitsOff)) {
             BenchHttp.LoopResult r = GatewayCreates.run(child, concurrency, args.integer("creates-warmup", 5), args.integer("creates-seconds", 20));
             row(String.format("creates POST /v1/schedules, %d in flight", concurrency), String.format(
@@ -197,7 +201,10 @@ public final class Headline {
     private void executor() throws Exception {
         String load = load();
         int n = args.integer("executor-fires", 50_000);
-        int agents = args.integer("executor-agents", 5_000);
+        // Each fire to its own agent by default, like the burst: an agent's next message waits for its previous run
+        // to end (one run per agent), so fires sharing agents measure that rule (a run look-up a second after each
+        // delivery) rather than the executor's throughput.
+        int agents = args.integer("executor-agents", n);
         int concurrency = args.integer("raw-concurrency", 64);
         BenchHttp.LoopResult raw = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
         try (StandaloneChild child = child("executor", List.of(), Map.of())) {
@@ -304,7 +311,17 @@ public final class Headline {
 
     private StandaloneChild child(String name, List<String> jvmFlags, Map<String, String> properties) throws Exception {
         System.out.printf("%s: starting %s ...%n", name, jar);
-        return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), jvmFlags, properties);
+        // One tenant holds every schedule of a run: the quota stays on (its admission is part of each create's
+        // path), with a limit above the largest run instead of the default 10,000.
+        Map<String, String> all = new HashMap<>(Map.of(QUOTA, "100000000"));
+        all.putAll(properties);
+        // props=key:value,key:value sets properties of every child, to compare settings with the same command.
+        for (String pair : args.strings("props", "")) {
+            if (!pair.isBlank()) {
+                all.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
+            }
+        }
+        return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), jvmFlags, all);
     }
 
     private void row(String benchmark, String result, String goal, String loadBefore) {

@@ -11,6 +11,7 @@ import io.punctual.schemas.Outcome;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +35,7 @@ import java.util.function.LongUnaryOperator;
  * steady load (due times spread evenly).
  */
 final class OnceSchedules {
-    private static final String API_KEY = "sk-let-bench";
+    static final String API_KEY = "sk-let-bench";
 
     /**
      * @param creates             creates sent
@@ -59,7 +60,10 @@ final class OnceSchedules {
     /** {@code n} schedules due at {@code dueMillis.applyAsLong(i)}, which must leave time to create them all. */
     static Outcomes run(StandaloneChild child, RunEndpoint endpoint, int n, LongUnaryOperator dueMillis) throws Exception {
         KafkaSide kafka = new KafkaSide(child);
-        ApiKeyCipher cipher = child.keys().apiKeyCipher();
+        KeyMaterial material = child.keys();
+        ApiKeyCipher cipher = material.apiKeyCipher();
+        // The planner refuses a create whose tenant is not the one its key belongs to (tenant_mismatch).
+        String tenant = material.tenantIds().of(API_KEY);
         Serializer<ScheduleCommand> serializer = kafka.serdes.valueSerde(Topics.COMMANDS).serializer();
         String tag = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Integer> indexByAgent = new HashMap<>(n * 2);
@@ -68,7 +72,7 @@ final class OnceSchedules {
             String scheduleId = "bench-" + tag + "-" + i;
             String agentId = "agent-" + tag + "-" + i;
             indexByAgent.put(agentId, i);
-            records.add(create(cipher, serializer, scheduleId, agentId, dueMillis.applyAsLong(i)));
+            records.add(create(cipher, tenant, serializer, scheduleId, agentId, dueMillis.applyAsLong(i)));
         }
         endpoint.reset();
         long firstDue = dueMillis.applyAsLong(0);
@@ -154,15 +158,15 @@ final class OnceSchedules {
     }
 
     /** A pre-serialized {@code CreateSchedule} command, as the gateway would produce it (the key sealed with the keyset). */
-    static ProducerRecord<byte[], byte[]> create(ApiKeyCipher cipher, Serializer<ScheduleCommand> serializer, String scheduleId,
+    static ProducerRecord<byte[], byte[]> create(ApiKeyCipher cipher, String tenant, Serializer<ScheduleCommand> serializer, String scheduleId,
                                                  String agentId, long dueMillis) {
         LettaTarget target = LettaTarget.newBuilder().setAgentId(agentId).setMode(DeliveryMode.ASYNC)
                 .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("wake up").build()))
                 .setApiKeyCiphertext(cipher.encrypt(API_KEY, scheduleId)).build();
-        ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant("bench").setTarget(target)
+        ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant(tenant).setTarget(target)
                 .setCadence(new OnceCadence(Instant.ofEpochMilli(dueMillis))).setLabels(Map.of()).build();
         ScheduleCommand command = ScheduleCommand.newBuilder().setCommandId("c-" + scheduleId).setScheduleId(scheduleId)
-                .setTenant("bench").setIssuedAt(Instant.now()).setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
+                .setTenant(tenant).setIssuedAt(Instant.now()).setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
         return new ProducerRecord<>(Topics.COMMANDS.name(), scheduleId.getBytes(StandardCharsets.UTF_8),
                 serializer.serialize(Topics.COMMANDS.name(), command));
     }

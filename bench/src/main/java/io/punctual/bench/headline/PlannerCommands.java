@@ -3,6 +3,7 @@ package io.punctual.bench.headline;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,14 +34,16 @@ final class PlannerCommands {
 
     static Outcome run(StandaloneChild child, int n) throws Exception {
         KafkaSide kafka = new KafkaSide(child);
-        ApiKeyCipher cipher = child.keys().apiKeyCipher();
+        KeyMaterial keys = child.keys();
+        ApiKeyCipher cipher = keys.apiKeyCipher();
+        String tenant = keys.tenantIds().of(OnceSchedules.API_KEY);
         Serializer<ScheduleCommand> serializer = kafka.serdes.valueSerde(Topics.COMMANDS).serializer();
         String prefix = "plan-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         // Due in a day: the run measures applying the commands, nothing fires.
         long due = System.currentTimeMillis() + 86_400_000L;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            records.add(OnceSchedules.create(cipher, serializer, prefix + i, "agent-" + prefix + (i % 1000), due));
+            records.add(OnceSchedules.create(cipher, tenant, serializer, prefix + i, "agent-" + prefix + (i % 1000), due));
         }
         try (KafkaSide.Tail<CommandResult> results = kafka.tail(Topics.COMMAND_RESULTS);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(null)) {

@@ -33,10 +33,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The stand-in for a Letta server at full speed: a Netty HTTP server answering every request at once with one fixed
+ * The stand-in for a Letta server at full speed: a Netty HTTP server answering every request at once with one
  * Letta Run (so a {@code messages/async} call is delivered and a key check passes), recording when each message
  * call arrived, for which agent and with which {@code Idempotency-Key}. A look-up of a run ({@code GET /v1/runs/…},
- * the executor following the run it started) is answered with the same run, completed, so each run ends at its
+ * the executor following the run it started) is answered with that run, completed, so each run ends at its
  * first look-up and a benchmark's followed runs cost one request each.
  */
 final class RunEndpoint implements AutoCloseable {
@@ -55,6 +55,7 @@ final class RunEndpoint implements AutoCloseable {
     private final ByteBuf doneBody = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_DONE_JSON.getBytes(StandardCharsets.UTF_8)));
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong runIds = new AtomicLong();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers;
     private final Channel channel;
@@ -95,6 +96,22 @@ final class RunEndpoint implements AutoCloseable {
         arrivals.clear();
     }
 
+    /**
+     * A message call gets a run of its own id (as Letta gives: the executor follows runs by id, and one id for every
+     * run made the one-run-per-agent gate wait for runs whose end it had already seen); a run look-up gets that run,
+     * completed; anything else (a key check) the fixed run.
+     */
+    private ByteBuf answer(HttpMethod method, String uri) {
+        if (method == HttpMethod.GET && uri.startsWith(RUNS)) {
+            String id = uri.substring(RUNS.length());
+            return id.isEmpty() ? doneBody.duplicate() : Unpooled.wrappedBuffer(RUN_DONE_JSON.replace("run-bench", id).getBytes(StandardCharsets.UTF_8));
+        }
+        if (method == HttpMethod.POST && uri.startsWith(AGENTS)) {
+            return Unpooled.wrappedBuffer(RUN_JSON.replace("run-bench", "run-" + runIds.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+        }
+        return body.duplicate();
+    }
+
     private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -107,8 +124,8 @@ final class RunEndpoint implements AutoCloseable {
                 arrivals.add(new Arrival(agent, request.headers().get("Idempotency-Key"), at));
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            ByteBuf answer = request.method() == HttpMethod.GET && uri.startsWith(RUNS) ? doneBody : body;
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, answer.duplicate());
+            ByteBuf answer = answer(request.method(), uri);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, answer);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
             if (keepAlive) {

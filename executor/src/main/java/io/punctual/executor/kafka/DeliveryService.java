@@ -62,7 +62,8 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
     public DeliveryService(KafkaSettings kafka, TopicSerdes serdes, ExecutorSettings settings, DeliverySettings delivery,
                            Deliverer deliverer, LettaDeliverer letta, RunSettings runs, KafkaTargetDeliverer kafkaTargets,
                            @SuppressWarnings("unused") TopicsReady topicsReady,
-                           ExecutorConfig config) {
+                           ExecutorConfig config,
+                           Clock clock) {
         this.settings = settings;
         boolean staticMembership = config.isStaticMembership();
         if (staticMembership && config.configuredInstanceId().isEmpty()) {
@@ -73,12 +74,12 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
                 staticMembership ? Optional.of(settings.instanceId()) : Optional.empty());
         Duration grace = shutdownGrace(settings.requestTimeout());
         this.stopTimeout = grace.plus(COMMIT_AND_CLOSE);
-        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), Clock.systemUTC());
-        this.follower = new RunFollower(letta::lookUpRun, runs, Clock.systemUTC());
-        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), Clock.systemUTC());
+        RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(delivery.retryBaseDelay(), delivery.retryMaxDelay()), clock);
+        this.follower = new RunFollower(letta::lookUpRun, runs, clock);
+        AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), clock);
         ExecutorMeters.global().bindRuns(gate);
         this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
-                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), Clock.systemUTC());
+                delivery.dedupRestoreWindow(), delivery.dedupCapacity(), clock);
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),

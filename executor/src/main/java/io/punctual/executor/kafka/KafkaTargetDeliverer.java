@@ -51,7 +51,7 @@ public class KafkaTargetDeliverer implements UserTopicCheck {
     private final KafkaSettings kafka;
     private final KafkaTopicPolicy topicPolicy;
     private final int lookupTimeoutMs;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Topic facts are looked up again after this long: deletions, ACL and config changes show up within it. */
     static final Duration FACTS_TTL = Duration.ofSeconds(60);
     /** Kafka's default max.message.bytes (1 MiB + record batch overhead), for a topic whose configuration cannot be read. */
@@ -61,8 +61,9 @@ public class KafkaTargetDeliverer implements UserTopicCheck {
     private final int maxRequestSize;
     private volatile Admin admin;
 
-    public KafkaTargetDeliverer(KafkaSettings kafka, ExecutorSettings settings, KafkaTopicPolicy topicPolicy) {
+    public KafkaTargetDeliverer(KafkaSettings kafka, ExecutorSettings settings, KafkaTopicPolicy topicPolicy, Clock clock) {
         this.kafka = kafka;
+        this.clock = clock;
         this.topicPolicy = topicPolicy;
         // Bounded like an HTTP delivery, so a slow metadata answer cannot hold the batch longer than one.
         this.lookupTimeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis());

@@ -39,10 +39,11 @@ public class LettaDeliverer {
     private final ApiKeyCipher cipher;
     private final LettaBaseUrls baseUrls;
     private final int replyMaxChars;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public LettaDeliverer(LettaClient letta, KeyMaterial keys, ExecutorSettings settings, DeliverySettings delivery) {
+    public LettaDeliverer(LettaClient letta, KeyMaterial keys, ExecutorSettings settings, DeliverySettings delivery, Clock clock) {
         this.letta = letta;
+        this.clock = clock;
         this.cipher = keys.apiKeyCipher();
         this.baseUrls = new LettaBaseUrls(settings.defaultLettaBaseUrl(), delivery.allowedLettaBaseUrls());
         this.replyMaxChars = delivery.replyMaxChars();

@@ -47,12 +47,13 @@ public class WebhookDeliverer {
     private final WebhookClient client;
     private final WebhookUrlPolicy policy;
     private final ApiKeyCipher cipher;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     // Host resolution blocks; it must not run on the consumer thread or on Netty's event loop.
     private final ExecutorService resolver;
 
-    public WebhookDeliverer(WebhookClient client, WebhookUrlPolicy policy, KeyMaterial keys) {
+    public WebhookDeliverer(WebhookClient client, WebhookUrlPolicy policy, KeyMaterial keys, Clock clock) {
         this.client = client;
+        this.clock = clock;
         this.policy = policy;
         this.cipher = keys.apiKeyCipher();
         AtomicInteger threads = new AtomicInteger();

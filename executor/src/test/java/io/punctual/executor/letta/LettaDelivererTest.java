@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,9 @@ class LettaDelivererTest {
     // Generous enough for a cold first request on a busy two-core machine.
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
+    /** The deliverers stamp times from the context's clock: fixed here, so results carry these exact times. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
+
     private static LettaStandIn letta;
     private static ApplicationContext context;
     private static Deliverer deliverer;
@@ -42,14 +48,14 @@ class LettaDelivererTest {
     static void start() {
         letta = new LettaStandIn();
         KeyMaterial keys = KeyMaterial.generate();
-        context = ApplicationContext.run(Map.of(
+        context = ApplicationContext.builder().singletons(CLOCK).properties(Map.of(
                 ConfigKeys.EXECUTOR_ENABLED, "false",
                 ConfigKeys.PLANNER_ENABLED, "false",
                 ConfigKeys.KEYSET_JSON, keys.toJson(),
                 ConfigKeys.LETTA_BASE_URL, letta.baseUrl(),
                 ConfigKeys.EXECUTOR_REQUEST_TIMEOUT, REQUEST_TIMEOUT.toMillis() + "ms",
                 ConfigKeys.EXECUTOR_REPLY_MAX_CHARS, "10",
-                ConfigKeys.EXECUTOR_LETTA_ALLOWED_BASE_URLS, "http://127.0.0.1:1, https://letta.example.org/"));
+                ConfigKeys.EXECUTOR_LETTA_ALLOWED_BASE_URLS, "http://127.0.0.1:1, https://letta.example.org/")).start();
         deliverer = context.getBean(Deliverer.class);
         fires = new Fires(keys.apiKeyCipher());
     }
@@ -85,6 +91,9 @@ class LettaDelivererTest {
         assertThat(result.getLettaRunId()).isNull();
         // The stand-in's reply "OK, noted and done" cut to the configured 10 characters.
         assertThat(result.getReply()).isEqualTo("OK, noted ");
+        assertThat(result.getStartedAt()).isEqualTo(CLOCK.instant());
+        assertThat(result.getFinishedAt()).isEqualTo(CLOCK.instant());
+        assertThat(result.getRunFinishedAt()).as("a sync answer is the run's end, stamped by the same clock").isEqualTo(CLOCK.instant());
         assertThat(letta.messagesTo(agent)).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/v1/agents/" + agent + "/messages");
             assertThat(request.apiKey()).isEqualTo("sk-sync");

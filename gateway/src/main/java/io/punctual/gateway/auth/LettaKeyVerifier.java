@@ -12,6 +12,8 @@ import io.punctual.gateway.problem.ProblemType;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.SharedConfig;
 import jakarta.inject.Inject;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Asks Letta whether an API key is valid ({@code GET /v1/agents/?limit=1}, the cheapest authenticated call) and
@@ -31,6 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * made-up keys can only ever push out other made-up keys, never a tenant Letta accepted. A key never verified
  * spends from the {@link UnknownKeyBudget} before Letta is asked; a tenant accepted before and due for a re-check
  * does not (its requests are limited by its own rate-limit bucket).
+ *
+ * <p>A re-check never holds a known tenant's requests: once its verdict is older than {@code valid-ttl}, requests
+ * are still let through on it for up to another {@code valid-ttl} while one re-check runs in the background
+ * (stale-while-revalidate). Holding them made every request of a busy tenant wait for Letta every 5 minutes, which
+ * capped the gateway's read rate. A key Letta has since revoked is refused as soon as that re-check answers; only
+ * a verdict older than twice {@code valid-ttl} (Letta unreachable all that time) is checked again in the request.
  */
 @Singleton
 public class LettaKeyVerifier {
@@ -45,12 +54,14 @@ public class LettaKeyVerifier {
     private final Cache<String, Long> accepted;
     private final Cache<String, Boolean> refused;
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
+    /** Runs the background re-checks (blocking HTTP calls, one per tenant at a time). */
+    private final Executor refresher;
 
     @Inject
     public LettaKeyVerifier(@Client("${" + ConfigKeys.LETTA_BASE_URL + ":`" + SharedConfig.Letta.DEFAULT_BASE_URL + "`}") HttpClient letta,
-                            UnknownKeyBudget budget, GatewayConfig config) {
+                            UnknownKeyBudget budget, GatewayConfig config, @Named(TaskExecutors.BLOCKING) Executor refresher) {
         this(letta, budget, config.getAuth().getValidTtl(), config.getAuth().getInvalidTtl(), config.getAuth().getMaxAcceptedKeys(),
-                config.getAuth().getMaxRefusedKeys());
+                config.getAuth().getMaxRefusedKeys(), refresher);
     }
 
     public LettaKeyVerifier(HttpClient letta,
@@ -58,8 +69,10 @@ public class LettaKeyVerifier {
                             Duration validTtl,
                             Duration invalidTtl,
                             long maxAccepted,
-                            long maxRefused) {
+                            long maxRefused,
+                            Executor refresher) {
         this.letta = letta;
+        this.refresher = refresher;
         this.budget = budget;
         this.validTtlNanos = validTtl.toNanos();
         this.accepted = Caffeine.newBuilder().maximumSize(maxAccepted)
@@ -74,8 +87,15 @@ public class LettaKeyVerifier {
      */
     public boolean isValid(String apiKey, String tenant, String clientAddress) {
         Long verifiedAt = accepted.getIfPresent(tenant);
-        if (verifiedAt != null && System.nanoTime() - verifiedAt < validTtlNanos) {
-            return true;
+        if (verifiedAt != null) {
+            long age = System.nanoTime() - verifiedAt;
+            if (age < validTtlNanos) {
+                return true;
+            }
+            if (age < 2 * validTtlNanos) {
+                recheckInBackground(apiKey, tenant);
+                return true;
+            }
         }
         if (verifiedAt == null && refused.getIfPresent(tenant) != null) {
             return false;
@@ -89,10 +109,9 @@ public class LettaKeyVerifier {
                     // Only the request that would call Letta spends: a burst with one new key costs one token.
                     budget.acquire(clientAddress);
                 }
-                boolean valid = ask(apiKey);
-                remember(tenant, valid);
-                mine.complete(valid);
+                check(apiKey, tenant, mine);
             } catch (RuntimeException e) {
+                // Over the budget: every request sharing this check gets the same answer.
                 mine.completeExceptionally(e);
             } finally {
                 inFlight.remove(tenant, mine);
@@ -103,6 +122,37 @@ public class LettaKeyVerifier {
             return shared.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Starts one re-check of a known tenant's key unless one is running; its verdict replaces the stale one. */
+    private void recheckInBackground(String apiKey, String tenant) {
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(tenant, mine) != null) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    check(apiKey, tenant, mine);
+                } finally {
+                    inFlight.remove(tenant, mine);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // The pool refused (shutting down): the next request past the stale window checks in line.
+            inFlight.remove(tenant, mine);
+        }
+    }
+
+    /** Asks Letta and remembers the verdict; a failure (Letta unreachable) leaves the verdicts as they were. */
+    private void check(String apiKey, String tenant, CompletableFuture<Boolean> verdict) {
+        try {
+            boolean valid = ask(apiKey);
+            remember(tenant, valid);
+            verdict.complete(valid);
+        } catch (RuntimeException e) {
+            verdict.completeExceptionally(e);
         }
     }
 

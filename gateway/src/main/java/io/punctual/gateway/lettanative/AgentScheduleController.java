@@ -18,6 +18,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.command.SimpleSpecs;
 import io.punctual.gateway.problem.ApiProblem;
@@ -65,6 +68,7 @@ public class AgentScheduleController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = NativeBody.class)))
     public CompletableFuture<ObjectNode> create(Caller caller, @PathVariable String agentId,
                              @Nullable @Body String body) {
         JsonNode json = JsonBodies.parse(body);

@@ -21,6 +21,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.auth.Callers;
+import io.punctual.gateway.body.BodyBinder;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.command.SimpleSpecs;
 import io.punctual.gateway.problem.ApiProblem;
@@ -49,7 +53,6 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Door 2: the REST API of the "Letta Schedules" service, served unchanged so its users only change the base URL.
@@ -60,19 +63,17 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LettaSchedulesController {
-    private static final Set<String> RECURRING_FIELDS = Set.of("agent_id", "api_key", "cron", "message", "role", "timezone");
-    private static final Set<String> ONE_TIME_FIELDS = Set.of("agent_id", "api_key", "execute_at", "message", "role");
-    private static final Set<String> ROLES = Set.of("user", "system", "assistant");
-
     private final Callers callers;
     private final ScheduleCommands schedules;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
     private final LettaSchedulesAccess access;
     private final RequestLimits limits;
+    private final BodyBinder bodies;
 
     public LettaSchedulesController(Callers callers, ScheduleCommands schedules, GatewayViews views, KeyMaterial keys, LettaSchedulesAccess access,
-                                   RequestLimits limits) {
+                                   RequestLimits limits, BodyBinder bodies) {
+        this.bodies = bodies;
         this.limits = limits;
         this.callers = callers;
         this.schedules = schedules;
@@ -83,57 +84,43 @@ public class LettaSchedulesController {
 
     @Post("/recurring")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = LettaSchedulesBody.Recurring.class)))
     public CompletableFuture<ObjectNode> createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, true);
     }
 
     @Post("/one-time")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = LettaSchedulesBody.OneTime.class)))
     public CompletableFuture<ObjectNode> createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, false);
     }
 
     private CompletableFuture<ObjectNode> create(String authorization, String body, boolean recurring) {
         JsonNode json = JsonBodies.parse(body);
-        if (!json.isObject()) {
-            throw ApiProblem.invalid("body", "must be a JSON object");
-        }
-        JsonNode keyNode = json.get("api_key");
-        String bodyKey = keyNode != null && keyNode.isTextual() ? keyNode.asText() : null;
+        List<FieldError> errors = new ArrayList<>();
+        Class<? extends LettaSchedulesBody> type = recurring ? LettaSchedulesBody.Recurring.class : LettaSchedulesBody.OneTime.class;
+        LettaSchedulesBody request = bodies.bind(json, type, errors);
         // The one place that decides the caller itself (every other endpoint takes a bound Caller): this door
         // also accepts the key in the body, so the body is read first and its 400s come before the 401.
-        Caller caller = Callers.bearerKey(authorization) != null || bodyKey == null
-                ? callers.fromAuthorization(authorization) : callers.fromKey(bodyKey);
-        List<FieldError> errors = new ArrayList<>();
-        json.fieldNames().forEachRemaining(f -> {
-            if (!(recurring ? RECURRING_FIELDS : ONE_TIME_FIELDS).contains(f)) {
-                errors.add(new FieldError(f, "is not a known field"));
-            }
-        });
-        String agentId = text(json, "agent_id", errors);
-        if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) {
-            errors.add(new FieldError("agent_id", "must be a Letta agent id such as agent-123"));
-        }
-        String message = text(json, "message", errors);
-        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+        Caller caller = Callers.bearerKey(authorization) != null || request.apiKey() == null
+                ? callers.fromAuthorization(authorization) : callers.fromKey(request.apiKey());
+        bodies.validate(request, "", errors);
+        if (request.message() != null && request.message().getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
             errors.add(new FieldError("message", "is larger than " + limits.maxMessageBytes() + " bytes"));
         }
-        String role = json.has("role") ? text(json, "role", errors) : "user";
-        if (role != null && !ROLES.contains(role)) {
-            errors.add(new FieldError("role", "must be one of user, system, assistant"));
-        }
-        Object cadence = recurring ? cron(json, errors) : once(json, errors);
+        Object cadence = request instanceof LettaSchedulesBody.Recurring r ? cron(r, errors) : once((LettaSchedulesBody.OneTime) request, errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
         String id = ScheduleCommands.newScheduleId();
-        LettaTarget target = LettaTarget.newBuilder().setAgentId(agentId)
-                .setMessages(List.of(LettaMessage.newBuilder().setRole(role).setContent(message).build()))
+        LettaTarget target = LettaTarget.newBuilder().setAgentId(request.agentId())
+                .setMessages(List.of(LettaMessage.newBuilder().setRole(request.role()).setContent(request.message()).build()))
                 .setApiKeyCiphertext(cipher.encrypt(caller.apiKey(), id)).build();
         ScheduleSpec spec = SimpleSpecs.letta(caller.tenant(), target, cadence);
-        if (!recurring) {
+        if (request instanceof LettaSchedulesBody.OneTime oneTime) {
             // Kept with the schedule: that service showed execute_at with the offset it was given on every read.
-            spec.setDisplayOffsetSeconds(OffsetDateTime.parse(json.get("execute_at").asText()).getOffset().getTotalSeconds());
+            spec.setDisplayOffsetSeconds(OffsetDateTime.parse(oneTime.executeAt()).getOffset().getTotalSeconds());
         }
         Cadences.check(spec, Instant.now(), p -> p == CadenceProblem.INVALID_TIMEZONE ? "timezone" : recurring ? "cron" : "execute_at", errors);
         if (!errors.isEmpty()) {
@@ -142,18 +129,16 @@ public class LettaSchedulesController {
         return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> LettaSchedulesJson.schedule(state, views.runs()));
     }
 
-    private static Object cron(JsonNode json, List<FieldError> errors) {
-        String cron = text(json, "cron", errors);
-        String zone = json.has("timezone") ? text(json, "timezone", errors) : "UTC";
-        if (cron == null || zone == null) {
+    private static Object cron(LettaSchedulesBody.Recurring request, List<FieldError> errors) {
+        if (request.cron() == null || request.cron().isBlank() || named(errors, "cron") || named(errors, "timezone")) {
             return null;
         }
-        return CronCadence.newBuilder().setExpression(cron.trim()).setTimezone(zone).build();
+        return CronCadence.newBuilder().setExpression(request.cron().trim()).setTimezone(request.timezone()).build();
     }
 
-    private static Object once(JsonNode json, List<FieldError> errors) {
-        String at = text(json, "execute_at", errors);
-        if (at == null) {
+    private static Object once(LettaSchedulesBody.OneTime request, List<FieldError> errors) {
+        String at = request.executeAt();
+        if (at == null || at.isBlank()) {
             return null;
         }
         try {
@@ -168,13 +153,8 @@ public class LettaSchedulesController {
         }
     }
 
-    private static String text(JsonNode json, String field, List<FieldError> errors) {
-        JsonNode node = json.get(field);
-        if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            errors.add(new FieldError(field, "is required and must be a non-empty string"));
-            return null;
-        }
-        return node.asText();
+    private static boolean named(List<FieldError> errors, String field) {
+        return errors.stream().anyMatch(e -> e.field().equals(field));
     }
 
     @Get("/recurring")

@@ -16,6 +16,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
+import io.punctual.gateway.body.BodyBinder;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.JsonBodies;
@@ -30,8 +34,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * When would a schedule fire? {@code POST /v1/schedules/preview} takes a create body and answers its next fire
@@ -69,16 +71,14 @@ public class PreviewController {
         }
     };
 
-    /** The Letta target's fields a create takes at the top level (agent_id, messages, ...). */
-    private static final Set<String> SHORT_FORM = ScheduleRequest.FIELDS.stream().filter(TargetJson.LETTA_FIELDS::contains)
-            .collect(Collectors.toUnmodifiableSet());
-
     private final ScheduleCommands schedules;
     private final RequestLimits limits;
+    private final BodyBinder bodies;
 
-    public PreviewController(ScheduleCommands schedules, RequestLimits limits) {
+    public PreviewController(ScheduleCommands schedules, RequestLimits limits, BodyBinder bodies) {
         this.schedules = schedules;
         this.limits = limits;
+        this.bodies = bodies;
     }
 
     /**
@@ -89,11 +89,12 @@ public class PreviewController {
      */
     @Post("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
     public ObjectNode preview(Caller caller,
                               @Nullable @QueryValue("count") String countText, @Nullable @Body String body) {
         int count = count(countText);
         JsonNode json = JsonBodies.parse(body);
-        if (json != null && json.isObject() && !json.has("target") && SHORT_FORM.stream().noneMatch(json::has)) {
+        if (json != null && json.isObject() && !json.has("target") && ScheduleBody.SHORT_FORM.stream().noneMatch(json::has)) {
             // Timing only: stand in a placeholder target so the rest is judged exactly as a create would.
             ObjectNode withTarget = ((ObjectNode) json).deepCopy();
             withTarget.put("agent_id", "preview");
@@ -101,7 +102,7 @@ public class PreviewController {
             json = withTarget;
         }
         Instant now = Instant.now();
-        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, NOTHING_SEALED, now);
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, NOTHING_SEALED, now, bodies);
         List<Instant> times = FirePreview.firstFires(request.spec(), now, count);
         return FirePreview.render(times, zoneOf(request.spec().getCadence(), json.get("timezone")), now);
     }

@@ -2,6 +2,7 @@ package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.punctual.gateway.body.BodyBinder;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.schemas.PatchSchedule;
 import io.punctual.schemas.ScheduleSpec;
@@ -14,18 +15,19 @@ import java.util.Set;
 
 /**
  * Turns a JSON merge patch into a {@link PatchSchedule}: the patch is applied to the schedule's writable fields,
- * the result is validated like a create (so a patch cannot produce a schedule a create would refuse), and only
- * the fields the patch names are sent, null ones as {@code clear}.
+ * the result is bound and validated exactly like a create ({@link ScheduleRequest}, {@link ScheduleBody}: one set
+ * of rules, so a patch cannot produce a schedule a create would refuse), and only the fields the patch names are
+ * sent, null ones as {@code clear}. The patch itself stays JSON: RFC 7386 is untyped (an absent field and a null
+ * one mean different things), so it is not bound to a record.
  */
 final class SchedulePatches {
-    private static final Set<String> SHORT_FORM = Set.of("agent_id", "messages", "max_steps", "callback_url", "include_return_message_types");
     private static final Set<String> CLEARABLE = Set.of("start_at", "end_at", "max_runs");
 
     private SchedulePatches() {
     }
 
     static PatchSchedule toCommand(JsonNode patch, ScheduleSpec current, String tenant, RequestLimits limits,
-                                   Sealer sealer) {
+                                   Sealer sealer, BodyBinder bodies) {
         if (!patch.isObject() || patch.isEmpty()) {
             throw ApiProblem.invalid("body", "must be a non-empty JSON object (a JSON merge patch of the schedule)");
         }
@@ -39,19 +41,19 @@ final class SchedulePatches {
         }
         ObjectNode writable = ScheduleJson.writable(current);
         ObjectNode effective = patch.deepCopy();
-        boolean shortForm = SHORT_FORM.stream().anyMatch(patch::has);
+        boolean shortForm = ScheduleBody.SHORT_FORM.stream().anyMatch(patch::has);
         if (shortForm) {
             if (patch.has("target")) {
                 throw ApiProblem.invalid("target", "give either target or the short form (agent_id, messages), not both");
             }
             ObjectNode targetPatch = effective.putObject("target");
-            SHORT_FORM.stream().filter(patch::has).forEach(f -> targetPatch.set(f, patch.get(f)));
-            SHORT_FORM.forEach(effective::remove);
+            ScheduleBody.SHORT_FORM.stream().filter(patch::has).forEach(f -> targetPatch.set(f, patch.get(f)));
+            ScheduleBody.SHORT_FORM.forEach(effective::remove);
         }
         ObjectNode merged = (ObjectNode) MergePatch.apply(writable, effective);
         // An unchanged one-time instant that has passed is not the patch's fault; judge time only if it changes.
         Instant now = patch.has("schedule") || patch.has("end_at") ? Instant.now() : Instant.EPOCH;
-        ScheduleSpec next = ScheduleRequest.parse(merged, tenant, limits, sealer, now).spec();
+        ScheduleSpec next = ScheduleRequest.parse(merged, tenant, limits, sealer, now, bodies).spec();
 
         PatchSchedule.Builder command = PatchSchedule.newBuilder();
         List<String> clear = new ArrayList<>();

@@ -25,6 +25,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.punctual.gateway.auth.Caller;
+import io.punctual.gateway.body.BodyBinder;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
@@ -69,9 +73,11 @@ public class SchedulesController {
     private final ApiKeyCipher cipher;
     private final RequestLimits limits;
     private final IdempotentCreates idempotency;
+    private final BodyBinder bodies;
 
     public SchedulesController(ScheduleCommands schedules, GatewayViews views, KeyMaterial keys,
-                               RequestLimits limits, IdempotentCreates idempotency) {
+                               RequestLimits limits, IdempotentCreates idempotency, BodyBinder bodies) {
+        this.bodies = bodies;
         this.schedules = schedules;
         this.views = views;
         this.cipher = keys.apiKeyCipher();
@@ -84,6 +90,7 @@ public class SchedulesController {
 
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
     public CompletableFuture<HttpResponse<String>> create(Caller caller,
                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                        @Nullable @Body String body) {
@@ -117,7 +124,7 @@ public class SchedulesController {
     }
 
     private CompletableFuture<IdempotentCreates.CreatedSchedule> createNow(Caller caller, JsonNode json, String scheduleId) {
-        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), scheduleId), Instant.now());
+        ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), scheduleId), Instant.now(), bodies);
         return schedules.createAsync(caller, scheduleId, request.spec(), request.paused(), request.pausedNote())
                 .thenApply(state -> new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString()));
     }
@@ -166,6 +173,7 @@ public class SchedulesController {
 
     @Put("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
     public CompletableFuture<HttpResponse<ObjectNode>> replace(Caller caller,
                                             @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                             @PathVariable String id, @Nullable @Body String body) {
@@ -173,7 +181,7 @@ public class SchedulesController {
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
         ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits,
-                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()), Instant.now());
+                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()), Instant.now(), bodies);
         if (request.paused() || request.pausedNote() != null) {
             throw ApiProblem.invalid("paused", "cannot be changed by a replace; use POST /v1/schedules/" + id + "/pause or /resume");
         }
@@ -182,6 +190,8 @@ public class SchedulesController {
 
     @Patch("/{id}")
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
+    @RequestBody(description = "A JSON merge patch (RFC 7386) of the schedule's fields; the result must be a valid create body",
+            content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
     public CompletableFuture<HttpResponse<ObjectNode>> patch(Caller caller,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
@@ -189,7 +199,7 @@ public class SchedulesController {
         ScheduleState current = schedules.visible(caller, id);
         Long expected = Versions.checked(ifMatch, current);
         PatchSchedule action = SchedulePatches.toCommand(patch, current.getSpec(), caller.tenant(), limits,
-                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()));
+                Sealer.of(cipher, caller.apiKey(), id, current.getSpec().getTarget()), bodies);
         return answer(schedules.sendAsync(caller, id, expected, action));
     }
 

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Encrypts what a request carries in plaintext (the caller's Letta key, a webhook's signing secret and headers)
  * for one schedule, and knows the headers the schedule already has, so a header sent back as rendered (its value
- * {@link TargetJson#REDACTED}) keeps its stored value.
+ * {@link TargetBody#REDACTED}) keeps its stored value.
  */
 interface Sealer {
     /** The caller's Letta API key, encrypted. */

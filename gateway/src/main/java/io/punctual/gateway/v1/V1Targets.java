@@ -1,6 +1,8 @@
 package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.core.annotation.Nullable;
+import io.punctual.gateway.body.BodyBinder;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.schemas.LettaTarget;
 
@@ -13,7 +15,15 @@ public final class V1Targets {
     private V1Targets() {
     }
 
-    public static LettaTarget letta(JsonNode node, RequestLimits limits, Supplier<ByteBuffer> ciphertext, List<FieldError> errors) {
-        return TargetJson.letta(node, "", limits, Sealer.apiKeyOnly(ciphertext), errors);
+    /**
+     * The Letta target these fields make, checked as a /v1 Letta target given at the top level; null after adding
+     * what is wrong to {@code errors}.
+     */
+    public static LettaTarget letta(String agentId, @Nullable JsonNode messages, @Nullable Integer maxSteps, @Nullable String callbackUrl,
+                                    @Nullable List<String> includeReturnMessageTypes, RequestLimits limits, Supplier<ByteBuffer> ciphertext,
+                                    BodyBinder bodies, List<FieldError> errors) {
+        TargetBody.Letta letta = new TargetBody.Letta(agentId, messages, null, maxSteps, callbackUrl, includeReturnMessageTypes);
+        bodies.validate(letta, "", errors);
+        return letta.toAvro("", limits, Sealer.apiKeyOnly(ciphertext), errors);
     }
 }

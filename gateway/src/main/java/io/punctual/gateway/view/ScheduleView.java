@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class ScheduleView {
 
     private Page pageNow(String tenant, String agentId, String afterId, int limit, Predicate<ScheduleSummary> filter) {
         byte[] prefix = agentId == null ? Keys.prefix(tenant) : Keys.prefix(tenant, agentId);
-        List<ScheduleState> items = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         String lastScanned = null;
         int scanned = 0;
         try (RocksIterator it = store.db().newIterator(agentId == null ? store.byTenant : store.byAgent)) {
@@ -104,18 +105,40 @@ public final class ScheduleView {
                 if (id.equals(afterId)) {
                     continue;
                 }
-                if (items.size() == limit || scanned == SCAN_BUDGET) {
+                if (ids.size() == limit || scanned == SCAN_BUDGET) {
                     // Something follows: continue after the last item returned, or the last entry read.
-                    return new Page(items, items.size() == limit ? items.get(limit - 1).getScheduleId() : lastScanned);
+                    return new Page(read(ids), ids.size() == limit ? ids.get(limit - 1) : lastScanned);
                 }
                 scanned++;
                 lastScanned = id;
                 if (filter.test(ScheduleSummary.fromBytes(it.value()))) {
-                    get(id).ifPresent(items::add);
+                    ids.add(id);
                 }
             }
         }
-        return new Page(items, null);
+        return new Page(read(ids), null);
+    }
+
+    /** The page's schedules in one batched read (one multi-get, not one look-up per item). */
+    private List<ScheduleState> read(List<String> ids) {
+        if (ids.isEmpty()) {
+            return new ArrayList<>(); // RocksDB refuses a multi-get of no keys
+        }
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        ids.forEach(id -> keys.add(Keys.of(id)));
+        List<ScheduleState> items = new ArrayList<>(ids.size());
+        try {
+            List<byte[]> values = store.db().multiGetAsList(Collections.nCopies(keys.size(), store.schedules), keys);
+            for (byte[] raw : values) {
+                // An index entry whose schedule went between the two reads (a concurrent delete) is left out.
+                if (raw != null) {
+                    items.add(deserializer.deserialize(topic, raw));
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read a page of schedules from the gateway state", e);
+        }
+        return items;
     }
 
     /** Every schedule in the view, read from disk one at a time (for whole-state jobs such as key rotation). */

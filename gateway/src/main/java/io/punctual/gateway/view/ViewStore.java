@@ -2,6 +2,7 @@ package io.punctual.gateway.view;
 
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -48,6 +49,7 @@ public final class ViewStore implements AutoCloseable {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache cache;
+    private final BloomFilter bloom;
     private final WriteBufferManager writeBuffers;
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -68,11 +70,18 @@ public final class ViewStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the gateway state directory " + directory, e);
         }
-        cache = new LRUCache(BLOCK_CACHE_BYTES);
+        // A tenth of the cache is kept for index and filter blocks (high priority), so data blocks of a scan cannot
+        // push them out and make every read load a file's whole index again.
+        cache = new LRUCache(BLOCK_CACHE_BYTES, -1, false, 0.1);
+        bloom = new BloomFilter(10);
         cfOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(MEMTABLE_BYTES)
                 .setMaxWriteBufferNumber(2)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true));
+                // Bloom filters let a read by id skip the files that do not hold it, which matters most right after
+                // a large ingest, while compaction still has many level-0 files to merge.
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true)
+                        .setCacheIndexAndFilterBlocksWithHighPriority(true).setPinL0FilterAndIndexBlocksInCache(true)
+                        .setFilterPolicy(bloom));
         writeBuffers = new WriteBufferManager(ALL_MEMTABLES_BYTES, cache);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setMaxOpenFiles(256)
                 .setWriteBufferManager(writeBuffers);
@@ -184,6 +193,7 @@ public final class ViewStore implements AutoCloseable {
         writeOptions.close();
         dbOptions.close();
         cfOptions.close();
+        bloom.close();
         writeBuffers.close();
         cache.close();
     }

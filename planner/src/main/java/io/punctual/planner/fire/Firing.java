@@ -5,6 +5,7 @@ import io.punctual.schemas.CatchupPolicy;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleSpec;
+import io.punctual.planner.state.ScheduleStates;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.fire.FireIds;
@@ -92,16 +93,15 @@ public final class Firing {
                 ? Optional.empty()
                 : nextFire.after(spec, state.getCreatedAt(), nominal);
         // Fires are not changes a writer makes, so the version stays: a writer's expected_version survives them.
-        ScheduleState after = ScheduleState.newBuilder(state)
-                .setStatus(next.isPresent() ? ScheduleStatus.ACTIVE : ScheduleStatus.COMPLETED)
-                .setUpdatedAt(now)
-                .setNextFireAt(next.orElse(null))
-                .setLastFireAt(nominal)
-                .setLastFireId(fireId)
-                .setFireCount(fireCount)
-                .setMissedCount(state.getMissedCount() + alsoMissed)
-                .setLastLatenessMs(latenessMs)
-                .build();
+        ScheduleState after = ScheduleStates.copy(state);
+        after.setStatus(next.isPresent() ? ScheduleStatus.ACTIVE : ScheduleStatus.COMPLETED);
+        after.setUpdatedAt(now);
+        after.setNextFireAt(next.orElse(null));
+        after.setLastFireAt(nominal);
+        after.setLastFireId(fireId);
+        after.setFireCount(fireCount);
+        after.setMissedCount(state.getMissedCount() + alsoMissed);
+        after.setLastLatenessMs(latenessMs);
         return new Fired(Optional.of(event), after);
     }
 

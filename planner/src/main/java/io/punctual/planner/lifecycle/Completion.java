@@ -1,5 +1,6 @@
 package io.punctual.planner.lifecycle;
 
+import io.punctual.planner.state.ScheduleStates;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 
@@ -31,7 +32,9 @@ public final class Completion {
         if (completed == (state.getCompletedAt() != null)) {
             return state;
         }
-        return ScheduleState.newBuilder(state).setCompletedAt(completed ? now : null).build();
+        ScheduleState stamped = ScheduleStates.copy(state);
+        stamped.setCompletedAt(completed ? now : null);
+        return stamped;
     }
 
     /** When a COMPLETED schedule is due for deletion: at once with {@code delete_after_completion}, else after the retention. */

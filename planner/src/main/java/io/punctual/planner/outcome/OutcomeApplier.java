@@ -1,6 +1,7 @@
 package io.punctual.planner.outcome;
 
 import io.punctual.planner.retry.RetryTimer;
+import io.punctual.planner.state.ScheduleStates;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
@@ -26,28 +27,33 @@ public final class OutcomeApplier {
             case DELIVERED -> {
                 if (result.getRunEnd()) {
                     // The run of a delivered fire completed (or its end is unknown): the delivery was counted already.
-                    return changed(ScheduleState.newBuilder(state)
-                            .setUpdatedAt(now)
-                            .setConsecutiveFailures(0)
-                            .setLastOutcome(outcomeName(result))
-                            .build());
+                    if (state.getConsecutiveFailures() == 0 && outcomeName(result).equals(String.valueOf(state.getLastOutcome()))) {
+                        // Nothing a reader sees would change (the usual run end): no new state, so no write to the
+                        // store, its changelog and punctual.schedules, and nothing for every gateway to read.
+                        return new Applied(null, Optional.empty());
+                    }
+                    ScheduleState next = ScheduleStates.copy(state);
+                    next.setUpdatedAt(now);
+                    next.setConsecutiveFailures(0);
+                    next.setLastOutcome(outcomeName(result));
+                    return changed(next);
                 }
                 if (result.getRunFollowed()) {
                     // Letta only queued it: whether the fire failed is known at its run's end, which resets or counts.
-                    return changed(ScheduleState.newBuilder(state)
-                            .setUpdatedAt(now)
-                            .setDeliveredCount(state.getDeliveredCount() + 1)
-                            .setLastOutcome(outcomeName(result))
-                            .setLastLettaRunId(result.getLettaRunId())
-                            .build());
+                    ScheduleState next = ScheduleStates.copy(state);
+                    next.setUpdatedAt(now);
+                    next.setDeliveredCount(state.getDeliveredCount() + 1);
+                    next.setLastOutcome(outcomeName(result));
+                    next.setLastLettaRunId(result.getLettaRunId());
+                    return changed(next);
                 }
-                return changed(ScheduleState.newBuilder(state)
-                        .setUpdatedAt(now)
-                        .setDeliveredCount(state.getDeliveredCount() + 1)
-                        .setConsecutiveFailures(0)
-                        .setLastOutcome(outcomeName(result))
-                        .setLastLettaRunId(result.getLettaRunId() != null ? result.getLettaRunId() : state.getLastLettaRunId())
-                        .build());
+                ScheduleState next = ScheduleStates.copy(state);
+                next.setUpdatedAt(now);
+                next.setDeliveredCount(state.getDeliveredCount() + 1);
+                next.setConsecutiveFailures(0);
+                next.setLastOutcome(outcomeName(result));
+                next.setLastLettaRunId(result.getLettaRunId() != null ? result.getLettaRunId() : state.getLastLettaRunId());
+                return changed(next);
             }
             case FAILED -> {
                 int consecutive = state.getConsecutiveFailures() + 1;

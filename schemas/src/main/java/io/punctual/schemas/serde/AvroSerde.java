@@ -28,6 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private static final byte MAGIC_BYTE = 0;
     private static final int HEADER_SIZE = 5;
+    /**
+     * A buffered encoder and a decoder per thread, re-pointed at each record: Avro's direct encoder wrote a
+     * synchronized {@code ByteArrayOutputStream} one byte at a time, and a new decoder per record allocated its
+     * buffers each time; both led the leaf frames of the burst's profile.
+     */
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
     private final Class<T> type;
     private final Schema readerSchema;
@@ -66,7 +73,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+        ENCODERS.set(encoder);
         try {
             writer.write(value, encoder);
             encoder.flush();
@@ -86,7 +94,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id,
                 i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, DECODERS.get());
+        DECODERS.set(decoder);
         try {
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
