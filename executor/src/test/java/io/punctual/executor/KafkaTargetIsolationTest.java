@@ -18,6 +18,7 @@ import io.punctual.testkit.LettaStandIn;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -174,6 +175,11 @@ class KafkaTargetIsolationTest {
                 new AclBinding(pattern, new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.ALL, AclPermissionType.ALLOW)),
                 new AclBinding(pattern, new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY))))
                 .all().get(10, TimeUnit.SECONDS);
+        // ACLs reach the broker's authorizer through the metadata log, after createAcls returns: wait until a
+        // describe (what the executor's look-up asks) reports writes as denied, or the fire may race the ACL.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.admin().describeTopics(List.of(topic),
+                new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues().get(topic).get()
+                .authorizedOperations().contains(AclOperation.WRITE));
     }
 
     private static void assertDeliveredOnce(DueEvent lettaFire, String agent) {

@@ -23,12 +23,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The executor's consume-deliver-produce loop, on one thread: poll a batch of due fires, deliver them all,
- * then write one result per fire and the batch's offsets in one Kafka transaction. A batch that cannot be
- * committed is consumed again, so a fire may be delivered twice (with the same idempotency key) but never lost.
+ * The executor's consume-deliver-produce loop, on one thread: poll due fires into a window and start their
+ * deliveries, and commit what has settled, one result per fire and the offsets after it, in one Kafka transaction
+ * per commit. Records that cannot be committed are consumed again, so a fire may be delivered twice (with the same
+ * idempotency key) but never lost.
  *
- * <p>The transaction is opened only once every delivery has finished, so it stays short whatever Letta does;
- * while deliveries run, the consumer is paused and keeps polling so that it stays in its group.
+ * <p>Polling goes on while earlier fires are delivered and while a commit runs (the window), so the next fires are
+ * on their way during a commit instead of after it; a full window pauses polling until commits free it. A
+ * transaction only ever carries settled fires, so it stays short whatever Letta does. Commits come when a poll finds
+ * nothing new and everything in the window has settled, when the window is full, or every {@link #COMMIT_EVERY}.
  *
  * <p>This class keeps the consumer, the rounds of poll, deliver and commit, failure recovery and stopping. The
  * parts are apart: {@link BatchIntake} decides what each polled record becomes, {@link BatchCommitter} what one
@@ -45,6 +48,10 @@ public final class DeliveryLoop implements Runnable {
     /** How often a waiting loop polls its paused consumer: group liveness, rebalances and stop requests. */
     private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    /** While the window holds fires: how long a poll waits, so settled fires are committed soon. */
+    private static final Duration WINDOW_POLL = Duration.ofMillis(5);
+    /** Longest time settled fires wait for their commit while others of the window are still in delivery. */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
 
     private final ExecutorKafkaClients clients;
     private final BatchIntake intake;
@@ -64,6 +71,9 @@ public final class DeliveryLoop implements Runnable {
     private final TransactionalCommitter committer;
     private final BatchCommitter commits;
     private boolean replaceConsumer;
+    /** Most uncommitted records the window holds before polling pauses: two polls' worth. */
+    private final int windowLimit;
+    private long lastCommitNanos = System.nanoTime();
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
     /** One run per agent (null: fires go as soon as the previous request to their agent returned). */
@@ -104,6 +114,7 @@ public final class DeliveryLoop implements Runnable {
             return clients.producer();
         }, userTopics);
         this.commits = new BatchCommitter(committer, results, finished, gated);
+        this.windowLimit = 2 * clients.maxPollRecords();
     }
 
     @Override
@@ -187,43 +198,44 @@ public final class DeliveryLoop implements Runnable {
             // Ends first: a fire whose agent's run just ended goes as a plain delivery, not as an overlap.
             gated.drainEnded();
             gated.releaseWaiting();
-            gated.commitSide(committer);
+            if (inFlight == null) {
+                gated.commitSide(committer); // with a window, the gate's records go with its next commit
+            }
         }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(gated != null && gated.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT);
-        if (records.isEmpty()) {
+        Duration timeout = inFlight != null ? WINDOW_POLL : gated != null && gated.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT;
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        if (!records.isEmpty()) {
+            if (inFlight == null) {
+                inFlight = intake.start(records, consumer::position, this::rewind);
+                commits.newBatch();
+            } else {
+                intake.append(inFlight, records, consumer::position, this::rewind);
+            }
+        }
+        InFlightBatch window = inFlight;
+        if (window == null) {
             return;
         }
-        InFlightBatch batch = intake.start(records, consumer::position, this::rewind);
-        inFlight = batch;
-        commits.newBatch();
-        consumer.pause(consumer.assignment());
-        try {
-            awaitDeliveries(batch);
-            if (inFlight == batch) {
-                commit(batch);
-            }
-        } finally {
-            // Only partitions still assigned: a rebalance during the batch may have taken paused ones away.
+        boolean full = window.uncommitted() >= windowLimit;
+        if (full) {
+            consumer.pause(consumer.assignment());
+        } else {
+            // Partitions assigned while the window held fires come paused (the handover); only still-assigned ones.
             Set<TopicPartition> paused = new HashSet<>(consumer.paused());
             paused.retainAll(consumer.assignment());
             consumer.resume(paused);
         }
-    }
-
-    /**
-     * Waits for the batch's deliveries, unless a rebalance callback settled the batch meanwhile; commits what is
-     * settled as it goes, so a crash mid-batch delivers again only what finished since the last commit.
-     */
-    private void awaitDeliveries(InFlightBatch batch) {
-        while (inFlight == batch && !batch.awaitDone(LIVENESS_INTERVAL)) {
-            ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ZERO);
-            if (!unexpected.isEmpty()) {
-                // Partitions assigned mid-batch are paused on assignment; should any slip through, read them again later.
-                rewind(InFlightBatch.firstOffsets(unexpected));
+        boolean settled = window.isDone();
+        // Fewer, larger transactions while fires keep coming; at once when the input is drained and all settled.
+        boolean drained = settled && records.isEmpty();
+        if (drained || full || System.nanoTime() - lastCommitNanos >= COMMIT_EVERY.toNanos()) {
+            // A rebalance refusing the commit leaves the settled fires in the window: the next round's poll rejoins
+            // the group and they are committed then, not delivered again.
+            if (commitSettled(window)) {
+                lastCommitNanos = System.nanoTime();
             }
-            consumer.pause(consumer.assignment());
-            if (inFlight == batch) {
-                commitSettled(batch);
+            if (settled && window.isFullyCommitted() && inFlight == window) {
+                inFlight = null;
             }
         }
     }
