@@ -34,7 +34,8 @@ record ScheduleFields(
         boolean deleteAfterCompletion,
         boolean retryOnRunFailure,
         @Nullable NotifyWebhook notifyWebhook,
-        Map<String, String> labels) {
+        // A map's values take their inclusion from the property, not from the class: an empty label value stays.
+        @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS) Map<String, String> labels) {
     // A plain mapper: these records say their own inclusion and naming, so any Jackson renders them alike.
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -237,6 +237,7 @@ public class SchedulesController {
     }
 
     @Delete("/{id}")
+    @ApiResponse(responseCode = "204", description = "The schedule is deleted")
     public CompletableFuture<HttpResponse<Void>> delete(Caller caller,
                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));

@@ -52,13 +52,16 @@ sealed interface TargetJson permits TargetJson.Letta, TargetJson.Webhook, Target
     /** An HTTP call; each header's value shows as {@value TargetBody#REDACTED}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
-    record Webhook(String type, String url, String method, Map<String, String> headers, @Nullable JsonNode body) implements TargetJson {
+    record Webhook(String type, String url, String method,
+                   @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS) Map<String, String> headers,
+                   @Nullable JsonNode body) implements TargetJson {
     }
 
     /** A record produced to a Kafka topic. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
-    record Kafka(String type, String topic, @Nullable String key, @Nullable JsonNode value, Map<String, String> headers) implements TargetJson {
+    record Kafka(String type, String topic, @Nullable String key, @Nullable JsonNode value,
+                 @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS) Map<String, String> headers) implements TargetJson {
     }
 
     private static JsonNode readJson(String text) {
