@@ -88,7 +88,7 @@ public class SchedulesController {
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
-    @ApiResponse(responseCode = "201", description = "The schedule as created", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    @ApiResponse(responseCode = "201", description = "The new schedule", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
     public CompletableFuture<HttpResponse<ScheduleJson>> create(Caller caller,
                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                        @Nullable @Body String body) {
@@ -237,7 +237,7 @@ public class SchedulesController {
     }
 
     @Delete("/{id}")
-    @ApiResponse(responseCode = "204", description = "The schedule is deleted")
+    @ApiResponse(responseCode = "204", description = "The schedule is removed; no body")
     public CompletableFuture<HttpResponse<Void>> delete(Caller caller,
                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
