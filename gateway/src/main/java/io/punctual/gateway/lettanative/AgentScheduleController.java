@@ -1,8 +1,6 @@
 package io.punctual.gateway.lettanative;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
@@ -69,7 +67,7 @@ public class AgentScheduleController {
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = NativeBody.class)))
-    public CompletableFuture<ObjectNode> create(Caller caller, @PathVariable String agentId,
+    public CompletableFuture<NativeJson.Created> create(Caller caller, @PathVariable String agentId,
                              @Nullable @Body String body) {
         JsonNode json = JsonBodies.parse(body);
         String id = ScheduleCommands.newScheduleId();
@@ -80,39 +78,31 @@ public class AgentScheduleController {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("id", state.getScheduleId());
-            out.put("next_scheduled_at", state.getNextFireAt() == null ? null : state.getNextFireAt().toString());
-            return out;
-        });
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> new NativeJson.Created(
+                state.getScheduleId(), state.getNextFireAt() == null ? null : state.getNextFireAt().toString()));
     }
 
     @Get
-    public ObjectNode list(Caller caller, @PathVariable String agentId,
+    public NativeJson.Page list(Caller caller, @PathVariable String agentId,
                            @Nullable @QueryValue("after") String after, @Nullable @QueryValue("limit") String limitText) {
         int limit = limit(limitText);
         ScheduleView.Page page = views.schedules().page(caller.tenant(), agentId, after == null || after.isEmpty() ? null : after, limit,
                 NativeJson::isShown);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("has_next_page", page.after() != null);
-        var items = out.putArray("scheduled_messages");
-        page.items().forEach(s -> items.add(NativeJson.scheduledMessage(s)));
-        return out;
+        return new NativeJson.Page(page.after() != null, page.items().stream().map(NativeJson::scheduledMessage).toList());
     }
 
     @Get("/{scheduledMessageId}")
-    public ObjectNode get(Caller caller, @PathVariable String agentId,
+    public NativeJson.ScheduledMessage get(Caller caller, @PathVariable String agentId,
                           @PathVariable String scheduledMessageId) {
         return NativeJson.scheduledMessage(own(caller, agentId, scheduledMessageId));
     }
 
     @Delete("/{scheduledMessageId}")
-    public CompletableFuture<ObjectNode> delete(Caller caller, @PathVariable String agentId,
+    public CompletableFuture<NativeJson.Deleted> delete(Caller caller, @PathVariable String agentId,
                              @PathVariable String scheduledMessageId) {
         own(caller, agentId, scheduledMessageId);
         return schedules.sendAsync(caller, scheduledMessageId, null, DeleteSchedule.newBuilder().build())
-                .thenApply(state -> JsonNodeFactory.instance.objectNode().put("success", true));
+                .thenApply(state -> new NativeJson.Deleted(true));
     }
 
     private ScheduleState own(Caller caller, String agentId, String id) {

@@ -1,9 +1,6 @@
 package io.punctual.gateway.lettaschedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -85,18 +82,18 @@ public class LettaSchedulesController {
     @Post("/recurring")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = LettaSchedulesBody.Recurring.class)))
-    public CompletableFuture<ObjectNode> createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+    public CompletableFuture<LettaSchedulesJson.Schedule> createRecurring(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, true);
     }
 
     @Post("/one-time")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = LettaSchedulesBody.OneTime.class)))
-    public CompletableFuture<ObjectNode> createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
+    public CompletableFuture<LettaSchedulesJson.Schedule> createOneTime(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
         return create(authorization, body, false);
     }
 
-    private CompletableFuture<ObjectNode> create(String authorization, String body, boolean recurring) {
+    private CompletableFuture<LettaSchedulesJson.Schedule> create(String authorization, String body, boolean recurring) {
         JsonNode json = JsonBodies.parse(body);
         List<FieldError> errors = new ArrayList<>();
         Class<? extends LettaSchedulesBody> type = recurring ? LettaSchedulesBody.Recurring.class : LettaSchedulesBody.OneTime.class;
@@ -126,7 +123,7 @@ public class LettaSchedulesController {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
-        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> LettaSchedulesJson.schedule(state, views.runs()));
+        return schedules.createAsync(caller, id, spec, false, null).thenApply(state -> LettaSchedulesJson.schedule(state));
     }
 
     private static Object cron(LettaSchedulesBody.Recurring request, List<FieldError> errors) {
@@ -158,52 +155,52 @@ public class LettaSchedulesController {
     }
 
     @Get("/recurring")
-    public ArrayNode listRecurring(Caller caller) {
+    public List<LettaSchedulesJson.Schedule> listRecurring(Caller caller) {
         return list(caller, true);
     }
 
     @Get("/one-time")
-    public ArrayNode listOneTime(Caller caller) {
+    public List<LettaSchedulesJson.Schedule> listOneTime(Caller caller) {
         return list(caller, false);
     }
 
-    private ArrayNode list(Caller caller, boolean recurring) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    private List<LettaSchedulesJson.Schedule> list(Caller caller, boolean recurring) {
+        List<LettaSchedulesJson.Schedule> out = new ArrayList<>();
         ScheduleView view = views.schedules();
         String after = null;
         do {
             // That service answers the whole list; it is read here page by page from the tenant's index.
             ScheduleView.Page page = view.page(caller.tenant(), null, after, 1000, s -> LettaSchedulesAccess.isOfKind(s, recurring));
-            page.items().forEach(s -> out.add(LettaSchedulesJson.schedule(s, views.runs())));
+            page.items().forEach(s -> out.add(LettaSchedulesJson.schedule(s)));
             after = page.after();
         } while (after != null);
         return out;
     }
 
     @Get("/recurring/{id}")
-    public ObjectNode getRecurring(Caller caller, @PathVariable String id) {
-        return LettaSchedulesJson.schedule(access.own(caller, id, true), views.runs());
+    public LettaSchedulesJson.Schedule getRecurring(Caller caller, @PathVariable String id) {
+        return LettaSchedulesJson.schedule(access.own(caller, id, true));
     }
 
     @Get("/one-time/{id}")
-    public ObjectNode getOneTime(Caller caller, @PathVariable String id) {
-        return LettaSchedulesJson.schedule(access.own(caller, id, false), views.runs());
+    public LettaSchedulesJson.Schedule getOneTime(Caller caller, @PathVariable String id) {
+        return LettaSchedulesJson.schedule(access.own(caller, id, false));
     }
 
     @Delete("/recurring/{id}")
-    public CompletableFuture<ObjectNode> deleteRecurring(Caller caller, @PathVariable String id) {
+    public CompletableFuture<LettaSchedulesJson.Deleted> deleteRecurring(Caller caller, @PathVariable String id) {
         return delete(caller, id, true);
     }
 
     @Delete("/one-time/{id}")
-    public CompletableFuture<ObjectNode> deleteOneTime(Caller caller, @PathVariable String id) {
+    public CompletableFuture<LettaSchedulesJson.Deleted> deleteOneTime(Caller caller, @PathVariable String id) {
         return delete(caller, id, false);
     }
 
-    private CompletableFuture<ObjectNode> delete(Caller caller, String id, boolean recurring) {
+    private CompletableFuture<LettaSchedulesJson.Deleted> delete(Caller caller, String id, boolean recurring) {
         access.own(caller, id, recurring);
         return schedules.sendAsync(caller, id, null, DeleteSchedule.newBuilder().build())
-                .thenApply(state -> JsonNodeFactory.instance.objectNode().put("message", "Schedule " + id + " deleted"));
+                .thenApply(state -> new LettaSchedulesJson.Deleted("Schedule " + id + " deleted"));
     }
 
     static ApiProblem notFound(String id) {

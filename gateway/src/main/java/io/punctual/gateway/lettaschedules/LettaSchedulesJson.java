@@ -1,8 +1,9 @@
 package io.punctual.gateway.lettaschedules;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.punctual.gateway.view.RunView;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaMessage;
@@ -10,6 +11,7 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.ScheduleState;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -24,45 +26,69 @@ final class LettaSchedulesJson {
     private LettaSchedulesJson() {
     }
 
-    static ObjectNode schedule(ScheduleState state, RunView runs) {
+    /** A schedule of this door: a cron (recurring) or once (one-time) cadence, as the door's routes select. */
+    static Schedule schedule(ScheduleState state) {
         LettaTarget target = (LettaTarget) state.getSpec().getTarget();
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("id", state.getScheduleId());
-        json.put("agent_id", target.getAgentId());
-        if (state.getSpec().getCadence() instanceof CronCadence cron) {
-            json.put("cron", cron.getExpression());
-            json.put("timezone", cron.getTimezone());
-        } else if (state.getSpec().getCadence() instanceof OnceCadence once) {
-            json.put("execute_at", executeAt(once, state.getSpec().getDisplayOffsetSeconds()));
-        }
         LettaMessage first = target.getMessages().get(0);
-        json.put("message", text(first));
-        json.put("role", first.getRole());
-        json.put("created_at", naive(state.getCreatedAt()));
-        // Added to the seed service's shape (which knows no pause): "active" or "paused" (auto-paused after
-        // failures, or by hand on /v1), so a client of this door can see that a schedule stopped firing.
-        json.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
-        if (state.getSpec().getCadence() instanceof CronCadence) {
-            json.put("last_run", state.getLastFireAt() == null ? null : naive(state.getLastFireAt()));
+        // status is added to the seed service's shape (which knows no pause): "active" or "paused" (auto-paused
+        // after failures, or by hand on /v1), so a client of this door can see that a schedule stopped firing.
+        String status = state.getStatus().name().toLowerCase(Locale.ROOT);
+        if (state.getSpec().getCadence() instanceof CronCadence cron) {
+            return new Recurring(state.getScheduleId(), target.getAgentId(), cron.getExpression(), cron.getTimezone(),
+                    text(first), first.getRole(), naive(state.getCreatedAt()), status,
+                    state.getLastFireAt() == null ? null : naive(state.getLastFireAt()));
+        } else if (state.getSpec().getCadence() instanceof OnceCadence once) {
+            return new OneTime(state.getScheduleId(), target.getAgentId(), executeAt(once, state.getSpec().getDisplayOffsetSeconds()),
+                    text(first), first.getRole(), naive(state.getCreatedAt()), status);
         }
-        return json;
+        throw new IllegalArgumentException("not a schedule of this door: " + state.getScheduleId());
     }
 
     /**
      * A result as that service showed it: what was sent, taken from the run itself, so it stays true after the
      * schedule changed or went. Results written before runs carried it fall back to the schedule as it is now.
      */
-    static ObjectNode result(ExecutionResult result, ScheduleState schedule) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("schedule_id", result.getScheduleId());
-        json.put("schedule_type", result.getCadenceType() != null ? scheduleType(result.getCadenceType())
-                : schedule == null ? null : schedule.getSpec().getCadence() instanceof OnceCadence ? "one-time" : "recurring");
-        json.put("run_id", result.getLettaRunId());
-        json.put("agent_id", result.getAgentId());
-        json.put("message", result.getMessageText() != null ? result.getMessageText()
-                : schedule != null && schedule.getSpec().getTarget() instanceof LettaTarget t ? text(t.getMessages().get(0)) : null);
-        json.put("executed_at", naive(result.getFinishedAt()));
-        return json;
+    static Result result(ExecutionResult result, ScheduleState schedule) {
+        return new Result(result.getScheduleId(),
+                result.getCadenceType() != null ? scheduleType(result.getCadenceType())
+                        : schedule == null ? null : schedule.getSpec().getCadence() instanceof OnceCadence ? "one-time" : "recurring",
+                result.getLettaRunId(), result.getAgentId(),
+                result.getMessageText() != null ? result.getMessageText()
+                        : schedule != null && schedule.getSpec().getTarget() instanceof LettaTarget t ? text(t.getMessages().get(0)) : null,
+                naive(result.getFinishedAt()));
+    }
+
+    // Every field is written, nulls included (the gateway's Jackson would drop them), as that service wrote them.
+
+    /** A schedule of this door. */
+    @Schema(oneOf = {Recurring.class, OneTime.class})
+    sealed interface Schedule permits Recurring, OneTime {
+    }
+
+    /** A recurring schedule; {@code last_run} is null before its first fire. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Recurring(String id, String agentId, String cron, @Nullable String timezone, String message, String role,
+                     String createdAt, String status, @Nullable String lastRun) implements Schedule {
+    }
+
+    /** A one-time schedule; {@code execute_at} keeps the offset it was given with. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record OneTime(String id, String agentId, String executeAt, String message, String role,
+                   String createdAt, String status) implements Schedule {
+    }
+
+    /** The last execution of a schedule. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Result(String scheduleId, @Nullable String scheduleType, @Nullable String runId, @Nullable String agentId,
+                  @Nullable String message, String executedAt) {
+    }
+
+    /** The answer to a delete. */
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Deleted(String message) {
     }
 
     private static String scheduleType(String cadenceType) {

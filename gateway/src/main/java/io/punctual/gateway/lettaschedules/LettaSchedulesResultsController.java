@@ -1,8 +1,5 @@
 package io.punctual.gateway.lettaschedules;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -19,6 +16,9 @@ import io.punctual.gateway.view.ScheduleView;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.kernel.config.ConfigKeys;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Door 2's {@code /results}: the latest delivery of each schedule, which outlives the one-time schedules that
@@ -37,8 +37,8 @@ public class LettaSchedulesResultsController {
 
     /** The latest execution of each of the caller's schedules, as that service kept one result per schedule. */
     @Get
-    public ArrayNode all(Caller caller) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    public List<LettaSchedulesJson.Result> all(Caller caller) {
+        List<LettaSchedulesJson.Result> out = new ArrayList<>();
         ScheduleView schedules = views.schedules();
         for (ExecutionResult r : views.runs().latestOfEachSchedule(caller.tenant(), LettaSchedulesJson::isExecution)) {
             out.add(LettaSchedulesJson.result(r, fallback(r, schedules)));
@@ -48,7 +48,7 @@ public class LettaSchedulesResultsController {
 
     /** The latest execution of the schedule. */
     @Get("/{scheduleId}")
-    public ObjectNode one(Caller caller, @PathVariable String scheduleId) {
+    public LettaSchedulesJson.Result one(Caller caller, @PathVariable String scheduleId) {
         ScheduleView schedules = views.schedules();
         var owner = views.runs().tenantOf(scheduleId)
                 .or(() -> schedules.get(scheduleId).map(s -> s.getSpec().getTenant()));

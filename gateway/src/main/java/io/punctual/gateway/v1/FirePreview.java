@@ -1,8 +1,9 @@
 package io.punctual.gateway.v1;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.cadence.InvalidCadenceException;
 import io.punctual.cadence.NextFireCalculator;
 import io.punctual.schemas.ScheduleSpec;
@@ -45,37 +46,42 @@ final class FirePreview {
     }
 
     /**
-     * {@code {"timezone", "fire_times": [{"at", "local", "utc_offset", "dst"}]}}: {@code dst} is null unless this
-     * fire's UTC offset differs from the previous fire's (for the first, from the offset at {@code now}); then it
-     * names the last transition in between: {@code kind} spring_forward or fall_back, {@code at}, {@code offset_before}, {@code offset_after}.
+     * The fires with their local time in {@code zone}: a fire's {@code dst} is null unless its UTC offset differs from
+     * the previous fire's (for the first, from the offset at {@code now}); then it names the last transition in between.
      */
-    static ObjectNode render(List<Instant> times, ZoneId zone, Instant now) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("timezone", zone.getId());
-        ArrayNode fires = json.putArray("fire_times");
+    static Fires render(List<Instant> times, ZoneId zone, Instant now) {
+        List<Fire> fires = new ArrayList<>();
         ZoneRules rules = zone.getRules();
         Instant previous = now;
         for (Instant at : times) {
-            ObjectNode fire = fires.addObject();
             ZoneOffset offset = rules.getOffset(at);
-            fire.put("at", at.toString());
-            fire.put("local", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at.atOffset(offset)));
-            fire.put("utc_offset", offset.getId());
             ZoneOffsetTransition transition = offset.equals(rules.getOffset(previous)) ? null : lastTransition(rules, previous, at);
-            if (transition == null) {
-                fire.putNull("dst");
-            } else {
-                fire.putObject("dst")
-                        .put("kind", transition.isGap() ? "spring_forward" : "fall_back")
-                        .put("at", transition.getInstant().toString())
-                        .put("offset_before", transition.getOffsetBefore().getId())
-                        .put("offset_after", transition.getOffsetAfter().getId());
-            }
+            fires.add(new Fire(at.toString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at.atOffset(offset)), offset.getId(),
+                    transition == null ? null : new Dst(transition.isGap() ? "spring_forward" : "fall_back",
+                            transition.getInstant().toString(), transition.getOffsetBefore().getId(), transition.getOffsetAfter().getId())));
             if (at.isAfter(previous)) {
                 previous = at;
             }
         }
-        return json;
+        return new Fires(zone.getId(), fires);
+    }
+
+    /** The answer of a preview: the zone of the local times, and the fires. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Fires(String timezone, List<Fire> fireTimes) {
+    }
+
+    /** One fire: its instant, its local time, and the DST transition before it (null when none). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Fire(String at, String local, String utcOffset, @Nullable Dst dst) {
+    }
+
+    /** An offset change: {@code kind} spring_forward or fall_back. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Dst(String kind, String at, String offsetBefore, String offsetAfter) {
     }
 
     /** The last offset change in (from, to], or null. */

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 @Singleton
 public class IdempotentCreates {
     /** What a create answered. */
-    public record CreatedSchedule(String scheduleId, long version, String body) {
+    public record CreatedSchedule(String scheduleId, long version, ScheduleJson body) {
     }
 
     private final Cache<String, CompletableFuture<CreatedSchedule>> entries;

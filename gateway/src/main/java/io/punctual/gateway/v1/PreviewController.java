@@ -90,7 +90,7 @@ public class PreviewController {
     @Post("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
-    public ObjectNode preview(Caller caller,
+    public FirePreview.Fires preview(Caller caller,
                               @Nullable @QueryValue("count") String countText, @Nullable @Body String body) {
         int count = count(countText);
         JsonNode json = JsonBodies.parse(body);
@@ -109,7 +109,7 @@ public class PreviewController {
 
     /** The next {@code count} fire times (1 to 100, default 10) of a stored schedule, as the preview of a create body. */
     @Get("/{id}/preview")
-    public ObjectNode previewStored(Caller caller, @PathVariable String id,
+    public FirePreview.Fires previewStored(Caller caller, @PathVariable String id,
                                     @Nullable @QueryValue("count") String countText) {
         int count = count(countText);
         ScheduleState state = schedules.visible(caller, id);

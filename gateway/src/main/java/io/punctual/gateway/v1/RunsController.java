@@ -1,7 +1,5 @@
 package io.punctual.gateway.v1;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -32,14 +30,11 @@ public class RunsController {
     }
 
     @Get("/{fireId}")
-    public ObjectNode run(Caller caller, @PathVariable String fireId) {
+    public RunJson.WithAttempts run(Caller caller, @PathVariable String fireId) {
         List<ExecutionResult> attempts = views.runs().attemptsOf(fireId, caller.tenant());
         if (attempts.isEmpty()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No run " + fireId + " exists for this API key.");
         }
-        ObjectNode json = ScheduleJson.run(attempts.get(0));
-        var all = json.putArray("attempts");
-        attempts.forEach(a -> all.add(ScheduleJson.run(a)));
-        return json;
+        return new RunJson.WithAttempts(RunJson.of(attempts.get(0)), attempts.stream().map(RunJson::of).toList());
     }
 }

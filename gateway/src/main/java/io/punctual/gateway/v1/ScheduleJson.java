@@ -1,142 +1,81 @@
 package io.punctual.gateway.v1;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.punctual.schemas.ExecutionResult;
-import io.punctual.schemas.LettaTarget;
-import io.punctual.schemas.Outcome;
-import io.punctual.schemas.ScheduleSpec;
-import io.punctual.schemas.ScheduleState;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.kernel.letta.LettaMessagesJson;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.ScheduleState;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders schedules and runs as the JSON of the /v1 API. Times are ISO-8601 in UTC. Secrets are never rendered. */
-final class ScheduleJson {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+/**
+ * A schedule as the /v1 API shows it: its writable fields (as a create request gives them) and what the planner
+ * keeps about it. Times are ISO-8601 in UTC; a field without a value is null. Secrets are never shown.
+ */
+// Every field is written, nulls and empty collections included (the gateway's Jackson would drop them): clients
+// read a field's null as "none". agent_id and messages are the Letta short form, present for Letta targets only.
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+record ScheduleJson(
+        String id,
+        long version,
+        String status,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String agentId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable JsonNode messages,
+        @JsonUnwrapped ScheduleFields fields,
+        @Nullable String pausedNote,
+        @Nullable String nextFireAt,
+        @Nullable String completedAt,
+        List<String> nextFireTimes,
+        @Nullable String lastFireAt,
+        @Nullable LastFire lastFire,
+        long fireCount,
+        Counters counters,
+        String createdAt,
+        String updatedAt) {
 
-    private ScheduleJson() {
+    static ScheduleJson of(ScheduleState state) {
+        // The short form too, so clients of the first API version keep reading agent_id and messages.
+        LettaTarget letta = state.getSpec().getTarget() instanceof LettaTarget l ? l : null;
+        return new ScheduleJson(state.getScheduleId(), state.getVersion(), state.getStatus().name().toLowerCase(Locale.ROOT),
+                letta == null ? null : letta.getAgentId(), letta == null ? null : LettaMessagesJson.toJson(letta.getMessages()),
+                ScheduleFields.of(state.getSpec()), state.getPausedNote(),
+                time(state.getNextFireAt()), time(state.getCompletedAt()),
+                Cadences.next(state, 5).stream().map(Instant::toString).toList(),
+                time(state.getLastFireAt()),
+                state.getLastFireId() == null ? null : new LastFire(state.getLastFireId(), time(state.getLastFireAt()),
+                        state.getLastOutcome(), state.getLastLettaRunId(), state.getLastLatenessMs()),
+                state.getFireCount(),
+                new Counters(state.getFireCount(), state.getManualFireCount(), state.getMissedCount(),
+                        state.getDeliveredCount(), state.getFailureCount(), state.getConsecutiveFailures()),
+                time(state.getCreatedAt()), time(state.getUpdatedAt()));
     }
 
-    /** The writable fields of a schedule, shaped like a create request: what a merge patch applies to. */
-    static ObjectNode writable(ScheduleSpec spec) {
-        ObjectNode json = NODES.objectNode();
-        json.set("target", TargetJson.render(spec.getTarget()));
-        json.set("schedule", CadenceJson.render(spec.getCadence()));
-        putTime(json, "start_at", spec.getStartAt());
-        putTime(json, "end_at", spec.getEndAt());
-        if (spec.getMaxRuns() == null) {
-            json.putNull("max_runs");
-        } else {
-            json.put("max_runs", spec.getMaxRuns());
-        }
-        json.put("catchup", spec.getCatchup().name().toLowerCase(Locale.ROOT));
-        json.put("catchup_window", Durations.format(spec.getCatchupWindowMs()));
-        json.put("jitter", Durations.format(spec.getJitterMs()));
-        json.put("overlap", spec.getOverlap().name().toLowerCase(Locale.ROOT));
-        json.putObject("retry").put("max_attempts", spec.getRetry().getMaxAttempts())
-                .put("max_age", Durations.format(spec.getRetry().getMaxAgeMs()));
-        json.put("pause_after_failures", spec.getPauseAfterFailures());
-        json.put("delete_after_completion", spec.getDeleteAfterCompletion());
-        json.put("retry_on_run_failure", spec.getRetryOnRunFailure());
-        if (spec.getNotifyWebhook() == null) {
-            json.putNull("notify_webhook");
-        } else {
-            // The URL only: its secret and headers are never shown.
-            json.putObject("notify_webhook").put("url", spec.getNotifyWebhook().getUrl());
-        }
-        ObjectNode labels = json.putObject("labels");
-        spec.getLabels().forEach(labels::put);
-        return json;
+    private static String time(@Nullable Instant time) {
+        return ScheduleFields.time(time);
     }
 
-    static ObjectNode schedule(ScheduleState state) {
-        ObjectNode json = NODES.objectNode();
-        json.put("id", state.getScheduleId());
-        json.put("version", state.getVersion());
-        json.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
-        if (state.getSpec().getTarget() instanceof LettaTarget letta) {
-            // The short form too, so clients of the first API version keep reading agent_id and messages.
-            json.put("agent_id", letta.getAgentId());
-            json.set("messages", LettaMessagesJson.toJson(letta.getMessages()));
-        }
-        json.setAll(writable(state.getSpec()));
-        json.put("paused_note", state.getPausedNote());
-        putTime(json, "next_fire_at", state.getNextFireAt());
-        putTime(json, "completed_at", state.getCompletedAt());
-        var times = json.putArray("next_fire_times");
-        Cadences.next(state, 5).forEach(t -> times.add(t.toString()));
-        putTime(json, "last_fire_at", state.getLastFireAt());
-        if (state.getLastFireId() == null) {
-            json.putNull("last_fire");
-        } else {
-            ObjectNode last = json.putObject("last_fire");
-            last.put("fire_id", state.getLastFireId());
-            putTime(last, "at", state.getLastFireAt());
-            last.put("outcome", state.getLastOutcome());
-            last.put("letta_run_id", state.getLastLettaRunId());
-            last.put("lateness_ms", state.getLastLatenessMs());
-        }
-        json.put("fire_count", state.getFireCount());
-        json.putObject("counters")
-                .put("fires", state.getFireCount())
-                .put("manual_fires", state.getManualFireCount())
-                .put("missed", state.getMissedCount())
-                .put("delivered", state.getDeliveredCount())
-                .put("failed", state.getFailureCount())
-                .put("consecutive_failures", state.getConsecutiveFailures());
-        putTime(json, "created_at", state.getCreatedAt());
-        putTime(json, "updated_at", state.getUpdatedAt());
-        return json;
+    /** The last fire emitted. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record LastFire(String fireId, @Nullable String at, @Nullable String outcome, @Nullable String lettaRunId, long latenessMs) {
     }
 
-    static ObjectNode run(ExecutionResult r) {
-        ObjectNode run = NODES.objectNode();
-        run.put("fire_id", r.getFireId());
-        run.put("schedule_id", r.getScheduleId());
-        putTime(run, "scheduled_for", r.getScheduledFor());
-        putTime(run, "started_at", r.getStartedAt());
-        // A run's end keeps the delivery's time: the message was delivered even when its run failed later.
-        putTime(run, "delivered_at", r.getOutcome() == Outcome.DELIVERED || r.getRunEnd() ? r.getFinishedAt() : null);
-        run.put("outcome", r.getOutcome().name().toLowerCase(Locale.ROOT));
-        run.put("attempt", r.getAttempt());
-        if (r.getHttpStatus() == null) {
-            run.putNull("http_status");
-        } else {
-            run.put("http_status", r.getHttpStatus());
-        }
-        run.put("letta_run_id", r.getLettaRunId());
-        run.put("letta_run_status", r.getLettaRunStatus());
-        putTime(run, "finished_at", r.getRunFinishedAt());
-        if (r.getStopReason() != null) {
-            run.put("stop_reason", r.getStopReason());
-        }
-        if (r.getOverlapped()) {
-            run.put("overlapped", true);
-        }
-        run.put("target_type", r.getTargetType());
-        run.put("manual", r.getManual());
-        if (r.getDetail() != null) {
-            run.put("detail", r.getDetail());
-        }
-        return run;
+    /** What happened to the schedule's fires so far. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Counters(long fires, long manualFires, long missed, long delivered, long failed, int consecutiveFailures) {
     }
 
-    static ObjectNode runs(List<ExecutionResult> results, String nextCursor) {
-        ObjectNode json = NODES.objectNode();
-        var runs = json.putArray("runs");
-        results.forEach(r -> runs.add(run(r)));
-        json.put("next_cursor", nextCursor);
-        return json;
-    }
-
-    static void putTime(ObjectNode json, String field, Instant time) {
-        if (time == null) {
-            json.putNull(field);
-        } else {
-            json.put(field, time.toString());
-        }
+    /** A page of schedules; {@code next_cursor} is null on the last page. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    record Page(List<ScheduleJson> schedules, @Nullable String nextCursor) {
     }
 }

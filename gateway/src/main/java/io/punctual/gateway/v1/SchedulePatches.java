@@ -39,7 +39,7 @@ final class SchedulePatches {
                 throw ApiProblem.invalid(field, "cannot be patched; replace the schedule (PUT) to change it");
             }
         }
-        ObjectNode writable = ScheduleJson.writable(current);
+        ObjectNode writable = ScheduleFields.of(current).tree();
         ObjectNode effective = patch.deepCopy();
         boolean shortForm = ScheduleBody.SHORT_FORM.stream().anyMatch(patch::has);
         if (shortForm) {

@@ -1,9 +1,6 @@
 package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -29,6 +26,7 @@ import io.punctual.gateway.body.BodyBinder;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
@@ -65,7 +63,6 @@ import java.util.concurrent.CompletionException;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SchedulesController {
     static final String MERGE_PATCH = "application/merge-patch+json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIMIT = 500;
 
     private final ScheduleCommands schedules;
@@ -91,7 +88,8 @@ public class SchedulesController {
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
-    public CompletableFuture<HttpResponse<String>> create(Caller caller,
+    @ApiResponse(responseCode = "201", description = "The new schedule", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> create(Caller caller,
                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                        @Nullable @Body String body) {
         JsonNode json = JsonBodies.parse(body);
@@ -119,24 +117,24 @@ public class SchedulesController {
                 throw e instanceof CompletionException c ? c : new CompletionException(e);
             }
             ScheduleState existing = schedules.awaitVisible(caller, scheduleId, EXISTING_SCHEDULE_WAIT);
-            return new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.schedule(existing).toString());
+            return new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.of(existing));
         });
     }
 
     private CompletableFuture<IdempotentCreates.CreatedSchedule> createNow(Caller caller, JsonNode json, String scheduleId) {
         ScheduleRequest request = ScheduleRequest.parse(json, caller.tenant(), limits, Sealer.of(cipher, caller.apiKey(), scheduleId), Instant.now(), bodies);
         return schedules.createAsync(caller, scheduleId, request.spec(), request.paused(), request.pausedNote())
-                .thenApply(state -> new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.schedule(state).toString()));
+                .thenApply(state -> new IdempotentCreates.CreatedSchedule(scheduleId, state.getVersion(), ScheduleJson.of(state)));
     }
 
     @Get("/{id}")
-    public HttpResponse<ObjectNode> get(Caller caller, @PathVariable String id) {
+    public HttpResponse<ScheduleJson> get(Caller caller, @PathVariable String id) {
         ScheduleState state = schedules.visible(caller, id);
-        return HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
+        return HttpResponse.ok(ScheduleJson.of(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion()));
     }
 
     @Get
-    public ObjectNode list(Caller caller,
+    public ScheduleJson.Page list(Caller caller,
                            @Nullable @QueryValue("agent_id") String agentId,
                            @Nullable @QueryValue("status") String status,
                            @Nullable @QueryValue("type") String type,
@@ -164,17 +162,15 @@ public class SchedulesController {
                 (status == null || s.status().equals(status))
                         && (type == null || s.type().equals(type))
                         && (labelKey == null || s.labels().containsKey(labelKey) && (labelValue == null || labelValue.equals(s.labels().get(labelKey)))));
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        var items = json.putArray("schedules");
-        page.items().forEach(s -> items.add(ScheduleJson.schedule(s)));
-        json.put("next_cursor", page.after() == null ? null : Pages.encodeCursor(page.after()));
-        return json;
+        return new ScheduleJson.Page(page.items().stream().map(ScheduleJson::of).toList(),
+                page.after() == null ? null : Pages.encodeCursor(page.after()));
     }
 
     @Put("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
-    public CompletableFuture<HttpResponse<ObjectNode>> replace(Caller caller,
+    @ApiResponse(responseCode = "200", description = "The schedule after the change", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> replace(Caller caller,
                                             @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                             @PathVariable String id, @Nullable @Body String body) {
         JsonNode json = JsonBodies.parse(body);
@@ -192,7 +188,8 @@ public class SchedulesController {
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
     @RequestBody(description = "A JSON merge patch (RFC 7386) of the schedule's fields; the result must be a valid create body",
             content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
-    public CompletableFuture<HttpResponse<ObjectNode>> patch(Caller caller,
+    @ApiResponse(responseCode = "200", description = "The schedule after the change", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> patch(Caller caller,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
         JsonNode patch = JsonBodies.parse(body);
@@ -205,7 +202,8 @@ public class SchedulesController {
 
     @Post("/{id}/pause")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> pause(Caller caller,
+    @ApiResponse(responseCode = "200", description = "The schedule after the change", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> pause(Caller caller,
                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                           @PathVariable String id, @Nullable @Body String body) {
         String note = null;
@@ -223,7 +221,8 @@ public class SchedulesController {
 
     @Post("/{id}/resume")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> resume(Caller caller,
+    @ApiResponse(responseCode = "200", description = "The schedule after the change", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> resume(Caller caller,
                                            @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
         return answer(schedules.sendAsync(caller, id, expected, ResumeSchedule.newBuilder().build()));
@@ -231,12 +230,14 @@ public class SchedulesController {
 
     @Post("/{id}/trigger")
     @Consumes(MediaType.ALL)
-    public CompletableFuture<HttpResponse<ObjectNode>> trigger(Caller caller, @PathVariable String id) {
+    @ApiResponse(responseCode = "200", description = "The schedule after the change", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))
+    public CompletableFuture<HttpResponse<ScheduleJson>> trigger(Caller caller, @PathVariable String id) {
         schedules.visible(caller, id);
         return answer(schedules.sendAsync(caller, id, null, TriggerSchedule.newBuilder().build()));
     }
 
     @Delete("/{id}")
+    @ApiResponse(responseCode = "204", description = "The schedule is removed; no body")
     public CompletableFuture<HttpResponse<Void>> delete(Caller caller,
                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch, @PathVariable String id) {
         Long expected = Versions.checked(ifMatch, schedules.visible(caller, id));
@@ -244,7 +245,7 @@ public class SchedulesController {
     }
 
     @Get("/{id}/runs")
-    public ObjectNode runs(Caller caller, @PathVariable String id,
+    public RunJson.Page runs(Caller caller, @PathVariable String id,
                            @Nullable @QueryValue("limit") String limitText, @Nullable @QueryValue("cursor") String cursor) {
         int limit = Pages.limit(limitText, 50, MAX_LIMIT);
         String after = Pages.decodeCursor(cursor);
@@ -258,11 +259,12 @@ public class SchedulesController {
             // No runs yet: answer 404 only if the schedule is not the caller's either.
             schedules.visible(caller, id);
         }
-        return ScheduleJson.runs(page.items(), page.after() == null ? null : Pages.encodeCursor(page.after()));
+        return new RunJson.Page(page.items().stream().map(RunJson::of).toList(),
+                page.after() == null ? null : Pages.encodeCursor(page.after()));
     }
 
     /** The new state and its ETag once the planner answers; a refusal fails the future with its problem. */
-    private static CompletableFuture<HttpResponse<ObjectNode>> answer(CompletableFuture<ScheduleState> answered) {
-        return answered.thenApply(state -> HttpResponse.ok(ScheduleJson.schedule(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion())));
+    private static CompletableFuture<HttpResponse<ScheduleJson>> answer(CompletableFuture<ScheduleState> answered) {
+        return answered.thenApply(state -> HttpResponse.ok(ScheduleJson.of(state)).header(HttpHeaders.ETAG, Versions.etag(state.getVersion())));
     }
 }

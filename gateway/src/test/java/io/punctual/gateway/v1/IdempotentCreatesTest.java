@@ -20,21 +20,21 @@ class IdempotentCreatesTest {
         AtomicInteger calls = new AtomicInteger();
         for (int i = 0; i < 5_000; i++) {
             int n = i;
-            creates.once("t_1", "key-" + i, () -> new IdempotentCreates.CreatedSchedule("sch_" + n, calls.incrementAndGet(), "{}"));
+            creates.once("t_1", "key-" + i, () -> new IdempotentCreates.CreatedSchedule("sch_" + n, calls.incrementAndGet(), null));
         }
         assertThat(calls).hasValue(5_000);
         // Bounded by size (the old map only dropped expired entries, so 5,000 live ones stayed).
         assertThat(creates.size()).isLessThanOrEqualTo(100);
 
-        IdempotentCreates.CreatedSchedule first = creates.once("t_1", "again", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, "{}"));
-        IdempotentCreates.CreatedSchedule second = creates.once("t_1", "again", () -> new IdempotentCreates.CreatedSchedule("sch_b", 1, "{}"));
+        IdempotentCreates.CreatedSchedule first = creates.once("t_1", "again", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, null));
+        IdempotentCreates.CreatedSchedule second = creates.once("t_1", "again", () -> new IdempotentCreates.CreatedSchedule("sch_b", 1, null));
         assertThat(second).isEqualTo(first);
     }
 
     @Test
     void answersExpireAfterTheTtl() throws Exception {
         IdempotentCreates creates = new IdempotentCreates(Duration.ofMillis(50), 100);
-        creates.once("t_1", "k", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, "{}"));
+        creates.once("t_1", "k", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, null));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> creates.size() == 0);
     }
 
@@ -49,10 +49,10 @@ class IdempotentCreatesTest {
         });
         CompletableFuture<IdempotentCreates.CreatedSchedule> retry = creates.onceAsync("t_1", "k", () -> {
             calls.incrementAndGet();
-            return CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_other", 1, "{}"));
+            return CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_other", 1, null));
         });
         assertThat(retry).isNotDone();
-        planner.complete(new IdempotentCreates.CreatedSchedule("sch_a", 1, "{}"));
+        planner.complete(new IdempotentCreates.CreatedSchedule("sch_a", 1, null));
         assertThat(first.join().scheduleId()).isEqualTo("sch_a");
         assertThat(retry.join().scheduleId()).isEqualTo("sch_a");
         assertThat(calls).hasValue(1);
@@ -71,7 +71,7 @@ class IdempotentCreatesTest {
         assertThatThrownBy(() -> creates.once("t_1", "k2", () -> {
             throw refused;
         })).isSameAs(refused);
-        assertThat(creates.onceAsync("t_1", "k", () -> CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_b", 1, "{}")))
+        assertThat(creates.onceAsync("t_1", "k", () -> CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule("sch_b", 1, null)))
                 .join().scheduleId()).isEqualTo("sch_b");
     }
 }
