@@ -202,6 +202,9 @@ public final class DeliveryLoop implements Runnable {
                 gated.commitSide(committer); // with a window, the gate's records go with its next commit
             }
         }
+        if (inFlight == null) {
+            resumePaused(); // nothing in flight: nothing may hold a partition back
+        }
         Duration timeout = inFlight != null ? WINDOW_POLL : gated != null && gated.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT;
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         if (!records.isEmpty()) {
@@ -220,10 +223,7 @@ public final class DeliveryLoop implements Runnable {
         if (full) {
             consumer.pause(consumer.assignment());
         } else {
-            // Partitions assigned while the window held fires come paused (the handover); only still-assigned ones.
-            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
-            paused.retainAll(consumer.assignment());
-            consumer.resume(paused);
+            resumePaused();
         }
         boolean settled = window.isDone();
         // Fewer, larger transactions while fires keep coming; at once when the input is drained and all settled.
@@ -236,8 +236,20 @@ public final class DeliveryLoop implements Runnable {
             }
             if (settled && window.isFullyCommitted() && inFlight == window) {
                 inFlight = null;
+                // Paused when the window was full: an empty window must poll every partition again.
+                resumePaused();
             }
         }
+    }
+
+    /**
+     * Resumes the paused partitions still assigned: those of a full window, and those assigned while the window held
+     * fires (the handover pauses them).
+     */
+    private void resumePaused() {
+        Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+        paused.retainAll(consumer.assignment());
+        consumer.resume(paused);
     }
 
     /**
