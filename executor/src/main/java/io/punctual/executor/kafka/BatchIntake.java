@@ -53,17 +53,6 @@ final class BatchIntake {
      */
     InFlightBatch start(ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions,
                         Consumer<Map<TopicPartition, Long>> rewind) {
-        return new InFlightBatch(records, positions, entries(records, rewind, null));
-    }
-
-    /** Like {@link #start}, for records polled while {@code window} still holds earlier ones: appended to it. */
-    void append(InFlightBatch window, ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions,
-                Consumer<Map<TopicPartition, Long>> rewind) {
-        window.append(records, positions, entries(records, rewind, window));
-    }
-
-    private List<InFlightBatch.Entry> entries(ConsumerRecords<byte[], byte[]> records, Consumer<Map<TopicPartition, Long>> rewind,
-                                              InFlightBatch window) {
         List<InFlightBatch.Entry> entries = new ArrayList<>(records.count());
         List<DecodedRecord> decoded = new ArrayList<>(records.count());
         try {
@@ -79,7 +68,7 @@ final class BatchIntake {
         for (DecodedRecord record : decoded) {
             if (record instanceof DecodedRecord.Fire fire) {
                 DueEvent event = fire.event();
-                if (finishedFires.isFinished(event) || (window != null && window.holds(event)) || !inBatch.add(InFlightBatch.key(event))) {
+                if (finishedFires.isFinished(event) || !inBatch.add(event.getFireId() + "#" + event.getAttempt())) {
                     // Its outcome is committed already (or is about to be, in this batch): no second delivery, no second result.
                     LOG.info("Fire {} attempt {} seen again after its result; not delivered again", event.getFireId(), event.getAttempt());
                     entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
@@ -94,7 +83,7 @@ final class BatchIntake {
                 entries.add(new InFlightBatch.Entry(r, null, null, DeadLetters.of(r, poison.reason())));
             }
         }
-        return entries;
+        return new InFlightBatch(records, positions, entries);
     }
 
     /** A fire emitted before its schedule was deleted (null: none known): not delivered, no result (the planner forgot the schedule). */

@@ -23,15 +23,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The executor's consume-deliver-produce loop, on one thread: poll due fires into a window and start their
- * deliveries, and commit what has settled, one result per fire and the offsets after it, in one Kafka transaction
- * per commit. Records that cannot be committed are consumed again, so a fire may be delivered twice (with the same
- * idempotency key) but never lost.
+ * The executor's consume-deliver-produce loop, on one thread: poll a batch of due fires, deliver them all,
+ * then write one result per fire and the batch's offsets in one Kafka transaction. A batch that cannot be
+ * committed is consumed again, so a fire may be delivered twice (with the same idempotency key) but never lost.
  *
- * <p>Polling goes on while earlier fires are delivered and while a commit runs (the window), so the next fires are
- * on their way during a commit instead of after it; a full window pauses polling until commits free it. A
- * transaction only ever carries settled fires, so it stays short whatever Letta does. Commits come when a poll finds
- * nothing new and everything in the window has settled, when the window is full, or every {@link #COMMIT_EVERY}.
+ * <p>The transaction is opened only once every delivery has finished, so it stays short whatever Letta does;
+ * while deliveries run, the consumer is paused and keeps polling so that it stays in its group.
  *
  * <p>This class keeps the consumer, the rounds of poll, deliver and commit, failure recovery and stopping. The
  * parts are apart: {@link BatchIntake} decides what each polled record becomes, {@link BatchCommitter} what one
@@ -48,10 +45,6 @@ public final class DeliveryLoop implements Runnable {
     /** How often a waiting loop polls its paused consumer: group liveness, rebalances and stop requests. */
     private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
-    /** While the window holds fires: how long a poll waits, so settled fires are committed soon. */
-    private static final Duration WINDOW_POLL = Duration.ofMillis(5);
-    /** Longest time settled fires wait for their commit while others of the window are still in delivery. */
-    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
 
     private final ExecutorKafkaClients clients;
     private final BatchIntake intake;
@@ -71,9 +64,6 @@ public final class DeliveryLoop implements Runnable {
     private final TransactionalCommitter committer;
     private final BatchCommitter commits;
     private boolean replaceConsumer;
-    /** Most uncommitted records the window holds before polling pauses: two polls' worth. */
-    private final int windowLimit;
-    private long lastCommitNanos = System.nanoTime();
     // Touched by the loop thread only: rebalance callbacks run inside its poll calls.
     private InFlightBatch inFlight;
     /** One run per agent (null: fires go as soon as the previous request to their agent returned). */
@@ -114,7 +104,6 @@ public final class DeliveryLoop implements Runnable {
             return clients.producer();
         }, userTopics);
         this.commits = new BatchCommitter(committer, results, finished, gated);
-        this.windowLimit = 2 * clients.maxPollRecords();
     }
 
     @Override
@@ -198,58 +187,45 @@ public final class DeliveryLoop implements Runnable {
             // Ends first: a fire whose agent's run just ended goes as a plain delivery, not as an overlap.
             gated.drainEnded();
             gated.releaseWaiting();
-            if (inFlight == null) {
-                gated.commitSide(committer); // with a window, the gate's records go with its next commit
-            }
+            gated.commitSide(committer);
         }
-        if (inFlight == null) {
-            resumePaused(); // nothing in flight: nothing may hold a partition back
-        }
-        Duration timeout = inFlight != null ? WINDOW_POLL : gated != null && gated.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT;
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
-        if (!records.isEmpty()) {
-            if (inFlight == null) {
-                inFlight = intake.start(records, consumer::position, this::rewind);
-                commits.newBatch();
-            } else {
-                intake.append(inFlight, records, consumer::position, this::rewind);
-            }
-        }
-        InFlightBatch window = inFlight;
-        if (window == null) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(gated != null && gated.isWaiting() ? POLL_TIMEOUT_WHILE_WAITING : POLL_TIMEOUT);
+        if (records.isEmpty()) {
             return;
         }
-        boolean full = window.uncommitted() >= windowLimit;
-        if (full) {
-            consumer.pause(consumer.assignment());
-        } else {
-            resumePaused();
-        }
-        boolean settled = window.isDone();
-        // Fewer, larger transactions while fires keep coming; at once when the input is drained and all settled.
-        boolean drained = settled && records.isEmpty();
-        if (drained || full || System.nanoTime() - lastCommitNanos >= COMMIT_EVERY.toNanos()) {
-            // A rebalance refusing the commit leaves the settled fires in the window: the next round's poll rejoins
-            // the group and they are committed then, not delivered again.
-            if (commitSettled(window)) {
-                lastCommitNanos = System.nanoTime();
+        InFlightBatch batch = intake.start(records, consumer::position, this::rewind);
+        inFlight = batch;
+        commits.newBatch();
+        consumer.pause(consumer.assignment());
+        try {
+            awaitDeliveries(batch);
+            if (inFlight == batch) {
+                commit(batch);
             }
-            if (settled && window.isFullyCommitted() && inFlight == window) {
-                inFlight = null;
-                // Paused when the window was full: an empty window must poll every partition again.
-                resumePaused();
-            }
+        } finally {
+            // Only partitions still assigned: a rebalance during the batch may have taken paused ones away.
+            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+            paused.retainAll(consumer.assignment());
+            consumer.resume(paused);
         }
     }
 
     /**
-     * Resumes the paused partitions still assigned: those of a full window, and those assigned while the window held
-     * fires (the handover pauses them).
+     * Waits for the batch's deliveries, unless a rebalance callback settled the batch meanwhile; commits what is
+     * settled as it goes, so a crash mid-batch delivers again only what finished since the last commit.
      */
-    private void resumePaused() {
-        Set<TopicPartition> paused = new HashSet<>(consumer.paused());
-        paused.retainAll(consumer.assignment());
-        consumer.resume(paused);
+    private void awaitDeliveries(InFlightBatch batch) {
+        while (inFlight == batch && !batch.awaitDone(LIVENESS_INTERVAL)) {
+            ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ZERO);
+            if (!unexpected.isEmpty()) {
+                // Partitions assigned mid-batch are paused on assignment; should any slip through, read them again later.
+                rewind(InFlightBatch.firstOffsets(unexpected));
+            }
+            consumer.pause(consumer.assignment());
+            if (inFlight == batch) {
+                commitSettled(batch);
+            }
+        }
     }
 
     /**

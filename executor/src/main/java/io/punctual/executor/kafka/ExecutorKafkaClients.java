@@ -46,11 +46,6 @@ public class ExecutorKafkaClients {
         this.groupInstanceId = groupInstanceId;
     }
 
-    /** Most records one poll returns. */
-    int maxPollRecords() {
-        return maxPollRecords;
-    }
-
     public Consumer<byte[], byte[]> consumer() {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
         ExecutorMeters.global().bindConsumer(consumer);

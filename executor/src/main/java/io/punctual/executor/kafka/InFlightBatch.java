@@ -12,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +22,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The polled records between poll and their commit (the loop's window). Every record is an entry, in partition
- * order: a fire being delivered, poison to dead-letter, or a repeat that is skipped. Later polls append to it while
- * earlier entries are still in delivery or being committed, so the next records are delivered during a commit
- * instead of after it. Entries are committed per partition as soon as a prefix of them is settled (and then dropped
- * from the window), so a slow delivery holds back only the records behind it on its own partition, and a crash
- * delivers again only what was settled but not yet committed.
+ * One polled batch between poll and its last commit. Every record of the batch is an entry, in partition order:
+ * a fire being delivered, poison to dead-letter, or a repeat that is skipped. Entries are committed per partition
+ * as soon as a prefix of them is settled, so a slow delivery holds back only the records behind it on its own
+ * partition, and a crash delivers again only what was settled but not yet committed, not the whole batch.
  */
 final class InFlightBatch {
 
@@ -51,11 +47,9 @@ final class InFlightBatch {
     private final Map<TopicPartition, List<Entry>> entries = new LinkedHashMap<>();
     private final Map<TopicPartition, Integer> committedUpTo = new HashMap<>();
     private final Map<TopicPartition, Long> endPositions = new HashMap<>();
-    private CompletableFuture<Void> allSettled;
-    private int fires;
+    private final CompletableFuture<Void> allSettled;
+    private final int fires;
     private final long startedNanos = System.nanoTime();
-    /** Fire id#attempt of every fire in the window, so a repeat polled later is not delivered twice at once. */
-    private final Set<String> fireKeys = new HashSet<>();
 
     /**
      * @param positions the consumer's position of each partition right after the poll. Once a partition's every
@@ -64,48 +58,22 @@ final class InFlightBatch {
      *                  no lag of one.
      */
     InFlightBatch(ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions, List<Entry> all) {
-        this.allSettled = CompletableFuture.completedFuture(null);
-        append(records, positions, all);
-    }
-
-    /** Adds the entries of a later poll behind the ones already here. */
-    void append(ConsumerRecords<byte[], byte[]> records, Function<TopicPartition, Long> positions, List<Entry> all) {
         for (TopicPartition partition : records.partitions()) {
-            entries.computeIfAbsent(partition, p -> new ArrayList<>());
-            committedUpTo.putIfAbsent(partition, 0);
+            entries.put(partition, new ArrayList<>());
+            committedUpTo.put(partition, 0);
             endPositions.put(partition, positions.apply(partition));
         }
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        pending.add(allSettled);
+        int count = 0;
+        List<CompletableFuture<ExecutionResult>> pending = new ArrayList<>();
         for (Entry entry : all) {
             entries.get(new TopicPartition(entry.record().topic(), entry.record().partition())).add(entry);
-            if (entry.fire() != null) {
-                fireKeys.add(key(entry.fire()));
-            }
             if (entry.result() != null) {
-                fires++;
+                count++;
                 pending.add(entry.result());
             }
         }
+        this.fires = count;
         this.allSettled = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-    }
-
-    /** True when this fire attempt is in the window already (delivered, or to be skipped as a repeat). */
-    boolean holds(DueEvent fire) {
-        return fireKeys.contains(key(fire));
-    }
-
-    static String key(DueEvent fire) {
-        return fire.getFireId() + "#" + fire.getAttempt();
-    }
-
-    /** Entries not yet committed, settled or not. */
-    int uncommitted() {
-        int n = 0;
-        for (Map.Entry<TopicPartition, List<Entry>> e : entries.entrySet()) {
-            n += e.getValue().size() - committedUpTo.get(e.getKey());
-        }
-        return n;
     }
 
     static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
@@ -149,16 +117,8 @@ final class InFlightBatch {
         return new Ready(out, offsets, upTo);
     }
 
-    /** The ready entries are committed: they leave the window (what a crash would deliver again starts after them). */
     void committed(Ready ready) {
-        ready.upTo().forEach((partition, to) -> {
-            List<Entry> list = entries.get(partition);
-            if (list == null) {
-                return; // revoked meanwhile
-            }
-            list.subList(0, to).clear();
-            committedUpTo.put(partition, 0);
-        });
+        committedUpTo.putAll(ready.upTo());
     }
 
     boolean isFullyCommitted() {

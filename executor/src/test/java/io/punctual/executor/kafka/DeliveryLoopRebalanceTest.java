@@ -113,40 +113,7 @@ class DeliveryLoopRebalanceTest {
         assertThat(loop.isHealthy()).isTrue();
     }
 
-    @Test
-    void aFullWindowPausesPollingAndPollingResumesOnceItsFiresAreCommitted() {
-        startLoop(); // max-poll-records 10: the window holds 20 uncommitted records
-        List<DueEvent> first = new java.util.ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            first.add(fire("user-topic-" + i)); // a topic each: fires to one topic go one at a time, like an agent's
-        }
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            for (int i = 0; i < first.size(); i++) {
-                consumer.addRecord(record(P0, i, first.get(i)));
-            }
-        });
-        // Four in flight (the limit), the rest of the window waiting for a slot: the window is full, polling paused.
-        await("polling paused").atMost(Duration.ofSeconds(30)).until(() -> consumer.paused().contains(P0));
-        // Answer everything, including what the window takes in once polling resumes.
-        await("every fire committed").atMost(Duration.ofSeconds(30)).until(() -> {
-            deliveries.forEach((id, attempt) -> attempt.complete(delivered(firesById.get(id))));
-            return Long.valueOf(25).equals(committed(P0));
-        });
-
-        // The window is empty again: a fire that comes now must be polled (its partition no longer paused).
-        DueEvent later = fire();
-        consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 25, later)));
-        await("the later fire in delivery").atMost(Duration.ofSeconds(30)).until(() -> deliveries.containsKey(later.getFireId()));
-        deliveries.get(later.getFireId()).complete(delivered(later));
-        await("and committed").atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(26).equals(committed(P0)));
-    }
-
     private void startLoop() {
-        startLoop(4);
-    }
-
-    private void startLoop(int maxInFlight) {
         ExecutorSettings settings = new ExecutorSettings("group", "executor-0", 4, Duration.ofSeconds(30), "http://letta");
         KafkaSettings kafka = new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092"));
         ExecutorKafkaClients clients = new ExecutorKafkaClients(kafka, settings, 10) {
@@ -177,7 +144,7 @@ class DeliveryLoopRebalanceTest {
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         TopicSerdes serdes = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
         FireDispatcher dispatcher = new FireDispatcher(fire -> deliveries.computeIfAbsent(fire.getFireId(), id -> new CompletableFuture<>()),
-                new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC()), maxInFlight);
+                new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC()), 4);
         loop = new DeliveryLoop(clients, new DueRecordDecoder((topic, bytes) -> firesById.get(new String(bytes, StandardCharsets.UTF_8))),
                 dispatcher, new ResultRecords(serdes), Duration.ofSeconds(2), REVOCATION_WAIT, new FinishedFires(100), Duration.ofMinutes(1),
                 UserTopicCheck.NONE);
@@ -187,11 +154,7 @@ class DeliveryLoopRebalanceTest {
     }
 
     private DueEvent fire() {
-        return fire("user-topic");
-    }
-
-    private DueEvent fire(String topic) {
-        DueEvent fire = fires.kafkaFire(topic, null, "{}");
+        DueEvent fire = fires.kafkaFire("user-topic", null, "{}");
         firesById.put(fire.getFireId(), fire);
         return fire;
     }
