@@ -6,6 +6,7 @@ import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.executor.runs.AgentGate;
 import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.FollowedRun;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.topic.Topics;
@@ -108,7 +109,17 @@ final class GatedFires {
                 return null;
             }
             default -> {
-                LOG.info("Fire {} attempt {} is waiting or followed already; not delivered again", event.getFireId(), event.getAttempt());
+                FollowedRun run = gate.followedRunOf(event);
+                if (run != null) {
+                    // Delivered and followed, but the executor stopped before the delivery's result was committed
+                    // (the agent's state was): the result is written now, from the run, not delivered again.
+                    LOG.info("Fire {} attempt {} was delivered (run {}) before a restart; its result is written now", event.getFireId(),
+                            event.getAttempt(), run.getRunId());
+                    return CompletableFuture.completedFuture(ExecutionResult.newBuilder(ExecutionResults.delivered(event, run.getStartedAt(),
+                                    run.getDeliveredAt(), run.getHttpStatus(), run.getRunId()))
+                            .setRunFollowed(true).setOverlapped(run.getOverlapped()).build());
+                }
+                LOG.info("Fire {} attempt {} is waiting already; not delivered again", event.getFireId(), event.getAttempt());
                 return null;
             }
         }

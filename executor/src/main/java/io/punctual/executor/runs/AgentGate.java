@@ -128,6 +128,16 @@ public final class AgentGate {
         return Admission.DISPATCH;
     }
 
+    /**
+     * The followed run this fire attempt started, if the agent's state holds one; null otherwise. A due record read
+     * again while its run is followed had its delivery's result lost: results and offsets commit together, and the
+     * offset was not committed, while the agent's state (written ahead of it) was.
+     */
+    public synchronized FollowedRun followedRunOf(DueEvent fire) {
+        Agent agent = agents.get(agentOf(fire));
+        return agent == null ? null : agent.runs.stream().filter(r -> sameAttempt(r.getFire(), fire)).findFirst().orElse(null);
+    }
+
     /** The run the agent is working on (the oldest), for a skipped fire's detail; null if none is known. */
     public synchronized String workingRun(DueEvent fire) {
         Agent agent = agents.get(agentOf(fire));

@@ -73,6 +73,21 @@ class AgentGateTest {
     }
 
     @Test
+    void aFireReadAgainWhileItsOwnRunIsFollowedIsARepeatWhoseRunIsKnown() {
+        DueEvent first = fires.fire("agent-a", "sk", "one");
+        DueEvent second = fires.fire("agent-a", "sk", "two");
+        gate.admit(first, 0);
+        gate.delivered(first, 0, delivered(first, "run-1"), false);
+
+        // After a restart the due record of the delivered fire is read again (its result was not committed, the
+        // agent's state was): the gate knows its run, from which the executor writes the lost result.
+        assertThat(gate.admit(first, 0)).isEqualTo(AgentGate.Admission.REPEAT);
+        assertThat(gate.followedRunOf(first)).isNotNull().satisfies(run -> assertThat(run.getRunId()).isEqualTo("run-1"));
+        assertThat(gate.admit(second, 0)).isEqualTo(AgentGate.Admission.PARK);
+        assertThat(gate.followedRunOf(second)).as("a waiting fire has no run").isNull();
+    }
+
+    @Test
     void skipSkipsWhileTheAgentHasARunFromAnySchedule() {
         DueEvent first = fires.fire("agent-a", "sk", "one");
         DueEvent skip = DueEvent.newBuilder(fires.fire("agent-a", "sk", "skip")).setOverlap(OverlapPolicy.SKIP).build();
