@@ -97,7 +97,19 @@ public final class GatewayReadLoad {
                     "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_HTTP_PORT", Integer.toString(gatewayPort),
                     "PUNCTUAL_GATEWAY_STATE_DIR", data.resolve("gateway").toString(),
                     "PUNCTUAL_GATEWAY_RATE_LIMIT_PER_SECOND", "1000000", "PUNCTUAL_GATEWAY_RATE_LIMIT_BURST", "1000000"));
-            List<String> gatewayCommand = List.of("java", "-Xmx" + gatewayHeap, "-cp", jar.toString(), "io.punctual.gateway.GatewayApplication");
+            // e.g. -Dgateway.env=PUNCTUAL_GATEWAY_READ_BARRIER_INTERVAL=2ms to compare a gateway setting
+            for (String pair : System.getProperty("gateway.env", "").split(",")) {
+                if (pair.contains("=")) {
+                    gatewayEnv.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+                }
+            }
+            List<String> gatewayCommand = new ArrayList<>(List.of("java", "-Xmx" + gatewayHeap));
+            // e.g. -Dgateway.jvm-args=-XX:StartFlightRecording:filename=/tmp/{log}.jfr to profile the gateway under the read load
+            String gatewayJvmArgs = System.getProperty("gateway.jvm-args", "");
+            if (!gatewayJvmArgs.isBlank()) {
+                gatewayCommand.addAll(List.of(gatewayJvmArgs.trim().split("\\s+")));
+            }
+            gatewayCommand.addAll(List.of("-cp", jar.toString(), "io.punctual.gateway.GatewayApplication"));
             Process gateway = null;
             try {
                 awaitFile(data.resolve("keyset.json"), Duration.ofMinutes(3));
@@ -135,8 +147,13 @@ public final class GatewayReadLoad {
                 // Service time without queueing first: one client, one request at a time.
                 report("GET /v1/schedules/{id}, one client", sequential(1000, byId));
                 report("GET /v1/schedules?limit=50&cursor=, one client", sequential(1000, listPage));
+                long gatewayPid = gateway.pid();
+                long cpu = cpuMs(gatewayPid);
                 report("GET /v1/schedules/{id} at " + rate + "/s", drive(rate, seconds, byId));
+                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (seconds + 3.0)));
+                cpu = cpuMs(gatewayPid);
                 report("GET /v1/schedules?limit=50&cursor= at " + rate + "/s", drive(rate, seconds, listPage));
+                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (seconds + 3.0)));
 
                 gateway.destroy();
                 gateway.waitFor(60, TimeUnit.SECONDS);
@@ -290,6 +307,9 @@ public final class GatewayReadLoad {
     private static List<Long> drive(int rate, int seconds, IntFunction<String> url) throws Exception {
         URI base = URI.create(url.apply(0));
         try (io.micronaut.http.client.HttpClient client = BenchHttp.client(base.getScheme() + "://" + base.getAuthority(), 512)) {
+            // Warm-up, not counted: opening the client's connections and compiling both sides' request paths
+            // otherwise land in the first second's latencies.
+            drive(client, rate, 3, url);
             return drive(client, rate, seconds, url);
         }
     }
@@ -342,6 +362,14 @@ public final class GatewayReadLoad {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
     }
 
+    /** CPU time (user + system) the process has used so far, from /proc (Linux; clock ticks taken as 100 a second). */
+    private static long cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // Fields 14 and 15 of stat(5) (utime, stime) are the 12th and 13th after the command's closing parenthesis.
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
     private static long liveHeapKb(long pid) throws IOException, InterruptedException {
         run("jcmd", Long.toString(pid), "GC.run");
         String info = run("jcmd", Long.toString(pid), "GC.heap_info");
@@ -362,8 +390,10 @@ public final class GatewayReadLoad {
         }
     }
 
+    /** Starts a child; "{log}" in an argument becomes its log's name without ".log" (one JFR file per child). */
     private static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        String name = log.getFileName().toString().replace(".log", "");
+        ProcessBuilder builder = new ProcessBuilder(command.stream().map(a -> a.replace("{log}", name)).toList()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return builder.start();
     }
