@@ -16,12 +16,12 @@ sealed interface CadenceJson permits CadenceJson.Once, CadenceJson.Cron, Cadence
     /** The cadence of a stored schedule (a union of these three in the Avro contract). */
     static CadenceJson of(Object cadence) {
         if (cadence instanceof OnceCadence once) {
-            return new Once("once", once.getAt().toString());
+            return new Once("once", IsoInstants.format(once.getAt()));
         } else if (cadence instanceof CronCadence cron) {
             return new Cron("cron", cron.getExpression(), cron.getTimezone());
         } else if (cadence instanceof IntervalCadence interval) {
             return new Interval("interval", Durations.format(interval.getEveryMs()),
-                    interval.getAnchor() == null ? null : interval.getAnchor().toString());
+                    IsoInstants.format(interval.getAnchor()));
         }
         throw new IllegalArgumentException("not a cadence: " + cadence);
     }

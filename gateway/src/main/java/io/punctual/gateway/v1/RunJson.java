@@ -38,7 +38,7 @@ record RunJson(
     static RunJson of(ExecutionResult r) {
         // A run's end keeps the delivery's time: the message was delivered even when its run failed later.
         boolean delivered = r.getOutcome() == Outcome.DELIVERED || r.getRunEnd();
-        return new RunJson(r.getFireId(), r.getScheduleId(), r.getScheduledFor().toString(), r.getStartedAt().toString(),
+        return new RunJson(r.getFireId(), r.getScheduleId(), IsoInstants.format(r.getScheduledFor()), IsoInstants.format(r.getStartedAt()),
                 delivered ? ScheduleFields.time(r.getFinishedAt()) : null, r.getOutcome().name().toLowerCase(Locale.ROOT),
                 r.getAttempt(), r.getHttpStatus(), r.getLettaRunId(), r.getLettaRunStatus(), ScheduleFields.time(r.getRunFinishedAt()),
                 r.getStopReason(), r.getOverlapped() ? Boolean.TRUE : null, r.getTargetType(), r.getManual(), r.getDetail());

@@ -37,7 +37,7 @@ record ScheduleFields(
         // A map's values take their inclusion from the property, not from the class: an empty label value stays.
         @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS) Map<String, String> labels) {
     // A plain mapper: these records say their own inclusion and naming, so any Jackson renders them alike.
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static ScheduleFields of(ScheduleSpec spec) {
         return new ScheduleFields(TargetJson.of(spec.getTarget()), CadenceJson.of(spec.getCadence()),
@@ -56,7 +56,7 @@ record ScheduleFields(
     }
 
     static String time(@Nullable Instant time) {
-        return time == null ? null : time.toString();
+        return IsoInstants.format(time);
     }
 
     /** Retries of one fire. */

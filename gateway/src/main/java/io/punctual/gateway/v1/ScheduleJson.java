@@ -47,7 +47,7 @@ record ScheduleJson(
                 letta == null ? null : letta.getAgentId(), letta == null ? null : LettaMessagesJson.toJson(letta.getMessages()),
                 ScheduleFields.of(state.getSpec()), state.getPausedNote(),
                 time(state.getNextFireAt()), time(state.getCompletedAt()),
-                Cadences.next(state, 5).stream().map(Instant::toString).toList(),
+                Cadences.next(state, 5).stream().map(IsoInstants::format).toList(),
                 time(state.getLastFireAt()),
                 state.getLastFireId() == null ? null : new LastFire(state.getLastFireId(), time(state.getLastFireAt()),
                         state.getLastOutcome(), state.getLastLettaRunId(), state.getLastLatenessMs()),

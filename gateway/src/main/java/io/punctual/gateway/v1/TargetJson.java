@@ -2,7 +2,6 @@ package io.punctual.gateway.v1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -66,7 +65,8 @@ sealed interface TargetJson permits TargetJson.Letta, TargetJson.Webhook, Target
 
     private static JsonNode readJson(String text) {
         try {
-            return new ObjectMapper().readTree(text);
+            // One plain mapper, not one per schedule rendered.
+            return ScheduleFields.JSON.readTree(text);
         } catch (Exception e) {
             return JsonNodeFactory.instance.textNode(text);
         }
