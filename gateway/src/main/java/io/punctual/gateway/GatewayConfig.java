@@ -263,8 +263,11 @@ public class GatewayConfig {
     /** {@code punctual.gateway.read-barrier.*}: how a read waits for the view to reach the topic's end. */
     @ConfigurationProperties("read-barrier")
     public static class ReadBarrier {
-        /** Least time between two end-offset look-ups (reads in between share the next one). */
-        private Duration interval = Duration.ofMillis(5);
+        /**
+         * Least time between two end-offset look-ups (reads in between share the next one). A read waits for up to
+         * this plus two look-ups: at 5 ms a lone GET took 6 ms at the median, at 1 ms under 4 ms.
+         */
+        private Duration interval = Duration.ofMillis(1);
         /** Longest a read waits before answering 503. */
         private Duration timeout = Duration.ofSeconds(5);
 
