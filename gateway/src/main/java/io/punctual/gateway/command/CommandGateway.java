@@ -26,7 +26,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes schedule commands and completes each with the planner's result for it, so that a write answers
- * only once the planner has applied (or refused) it.
+ * only once the planner has applied (or refused) it. Commands go out through micronaut-kafka
+ * ({@link CommandProducer}); results come in through {@code view/GatewayViews}' tail of
+ * {@code punctual.command-results} (why that one is not a {@code @KafkaListener}: there).
  */
 @Singleton
 public class CommandGateway {
