@@ -1,6 +1,9 @@
 package io.punctual.gateway.kafka;
 
+import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.configuration.kafka.metrics.KafkaConsumerMetrics;
+import io.micronaut.configuration.kafka.metrics.KafkaProducerMetrics;
 import io.micronaut.configuration.kafka.serde.SerdeRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.kernel.config.ConfigKeys;
@@ -59,6 +62,20 @@ class MicronautKafkaWiringTest {
             Admin admin = context.getBean(Admin.class);
             assertThat(context.getBeansOfType(Admin.class)).allSatisfy(each -> assertThat(each).isSameAs(admin));
             assertThat(context.getBean(AdminClient.class)).isSameAs(admin);
+        }
+    }
+
+    /**
+     * Nothing of micronaut-kafka runs by itself in any context that carries the gateway (the standalone, the bench):
+     * no listener processor (there is no @KafkaListener), no Kafka client meters (off, see application.yml). Its
+     * health indicator cannot load at all: it needs micronaut-management, which Punctual does not use.
+     */
+    @Test
+    void micronautKafkaStartsNothingOfItsOwn() {
+        try (ApplicationContext context = run(Map.of())) {
+            assertThat(context.getActiveBeanRegistrations(ConsumerRegistry.class)).isEmpty();
+            assertThat(context.containsBean(KafkaProducerMetrics.class)).isFalse();
+            assertThat(context.containsBean(KafkaConsumerMetrics.class)).isFalse();
         }
     }
 
