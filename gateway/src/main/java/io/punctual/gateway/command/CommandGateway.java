@@ -2,6 +2,7 @@ package io.punctual.gateway.command;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.messaging.exceptions.MessagingClientException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
@@ -9,16 +10,10 @@ import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.kernel.config.InfrastructureFactory.TopicsReady;
-import io.punctual.kernel.config.KafkaSettings;
-import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 import java.time.Duration;
 import java.util.Map;
@@ -31,11 +26,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes schedule commands and completes each with the planner's result for it, so that a write answers
- * only once the planner has applied (or refused) it.
+ * only once the planner has applied (or refused) it. Commands go out through micronaut-kafka
+ * ({@link CommandProducer}); results come in through {@code view/GatewayViews}' tail of
+ * {@code punctual.command-results} (why that one is not a {@code @KafkaListener}: there).
  */
 @Singleton
-public class CommandGateway implements AutoCloseable {
-    private final KafkaProducer<String, ScheduleCommand> producer;
+public class CommandGateway {
+    private final CommandProducer producer;
     private final Map<String, CompletableFuture<CommandResult>> pending = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final MeterRegistry meters;
@@ -44,19 +41,13 @@ public class CommandGateway implements AutoCloseable {
     /**
      * {@code answers} runs what follows a result (rendering the response, an idempotent retry's wait), so the
      * thread that reads {@code punctual.command-results} for every write of this instance only hands results over.
+     * {@code topicsReady}: commands are published only once the catalog's topics exist.
      */
-    public CommandGateway(KafkaSettings kafka, TopicSerdes serdes, TopicsReady topicsReady,
-                          GatewayConfig config,
-                          MeterRegistry meters, @Named(TaskExecutors.BLOCKING) Executor answers) {
+    CommandGateway(CommandProducer producer, TopicsReady topicsReady, GatewayConfig config,
+                   MeterRegistry meters, @Named(TaskExecutors.BLOCKING) Executor answers) {
+        this.producer = producer;
         this.meters = meters;
         this.answers = answers;
-        Map<String, Object> props = kafka.clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "punctual-gateway-commands");
-        Serializer<ScheduleCommand> values = serdes.valueSerde(Topics.COMMANDS).serializer();
-        this.producer = new KafkaProducer<>(props, serdes.keySerde().serializer(), values);
         this.timeout = config.getCommandTimeout();
     }
 
@@ -65,10 +56,11 @@ public class CommandGateway implements AutoCloseable {
         CompletableFuture<CommandResult> result = new CompletableFuture<>();
         long started = System.nanoTime();
         pending.put(command.getCommandId(), result);
-        producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), command.getScheduleId(), command), (metadata, error) -> {
+        publish(command).whenComplete((metadata, error) -> {
             if (error != null) {
                 pending.remove(command.getCommandId());
-                result.completeExceptionally(new ApiProblem(ProblemType.UNAVAILABLE, "The command could not be published to Kafka: " + error.getMessage()));
+                result.completeExceptionally(new ApiProblem(ProblemType.UNAVAILABLE, "The command could not be published to Kafka: "
+                        + sendFailure(error).getMessage()));
             }
         });
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -102,9 +94,18 @@ public class CommandGateway implements AutoCloseable {
         }
     }
 
-    @PreDestroy
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    /** The send, failed rather than thrown if the command cannot even be handed to the producer. */
+    private CompletableFuture<RecordMetadata> publish(ScheduleCommand command) {
+        try {
+            return producer.send(Topics.COMMANDS.name(), command.getScheduleId(), command);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Kafka's own error: micronaut-kafka wraps a failed send in a {@link MessagingClientException} naming the method. */
+    private static Throwable sendFailure(Throwable error) {
+        Throwable e = unwrap(error);
+        return e instanceof MessagingClientException && e.getCause() != null ? e.getCause() : e;
     }
 }

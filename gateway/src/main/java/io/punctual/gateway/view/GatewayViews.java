@@ -99,6 +99,14 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
                 schedules::applyRecords);
         resultTail = new TopicTail(Topics.RESULTS.name(), true, store.offsets(Topics.RESULTS.name()), kafka.clientProperties(),
                 runs::applyRecords);
+        // Every replica reads every result (a write waits for its own), from the end. Not a micronaut-kafka
+        // @KafkaListener, although one could join a group of its own (uniqueGroupId), start at `latest` and commit
+        // nothing: the starting position must be fixed before this gateway accepts its first write (TopicTail.start
+        // resolves it here, before the HTTP server starts), while a listener gets its partitions only after an
+        // asynchronous group join, and `latest` taken then would skip the results of writes made meanwhile (applied,
+        // yet answered with a timeout); a result that cannot be decoded for want of the registry is read again here,
+        // where a listener skips it or retries a set number of times; readiness waits for this tail to reach the end
+        // offsets it found at start; and a group per replica and restart is broker state this reader has no use for.
         commandResultTail = new TopicTail(Topics.COMMAND_RESULTS.name(), false, kafka.clientProperties(), record -> {
             if (record.value() != null) {
                 CommandResult result = commandResults.deserialize(record.topic(), record.value());

@@ -2,6 +2,7 @@ package io.punctual.kernel.config;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.core.value.PropertyResolver;
 import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
@@ -60,8 +61,10 @@ public class InfrastructureFactory {
         return config.getWebhook().policy();
     }
 
+    /** {@code @Primary}: the gateway hands this client to micronaut-kafka as an {@code AdminClient} bean too. */
     @Bean(preDestroy = "close")
     @Singleton
+    @Primary
     Admin admin(KafkaSettings kafka) {
         return Admin.create(kafka.clientProperties());
     }
