@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  * delay answers to hold requests in flight, and tracks the highest number of concurrent requests per agent,
  * which is how tests prove that two deliveries never overlap on one agent. Requests are served by a pool of
  * threads so concurrent requests really are concurrent.
+ *
+ * <p>It stays one class (about 500 lines) because it is one test double's whole surface: the scripting and query
+ * methods tests call (most of them one or two lines) and the HTTP handler that reads the same scripts and counters;
+ * tests then need one object to set up and to ask.
  */
 public final class LettaStandIn implements AutoCloseable {
 

@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>About 300 lines because it holds the broker's whole start, readiness and shutdown sequence together with its
+ * {@link Builder}, half of which is documented one-line setters.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 

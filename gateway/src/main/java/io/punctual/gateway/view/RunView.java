@@ -32,6 +32,11 @@ import java.util.function.Predicate;
  * and beyond the count per schedule are removed, and the runs of a schedule deleted while it could still fire go
  * with it. Results outlive a schedule that completed (the seed API lists them after a one-time schedule is gone)
  * until the age limit. A tenant|schedule index lists the schedules of a tenant that have runs.
+ *
+ * <p>It stays one class (about 340 lines): every read, the removal of a schedule and the sweep work on the one key
+ * layout written here ({@code key}, {@code groupOf}, {@code isOfFire}, {@code nominalMillis}); each public method is
+ * a short guard (never while the store closes) around its {@code ...Now} body. Apart, the layout would be spread
+ * over classes.
  */
 public final class RunView {
     private static final Logger LOG = LoggerFactory.getLogger(RunView.class);
