@@ -280,7 +280,7 @@ public final class AgentGate {
         dirty.values().removeIf(agent -> partitions.contains(agent.partition));
     }
 
-    public synchronized int agents() {
+    synchronized int agents() {
         return agents.size();
     }
 
