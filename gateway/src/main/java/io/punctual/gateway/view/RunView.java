@@ -55,7 +55,7 @@ public final class RunView {
     private final int maxPerSchedule;
     private final WriteOptions writeOptions = new WriteOptions();
 
-    public RunView(ViewStore store, String topic, Deserializer<ExecutionResult> deserializer, Duration maxAge, int maxPerSchedule) {
+    RunView(ViewStore store, String topic, Deserializer<ExecutionResult> deserializer, Duration maxAge, int maxPerSchedule) {
         this.store = store;
         this.topic = topic;
         this.deserializer = deserializer;
@@ -64,7 +64,7 @@ public final class RunView {
     }
 
     /** Records of {@code punctual.results} and the positions after them, written in one atomic batch. */
-    public void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+    void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
         store.run(() -> applyRecordsNow(records, positions));
     }
 
@@ -128,7 +128,7 @@ public final class RunView {
     }
 
     /** The runs of a schedule visible to a tenant, newest scheduled time first (as many as retention keeps). */
-    public List<ExecutionResult> runsOf(String scheduleId, String tenant) {
+    List<ExecutionResult> runsOf(String scheduleId, String tenant) {
         List<ExecutionResult> all = new ArrayList<>();
         String after = null;
         do {
@@ -250,7 +250,7 @@ public final class RunView {
     }
 
     /** Removes every run of a schedule that was deleted. */
-    public void removeSchedule(String scheduleId, String tenant) {
+    void removeSchedule(String scheduleId, String tenant) {
         store.run(() -> removeScheduleNow(scheduleId, tenant));
     }
 
@@ -268,7 +268,7 @@ public final class RunView {
      * Removes runs scheduled before {@code now} minus the age limit and those beyond the count per schedule. Reads
      * the history once, in key order; returns how many runs it removed.
      */
-    public int sweep(Instant now) {
+    int sweep(Instant now) {
         return store.use(() -> sweepNow(now));
     }
 
