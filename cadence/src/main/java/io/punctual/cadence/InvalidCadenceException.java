@@ -4,7 +4,7 @@ package io.punctual.cadence;
 public final class InvalidCadenceException extends Exception {
     private final CadenceProblem problem;
 
-    public InvalidCadenceException(CadenceProblem problem, String message) {
+    InvalidCadenceException(CadenceProblem problem, String message) {
         super(message, null, false, false);
         this.problem = problem;
     }

@@ -10,11 +10,11 @@ import java.time.zone.ZoneOffsetTransition;
  * (spring forward) is the first instant after the gap, i.e. the transition itself; a local time that exists twice
  * (fall back) is its first occurrence, so it fires once.
  */
-public final class LocalTimes {
+final class LocalTimes {
     private LocalTimes() {
     }
 
-    public static Instant toInstant(LocalDateTime local, ZoneId zone) {
+    static Instant toInstant(LocalDateTime local, ZoneId zone) {
         ZoneOffsetTransition transition = zone.getRules().getTransition(local);
         if (transition == null) {
             return local.atZone(zone).toInstant();

@@ -84,6 +84,20 @@ class GatewayProblemsTest {
         assertThat(fields(problem)).containsExactly("messages");
     }
 
+    /** The wire shape clients parse: members in RFC 9457's order, compact, and a member without a value left out. */
+    @Test
+    void aProblemDocumentKeepsItsShape() throws Exception {
+        HttpResponse<String> invalid = send("POST", "/v1/schedules", GatewayHarness.KEY_A, "application/json",
+                "{\"agent_id\": \"../../etc\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
+                        + "\"schedule\": {\"type\": \"interval\", \"every\": \"1h\"}}");
+        assertThat(invalid.body()).matches("\\{\"type\":\"urn:punctual:problem:validation\",\"title\":\"[^\"]+\",\"status\":400,"
+                + "\"detail\":\"agent_id [^\"]+\",\"instance\":\"/v1/schedules\","
+                + "\"errors\":\\[\\{\"field\":\"agent_id\",\"message\":\"[^\"]+\"}]}");
+        HttpResponse<String> noRoute = send("GET", "/v1/nothing-here", GatewayHarness.KEY_A, null, null);
+        assertThat(noRoute.body()).matches("\\{\"type\":\"urn:punctual:problem:http-404\",\"title\":\"[^\"]+\",\"status\":404,"
+                + "\"detail\":\"[^\"]+\",\"instance\":\"/v1/nothing-here\"}");
+    }
+
     @Test
     void unknownScheduleIs404Problem() throws Exception {
         HttpResponse<String> response = send("GET", "/v1/schedules/sch_nope", GatewayHarness.KEY_A, null, null);

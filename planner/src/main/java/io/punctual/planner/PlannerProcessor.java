@@ -59,6 +59,13 @@ import java.util.Optional;
  * the timeline, and on a wall-clock punctuation emits the retries and fires that are due and deletes the completed
  * schedules whose retention is over. "Now" is always the task's wall clock. A command that would make a schedule
  * live first asks the tenant's quota (the {@code QuotaProcessor}) and is applied when it comes back admitted.
+ *
+ * <p>Why one class of about 450 lines: it is the task's single writer, the one holder of its stores and its
+ * {@code ProcessorContext}. What can stand apart already does ({@link CommandHandler} decides, {@link Firing} fires,
+ * {@link OutcomeApplier} applies results, {@link Timeline}, {@link RetryTimers}, {@link Purges} and
+ * {@link AppliedResults} wrap the stores); what stays is every step that writes a store or forwards a record. Its
+ * once-per-store upgrade and its deletion of completed schedules write through {@link #save} and {@link #remove} and
+ * forward through the same context, so moving them out would hand the stores and the context around, not hide them.
  */
 final class PlannerProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerProcessor.class);

@@ -111,12 +111,12 @@ public class PlannerService implements ReadinessCheck {
     }
 
     /** The off-heap bound of the RocksDB stores; set before {@link #start()}. */
-    public void boundRocksDbMemory(RocksDbMemory bound) {
+    void boundRocksDbMemory(RocksDbMemory bound) {
         this.rocksDbMemory = bound;
     }
 
     /** How often the schedules are counted by status for {@code punctual_planner_schedules}; 0 turns it off. */
-    public void countSchedulesEvery(Duration interval) {
+    void countSchedulesEvery(Duration interval) {
         this.censusInterval = interval;
     }
 
@@ -180,12 +180,12 @@ public class PlannerService implements ReadinessCheck {
     }
 
     /** The Kafka Streams state, or NOT_RUNNING before start and after stop. */
-    public KafkaStreams.State state() {
+    KafkaStreams.State state() {
         KafkaStreams current = streams;
         return current == null ? KafkaStreams.State.NOT_RUNNING : current.state();
     }
 
-    public PlannerSettings settings() {
+    PlannerSettings settings() {
         return settings;
     }
 

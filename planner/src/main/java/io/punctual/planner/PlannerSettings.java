@@ -56,11 +56,11 @@ public record PlannerSettings(Duration punctuateInterval,
         return new PlannerConfig().settings();
     }
 
-    public static Path defaultStateDir() {
+    static Path defaultStateDir() {
         return Path.of(System.getProperty("java.io.tmpdir"), "punctual-planner");
     }
 
-    public PlannerSettings withPunctuateInterval(Duration value) {
+    PlannerSettings withPunctuateInterval(Duration value) {
         return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
     }
 
@@ -68,11 +68,11 @@ public record PlannerSettings(Duration punctuateInterval,
         return new PlannerSettings(punctuateInterval, value, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
     }
 
-    public PlannerSettings withOnceGrace(Duration value) {
+    PlannerSettings withOnceGrace(Duration value) {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
     }
 
-    public PlannerSettings withMisfireThreshold(Duration value) {
+    PlannerSettings withMisfireThreshold(Duration value) {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, applicationId, stateDir, streamThreads, commitInterval);
     }
 
@@ -84,7 +84,7 @@ public record PlannerSettings(Duration punctuateInterval,
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval);
     }
 
-    public PlannerSettings withCommitInterval(Duration value) {
+    PlannerSettings withCommitInterval(Duration value) {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value);
     }
 

@@ -22,39 +22,39 @@ import org.apache.kafka.streams.state.Stores;
  * schedule's commands also reads its results.
  */
 public final class PlannerTopology {
-    public static final String COMMANDS_SOURCE = "commands-source";
-    public static final String RESULTS_SOURCE = "results-source";
-    public static final String ADMITTED_SOURCE = "admitted-source";
-    public static final String QUOTA_SOURCE = "quota-source";
-    public static final String PLANNER_PROCESSOR = "planner";
-    public static final String QUOTA_PROCESSOR = "quota";
+    static final String COMMANDS_SOURCE = "commands-source";
+    static final String RESULTS_SOURCE = "results-source";
+    static final String ADMITTED_SOURCE = "admitted-source";
+    static final String QUOTA_SOURCE = "quota-source";
+    static final String PLANNER_PROCESSOR = "planner";
+    static final String QUOTA_PROCESSOR = "quota";
 
     /** Schedule id to {@code ScheduleState}. */
     public static final String SCHEDULES_STORE = "schedules";
     /** Time-ordered index of next fires, keyed by {@code TimelineKey}. */
     public static final String TIMELINE_STORE = "timeline";
     /** Durable retry timers, keyed like the timeline by time then {@code fire id#attempt}. */
-    public static final String RETRIES_STORE = "retries";
+    static final String RETRIES_STORE = "retries";
     /** Schedule id to the fire id#attempt of the last results applied, so a result read twice counts once. */
-    public static final String APPLIED_RESULTS_STORE = "applied-results";
+    static final String APPLIED_RESULTS_STORE = "applied-results";
     /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id. */
-    public static final String PURGES_STORE = "purges";
+    static final String PURGES_STORE = "purges";
     /** Facts about the task's stores themselves (which one-time upgrades ran). */
-    public static final String META_STORE = "planner-meta";
+    static final String META_STORE = "planner-meta";
     /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
-    public static final String TENANT_COUNTS_STORE = "tenant-counts";
+    static final String TENANT_COUNTS_STORE = "tenant-counts";
 
-    public static final String SCHEDULES_SINK = "schedules-sink";
-    public static final String COMMAND_RESULTS_SINK = "command-results-sink";
-    public static final String DUE_SINK = "due-sink";
+    static final String SCHEDULES_SINK = "schedules-sink";
+    static final String COMMAND_RESULTS_SINK = "command-results-sink";
+    static final String DUE_SINK = "due-sink";
     /** Tombstones for the commands of deleted schedules, so compaction forgets them. */
-    public static final String COMMANDS_SINK = "commands-sink";
-    public static final String COMMANDS_DLQ_SINK = "commands-dlq-sink";
+    static final String COMMANDS_SINK = "commands-sink";
+    static final String COMMANDS_DLQ_SINK = "commands-dlq-sink";
     /** Admission requests and count changes, keyed by tenant. */
-    public static final String QUOTA_SINK = "quota-sink";
-    public static final String ADMITTED_SINK = "admitted-sink";
+    static final String QUOTA_SINK = "quota-sink";
+    static final String ADMITTED_SINK = "admitted-sink";
     /** The quota processor's refusals, on the command results topic. */
-    public static final String QUOTA_RESULTS_SINK = "quota-results-sink";
+    static final String QUOTA_RESULTS_SINK = "quota-results-sink";
 
     private PlannerTopology() {
     }
@@ -68,7 +68,7 @@ public final class PlannerTopology {
      * @param guard     the re-checks of commands produced straight to Kafka
      * @param lifecycle completion retention and the per-tenant quota
      */
-    public static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
+    static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.

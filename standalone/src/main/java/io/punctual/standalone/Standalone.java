@@ -74,7 +74,7 @@ public final class Standalone implements AutoCloseable {
                 server.getPort(), kafka.bootstrapServers(), registry.url(), data);
     }
 
-    public int httpPort() {
+    int httpPort() {
         return server.getPort();
     }
 
@@ -90,7 +90,7 @@ public final class Standalone implements AutoCloseable {
         return registry.url();
     }
 
-    public ApplicationContext context() {
+    ApplicationContext context() {
         return context;
     }
 

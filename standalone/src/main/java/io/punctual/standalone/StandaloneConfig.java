@@ -17,13 +17,13 @@ import java.util.Map;
  */
 public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int registryPort, String lettaBaseUrl, Map<String, Object> extra) {
 
-    public static final String ENV_DATA_DIR = "PUNCTUAL_DATA_DIR";
-    public static final String ENV_HTTP_PORT = "PUNCTUAL_HTTP_PORT";
-    public static final String ENV_KAFKA_PORT = "PUNCTUAL_KAFKA_PORT";
-    public static final String ENV_REGISTRY_PORT = "PUNCTUAL_REGISTRY_PORT";
-    public static final String ENV_LETTA_BASE_URL = "PUNCTUAL_LETTA_BASE_URL";
+    static final String ENV_DATA_DIR = "PUNCTUAL_DATA_DIR";
+    static final String ENV_HTTP_PORT = "PUNCTUAL_HTTP_PORT";
+    static final String ENV_KAFKA_PORT = "PUNCTUAL_KAFKA_PORT";
+    static final String ENV_REGISTRY_PORT = "PUNCTUAL_REGISTRY_PORT";
+    static final String ENV_LETTA_BASE_URL = "PUNCTUAL_LETTA_BASE_URL";
 
-    public static StandaloneConfig fromEnvironment(Map<String, String> env) {
+    static StandaloneConfig fromEnvironment(Map<String, String> env) {
         return new StandaloneConfig(
                 Path.of(env.getOrDefault(ENV_DATA_DIR, "./punctual-data")),
                 port(env, ENV_HTTP_PORT, 8080),

@@ -37,10 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KafkaFixture {
 
-    public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS";
-    public static final String SCHEMA_REGISTRY_URL_ENV = "SCHEMA_REGISTRY_URL";
-    public static final String MODE_PROPERTY = "punctual.test.kafka";
-    public static final String MODE_TESTCONTAINERS = "testcontainers";
+    static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    static final String SCHEMA_REGISTRY_URL_ENV = "SCHEMA_REGISTRY_URL";
+    static final String MODE_PROPERTY = "punctual.test.kafka";
+    static final String MODE_TESTCONTAINERS = "testcontainers";
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaFixture.class);
     private static final AtomicLong NAME_COUNTER = new AtomicLong();
@@ -126,7 +126,7 @@ public final class KafkaFixture {
         return new KafkaFixture(backend, registry, registryUrl);
     }
 
-    public Kind kind() {
+    Kind kind() {
         return backend.kind();
     }
 
@@ -179,7 +179,7 @@ public final class KafkaFixture {
     }
 
     /** Creates topics (replication factor: the cluster default) and waits for them; existing ones are kept. */
-    public void createTopics(NewTopic... topics) {
+    void createTopics(NewTopic... topics) {
         try {
             admin.createTopics(Arrays.asList(topics)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

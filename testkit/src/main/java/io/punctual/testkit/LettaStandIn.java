@@ -43,11 +43,15 @@ import java.util.regex.Pattern;
  * delay answers to hold requests in flight, and tracks the highest number of concurrent requests per agent,
  * which is how tests prove that two deliveries never overlap on one agent. Requests are served by a pool of
  * threads so concurrent requests really are concurrent.
+ *
+ * <p>It stays one class (about 500 lines) because it is one test double's whole surface: the scripting and query
+ * methods tests call (most of them one or two lines) and the HTTP handler that reads the same scripts and counters;
+ * tests then need one object to set up and to ask.
  */
 public final class LettaStandIn implements AutoCloseable {
 
-    public static final String DEFAULT_REPLY = "OK";
-    public static final String DEFAULT_RUN_STATUS = "completed";
+    static final String DEFAULT_REPLY = "OK";
+    static final String DEFAULT_RUN_STATUS = "completed";
     static final String BEARER = "Bearer ";
 
     private static final Logger LOG = LoggerFactory.getLogger(LettaStandIn.class);
@@ -173,7 +177,7 @@ public final class LettaStandIn implements AutoCloseable {
     }
 
     /** The status reported for runs without their own ({@value #DEFAULT_RUN_STATUS} unless changed). */
-    public LettaStandIn defaultRunStatus(String status) {
+    LettaStandIn defaultRunStatus(String status) {
         this.defaultRunStatus = status;
         return this;
     }
@@ -243,7 +247,7 @@ public final class LettaStandIn implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} requests arrived and returns all of them. */
-    public List<RecordedRequest> awaitRequests(int count, Duration timeout) {
+    List<RecordedRequest> awaitRequests(int count, Duration timeout) {
         return awaitMatching(count, timeout, r -> true);
     }
 
@@ -259,13 +263,13 @@ public final class LettaStandIn implements AutoCloseable {
     }
 
     /** Requests for this agent being served right now. */
-    public int inFlight(String agentId) {
+    int inFlight(String agentId) {
         AtomicInteger current = inFlight.get(agentId);
         return current == null ? 0 : current.get();
     }
 
     /** The runs created by {@code messages/async} calls, by id. */
-    public Set<String> runIds() {
+    Set<String> runIds() {
         return Set.copyOf(runs.keySet());
     }
 

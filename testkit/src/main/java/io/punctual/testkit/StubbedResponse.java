@@ -26,7 +26,7 @@ public record StubbedResponse(int status, Map<String, String> headers, String bo
         return status(429).withHeader("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())));
     }
 
-    public StubbedResponse withHeader(String name, String value) {
+    StubbedResponse withHeader(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(name, value);
         return new StubbedResponse(status, copy, body);

@@ -53,6 +53,10 @@ import java.util.UUID;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.punctual.bench.drill.ScaleOutDrill standalone/target/punctual.jar
  * [fires=20000] [agents=500] [leadSeconds=60] [lettaLatencyMs=1000]}; {@code -Ddrill.child-heap=384m} sets each service's heap.
+ *
+ * <p>Long (about 450 lines) on purpose: {@code run} reads top to bottom as the drill's script (start, burst, events,
+ * checks), and the rest are small helpers of it; the ledger of results ({@link BurstLedger}) and the partition
+ * moves ({@link GroupWatch}) are classes of their own.
  */
 public final class ScaleOutDrill {
     private static final int PARTITIONS = 6;

@@ -56,6 +56,9 @@ import java.util.stream.Stream;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.punctual.bench.gateway.GatewayReadLoad [schedules] [reads/s] [seconds] [gatewayHeap]</pre>
  * Needs {@code standalone/target/punctual.jar} (or {@code -Dpunctual.jar=...}).
+ *
+ * <p>Long (about 400 lines) on purpose: {@code main} reads top to bottom as the benchmark's steps, and the rest are
+ * small process, HTTP and latency helpers that only this program uses.
  */
 public final class GatewayReadLoad {
     private static final String KEY = "sk-let-bench-reader";

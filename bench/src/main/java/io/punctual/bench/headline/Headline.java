@@ -37,6 +37,9 @@ import java.util.Set;
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
  * {@code out} [bench/target/headline-&lt;time&gt;], {@code props} [none]: {@code key:value,...} system properties of every
  * child (the quota's limit is 100,000,000 unless set: one tenant holds every schedule of a run).
+ *
+ * <p>Long (about 350 lines) because it runs eight benchmarks in one process, one short method each, and prints their
+ * table; the children, the Letta endpoint and the arguments are classes of their own.
  */
 public final class Headline {
     private static final String QUOTA = "punctual.planner.max-schedules-per-tenant";

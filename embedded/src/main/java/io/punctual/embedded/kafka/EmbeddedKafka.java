@@ -39,14 +39,17 @@ import java.util.concurrent.TimeUnit;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>About 300 lines because it holds the broker's whole start, readiness and shutdown sequence together with its
+ * {@link Builder}, half of which is documented one-line setters.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    public static final String BROKER_LISTENER = "PLAINTEXT";
-    public static final String CONTROLLER_LISTENER = "CONTROLLER";
-    public static final int NODE_ID = 1;
+    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final int NODE_ID = 1;
     public static final String DEFAULT_HOST = "localhost";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -133,19 +136,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** The bound broker port (the real one when 0 was asked for). */
-    public synchronized int port() {
+    synchronized int port() {
         requireStarted();
         return port;
     }
 
     /** The cluster id kept in the data directory; the same across restarts on that directory. */
-    public synchronized String clusterId() {
+    synchronized String clusterId() {
         requireStarted();
         return clusterId;
     }
 
     /** The data directory in use (the temporary one if none was given). */
-    public synchronized Path dataDirectory() {
+    synchronized Path dataDirectory() {
         requireStarted();
         return dataDirectory;
     }

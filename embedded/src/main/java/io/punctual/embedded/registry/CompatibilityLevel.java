@@ -17,7 +17,7 @@ import java.util.Optional;
  * schema can be read with the previous one. FULL: both. The {@code _TRANSITIVE} variants check every earlier
  * version of the subject instead of only the latest.
  */
-public enum CompatibilityLevel {
+enum CompatibilityLevel {
     NONE(false, false, false),
     BACKWARD(true, false, false),
     BACKWARD_TRANSITIVE(true, false, true),
@@ -37,7 +37,7 @@ public enum CompatibilityLevel {
     }
 
     /** Parses a level name case-insensitively. */
-    public static Optional<CompatibilityLevel> parse(String name) {
+    static Optional<CompatibilityLevel> parse(String name) {
         if (name == null) {
             return Optional.empty();
         }
@@ -55,7 +55,7 @@ public enum CompatibilityLevel {
      * @param previousOldestFirst the subject's registered schemas, oldest first (may be empty)
      * @return one problem description per incompatibility; empty when compatible
      */
-    public List<Problem> check(Schema candidate, List<VersionedSchema> previousOldestFirst) {
+    List<Problem> check(Schema candidate, List<VersionedSchema> previousOldestFirst) {
         List<Problem> problems = new ArrayList<>();
         if (this == NONE || previousOldestFirst.isEmpty()) {
             return problems;
@@ -84,10 +84,10 @@ public enum CompatibilityLevel {
     }
 
     /** A registered schema and its version within a subject. */
-    public record VersionedSchema(int version, Schema schema) {
+    record VersionedSchema(int version, Schema schema) {
     }
 
     /** One incompatibility between the candidate and an earlier version. */
-    public record Problem(int oldVersion, String errorType, String description, String location) {
+    record Problem(int oldVersion, String errorType, String description, String location) {
     }
 }

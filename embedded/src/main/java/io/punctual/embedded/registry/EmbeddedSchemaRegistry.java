@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
-    public static final String DEFAULT_TOPIC = "_schemas";
+    static final String DEFAULT_TOPIC = "_schemas";
     public static final String DEFAULT_HOST = "localhost";
     private static final int HTTP_THREADS = 4;
 
@@ -114,7 +114,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return (tls == null ? "http" : "https") + "://" + DEFAULT_HOST + ":" + port();
     }
 
-    public synchronized int port() {
+    synchronized int port() {
         if (server == null) {
             throw new IllegalStateException("Schema registry is not running");
         }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * (then of submission), so a task ranked early but submitted late (a fire that waited for its agent) goes ahead
  * of later-ranked ones: results then settle roughly in batch order and can be committed sooner.
  */
-public final class InFlightLimiter {
+final class InFlightLimiter {
     private final int limit;
     private record Waiting(long rank, long order, Runnable task) {
     }
@@ -24,19 +24,19 @@ public final class InFlightLimiter {
     // one stack frame deeper per queued task.
     private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-    public InFlightLimiter(int limit) {
+    InFlightLimiter(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         this.limit = limit;
     }
 
-    public <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
+    <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
         return submit(0, task);
     }
 
     /** Like {@link #submit(Supplier)}; among waiting tasks, a lower rank starts first. */
-    public <T> CompletableFuture<T> submit(long rank, Supplier<CompletableFuture<T>> task) {
+    <T> CompletableFuture<T> submit(long rank, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (this) {
             waiting.add(new Waiting(rank, submitted++, () -> run(task, result)));
@@ -45,7 +45,7 @@ public final class InFlightLimiter {
         return result;
     }
 
-    public synchronized int running() {
+    synchronized int running() {
         return running;
     }
 

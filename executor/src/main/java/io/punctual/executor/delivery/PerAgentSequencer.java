@@ -12,13 +12,13 @@ import java.util.function.Supplier;
  * independently. Letta's behaviour with two concurrent requests to one agent is undefined, so this is a
  * correctness rule, not a politeness.
  */
-public final class PerAgentSequencer {
+final class PerAgentSequencer {
     private final ConcurrentMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     /** Fires queued or running per agent, for the queue depth metric. */
     private final ConcurrentMap<String, Integer> queued = new ConcurrentHashMap<>();
 
     /** Starts the task once every task submitted earlier for the agent has completed, however it completed. */
-    public <T> CompletableFuture<T> submit(String agentId, Supplier<CompletableFuture<T>> task) {
+    <T> CompletableFuture<T> submit(String agentId, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<?> previous = tails.put(agentId, result);
         int ahead = queued.merge(agentId, 1, Integer::sum) - 1;
@@ -39,7 +39,7 @@ public final class PerAgentSequencer {
     }
 
     /** Agents with a task queued or running. */
-    public int activeAgents() {
+    int activeAgents() {
         return tails.size();
     }
 

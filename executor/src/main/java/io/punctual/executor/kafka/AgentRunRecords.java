@@ -25,7 +25,7 @@ import java.util.Map;
  * Reads and writes {@code punctual.agent-runs}: each agent's state goes to the partition number of the agent's due
  * events, so the executor that owns that partition of {@code punctual.due} finds it there after a rebalance.
  */
-public final class AgentRunRecords {
+final class AgentRunRecords {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRunRecords.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration MAX_TIME = Duration.ofSeconds(60);
@@ -35,7 +35,7 @@ public final class AgentRunRecords {
     private final Deserializer<AgentRuns> reader;
     private final Serializer<io.punctual.schemas.DueEvent> dueValues;
 
-    public AgentRunRecords(TopicSerdes serdes) {
+    AgentRunRecords(TopicSerdes serdes) {
         this.serdes = serdes;
         this.values = serdes.valueSerde(Topics.AGENT_RUNS).serializer();
         this.reader = serdes.valueSerde(Topics.AGENT_RUNS).deserializer();
@@ -46,23 +46,23 @@ public final class AgentRunRecords {
      * A fire that waited in its agent's state as a due record (offset -1: it was read and settled before), so that
      * one failing for good is dead-lettered like any other, replayable as it was.
      */
-    public ConsumerRecord<byte[], byte[]> asDueRecord(io.punctual.schemas.DueEvent fire, int partition) {
+    ConsumerRecord<byte[], byte[]> asDueRecord(io.punctual.schemas.DueEvent fire, int partition) {
         String key = io.punctual.schemas.topic.DueKeys.of(fire.getTarget(), fire.getScheduleId());
         return new ConsumerRecord<>(Topics.DUE.name(), partition, -1L, key.getBytes(StandardCharsets.UTF_8),
                 dueValues.serialize(Topics.DUE.name(), fire));
     }
 
-    public void registerSchema() {
+    void registerSchema() {
         serdes.registry().register(Topics.AGENT_RUNS.valueSubject(), AgentRuns.getClassSchema());
     }
 
-    public ProducerRecord<byte[], byte[]> of(AgentGate.State state) {
+    ProducerRecord<byte[], byte[]> of(AgentGate.State state) {
         return new ProducerRecord<>(Topics.AGENT_RUNS.name(), state.partition(), state.agentId().getBytes(StandardCharsets.UTF_8),
                 state.value() == null ? null : values.serialize(Topics.AGENT_RUNS.name(), state.value()));
     }
 
     /** The committed state of every agent of these partitions (numbers of {@code punctual.due}), by partition. */
-    public Map<Integer, Collection<AgentRuns>> restore(ExecutorKafkaClients clients, Collection<Integer> partitions) {
+    Map<Integer, Collection<AgentRuns>> restore(ExecutorKafkaClients clients, Collection<Integer> partitions) {
         long started = System.nanoTime();
         Map<Integer, Map<String, AgentRuns>> out = new HashMap<>();
         partitions.forEach(p -> out.put(p, new LinkedHashMap<>()));

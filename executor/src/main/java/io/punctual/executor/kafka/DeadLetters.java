@@ -14,7 +14,7 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> original, String reason) {
+    static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> original, String reason) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : original.headers()) {
             headers.add(header);
@@ -31,13 +31,13 @@ public final class DeadLetters {
     public static final String HEADER_SCHEDULE_ID = "punctual.dlq.schedule.id";
     public static final String HEADER_ATTEMPTS = "punctual.dlq.attempts";
     public static final String HEADER_HTTP_STATUS = "punctual.dlq.http.status";
-    public static final String HEADER_TARGET_TYPE = "punctual.dlq.target.type";
+    static final String HEADER_TARGET_TYPE = "punctual.dlq.target.type";
 
     /**
      * A fire that failed for good: the original due record (so it can be replayed as it was) with the failure
      * in headers; the reason is the result's detail, which holds the last status and an excerpt of the body.
      */
-    public static ProducerRecord<byte[], byte[]> ofFailure(ConsumerRecord<byte[], byte[]> original, ExecutionResult result) {
+    static ProducerRecord<byte[], byte[]> ofFailure(ConsumerRecord<byte[], byte[]> original, ExecutionResult result) {
         ProducerRecord<byte[], byte[]> record = of(original, result.getDetail() == null ? "failed" : result.getDetail());
         record.headers().add(HEADER_FIRE_ID, utf8(result.getFireId()));
         record.headers().add(HEADER_SCHEDULE_ID, utf8(result.getScheduleId()));

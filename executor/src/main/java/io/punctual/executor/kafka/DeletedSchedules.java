@@ -64,7 +64,7 @@ public final class DeletedSchedules implements Runnable, AutoCloseable {
     }
 
     /** Records a delete the planner accepted (for tests and the tail). */
-    public void deleted(String scheduleId, long at) {
+    void deleted(String scheduleId, long at) {
         synchronized (deletedAt) {
             deletedAt.put(scheduleId, at);
         }

@@ -136,7 +136,7 @@ public final class DeliveryLoop implements Runnable {
     }
 
     /** Asks the loop to stop; {@link #awaitStopped(Duration)} waits for it. Callable from any thread. */
-    public void stop() {
+    void stop() {
         stopDeadlineNanos = System.nanoTime() + shutdownGrace.toNanos();
         stopRequested.countDown();
         Consumer<byte[], byte[]> c = consumer;
@@ -150,7 +150,7 @@ public final class DeliveryLoop implements Runnable {
         return healthy;
     }
 
-    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

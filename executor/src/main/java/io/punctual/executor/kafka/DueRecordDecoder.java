@@ -11,14 +11,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Turns a record of {@code punctual.due} into a fire, or says why it is poison. A record that cannot be
  * read now but might be later (the registry is unreachable) is neither: that throws, and the batch is retried.
  */
-public final class DueRecordDecoder {
+final class DueRecordDecoder {
     private final Deserializer<DueEvent> values;
 
-    public DueRecordDecoder(Deserializer<DueEvent> values) {
+    DueRecordDecoder(Deserializer<DueEvent> values) {
         this.values = values;
     }
 
-    public DecodedRecord decode(ConsumerRecord<byte[], byte[]> record) {
+    DecodedRecord decode(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return new DecodedRecord.Poison(record, "no value (tombstone)");
         }
@@ -50,7 +50,7 @@ public final class DueRecordDecoder {
     }
 
     /** The registry could not be asked; the record may be fine. */
-    public static final class RegistryUnavailableException extends RuntimeException {
+    static final class RegistryUnavailableException extends RuntimeException {
         RegistryUnavailableException(SchemaRegistryException cause) {
             super("Schema registry unavailable while reading " + Topics.DUE.name() + ": " + cause.getMessage(), cause);
         }

@@ -27,33 +27,33 @@ import java.util.Optional;
  * method owns none of that. The common client
  * properties still come from the one {@code kafka.*} surface ({@link KafkaSettings}).
  */
-public class ExecutorKafkaClients {
+class ExecutorKafkaClients {
     private final KafkaSettings kafka;
     private final ExecutorSettings settings;
     private final int maxPollRecords;
 
     private final Optional<String> groupInstanceId;
 
-    public ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords) {
+    ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords) {
         this(kafka, settings, maxPollRecords, Optional.empty());
     }
 
     /** @param groupInstanceId for static membership: a stable id per instance (a StatefulSet pod name), else empty */
-    public ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords, Optional<String> groupInstanceId) {
+    ExecutorKafkaClients(KafkaSettings kafka, ExecutorSettings settings, int maxPollRecords, Optional<String> groupInstanceId) {
         this.kafka = kafka;
         this.settings = settings;
         this.maxPollRecords = maxPollRecords;
         this.groupInstanceId = groupInstanceId;
     }
 
-    public Consumer<byte[], byte[]> consumer() {
+    Consumer<byte[], byte[]> consumer() {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
         ExecutorMeters.global().bindConsumer(consumer);
         return consumer;
     }
 
     /** How long a rebalance may wait for this member: the consumer's max.poll.interval.ms. */
-    public Duration maxPollInterval() {
+    Duration maxPollInterval() {
         Object configured = consumerProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
         return Duration.ofMillis(configured == null ? 300_000 : Long.parseLong(configured.toString()));
     }
@@ -83,7 +83,7 @@ public class ExecutorKafkaClients {
     }
 
     /** A group-less reader of committed records, for restoring state from a topic. */
-    public Consumer<byte[], byte[]> committedReader() {
+    Consumer<byte[], byte[]> committedReader() {
         Map<String, Object> props = kafka.clientProperties();
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-restore");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -94,7 +94,7 @@ public class ExecutorKafkaClients {
         return new KafkaConsumer<>(props);
     }
 
-    public Producer<byte[], byte[]> producer() {
+    Producer<byte[], byte[]> producer() {
         Map<String, Object> props = kafka.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         // A transaction opens only once a batch's deliveries are done, so it lasts milliseconds. An instance that

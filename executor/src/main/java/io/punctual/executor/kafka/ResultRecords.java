@@ -10,12 +10,12 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.nio.charset.StandardCharsets;
 
 /** Encodes results for {@code punctual.results}, keyed by schedule id so one schedule's history stays on one partition. */
-public final class ResultRecords {
+final class ResultRecords {
     private final TopicSerdes serdes;
     private final Serializer<ExecutionResult> values;
     private final Deserializer<ExecutionResult> reader;
 
-    public ResultRecords(TopicSerdes serdes) {
+    ResultRecords(TopicSerdes serdes) {
         this.serdes = serdes;
         this.values = serdes.valueSerde(Topics.RESULTS).serializer();
         this.reader = serdes.valueSerde(Topics.RESULTS).deserializer();
@@ -25,15 +25,15 @@ public final class ResultRecords {
      * Registers the result schema ahead of the first commit, so that an unreachable registry shows up before
      * anything is delivered rather than after, when the only way out would be to deliver again.
      */
-    public void registerSchema() {
+    void registerSchema() {
         serdes.registry().register(Topics.RESULTS.valueSubject(), ExecutionResult.getClassSchema());
     }
 
-    public ExecutionResult decode(byte[] value) {
+    ExecutionResult decode(byte[] value) {
         return reader.deserialize(Topics.RESULTS.name(), value);
     }
 
-    public ProducerRecord<byte[], byte[]> of(ExecutionResult result) {
+    ProducerRecord<byte[], byte[]> of(ExecutionResult result) {
         return new ProducerRecord<>(Topics.RESULTS.name(),
                 result.getScheduleId().getBytes(StandardCharsets.UTF_8),
                 values.serialize(Topics.RESULTS.name(), result));

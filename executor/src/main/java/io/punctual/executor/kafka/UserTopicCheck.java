@@ -12,7 +12,7 @@ import java.util.Optional;
  * never refused outright, the producer waits for it until the commit times out.
  */
 @FunctionalInterface
-public interface UserTopicCheck {
+interface UserTopicCheck {
     /** Nothing is ever refused: for loops without Kafka targets (tests). */
     UserTopicCheck NONE = (fire, target, since) -> Optional.empty();
 

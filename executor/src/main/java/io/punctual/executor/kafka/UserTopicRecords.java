@@ -19,13 +19,13 @@ public final class UserTopicRecords {
     }
 
     /** At most the bytes the record takes in a record batch of its own, as the producer and the broker count them. */
-    public static int sizeUpperBound(DueEvent fire, KafkaTarget target) {
+    static int sizeUpperBound(DueEvent fire, KafkaTarget target) {
         ProducerRecord<byte[], byte[]> record = of(fire, target);
         return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
                 record.key(), record.value(), record.headers().toArray());
     }
 
-    public static ProducerRecord<byte[], byte[]> of(DueEvent fire, KafkaTarget target) {
+    static ProducerRecord<byte[], byte[]> of(DueEvent fire, KafkaTarget target) {
         RecordHeaders headers = new RecordHeaders();
         target.getHeaders().forEach((name, value) -> headers.add(name.toString(), value.toString().getBytes(StandardCharsets.UTF_8)));
         headers.add(FIRE_ID_HEADER, fire.getFireId().getBytes(StandardCharsets.UTF_8));

@@ -25,7 +25,7 @@ public record LettaAnswer(int status, String body, String retryAfter) {
     }
 
     /** The {@code id} of the Run object an async call answers with, if the body is one. */
-    public Optional<String> runId() {
+    Optional<String> runId() {
         return textField("id");
     }
 
@@ -72,7 +72,7 @@ public record LettaAnswer(int status, String body, String retryAfter) {
      * The assistant's text in a synchronous call's answer: the content of its {@code assistant_message}s, joined
      * by blank lines; content given as parts contributes its text parts.
      */
-    public Optional<String> assistantText() {
+    Optional<String> assistantText() {
         JsonNode messages = tree().path("messages");
         if (!messages.isArray()) {
             return Optional.empty();
@@ -102,7 +102,7 @@ public record LettaAnswer(int status, String body, String retryAfter) {
     }
 
     /** The start of the body, for a failure's detail: enough to diagnose, bounded so results stay small. */
-    public String bodyExcerpt(int maxChars) {
+    String bodyExcerpt(int maxChars) {
         return body.length() <= maxChars ? body : body.substring(0, maxChars);
     }
 

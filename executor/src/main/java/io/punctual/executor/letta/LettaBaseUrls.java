@@ -12,17 +12,17 @@ import java.util.stream.Collectors;
  * not a deny-list. URLs are compared by scheme, host, port and path, ignoring case of scheme and host and a
  * trailing slash.
  */
-public final class LettaBaseUrls {
+final class LettaBaseUrls {
     private final String defaultUrl;
     private final Set<String> allowed;
 
-    public LettaBaseUrls(String defaultUrl, List<String> allowed) {
+    LettaBaseUrls(String defaultUrl, List<String> allowed) {
         this.defaultUrl = defaultUrl;
         this.allowed = allowed.stream().map(LettaBaseUrls::normalise).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The base URL to use for a schedule that names this one (null: the default). */
-    public String resolve(String scheduleUrl) {
+    String resolve(String scheduleUrl) {
         return scheduleUrl == null || scheduleUrl.isBlank() ? defaultUrl : scheduleUrl;
     }
 

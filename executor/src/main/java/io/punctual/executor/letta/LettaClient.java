@@ -41,7 +41,7 @@ public class LettaClient {
      * Sends the call. The future completes with Letta's answer for any HTTP status, and exceptionally only
      * when no answer arrived (connection refused, timeout, malformed URL).
      */
-    public CompletableFuture<LettaAnswer> send(LettaRequest request) {
+    CompletableFuture<LettaAnswer> send(LettaRequest request) {
         HttpRequest<byte[]> httpRequest;
         try {
             httpRequest = HttpRequest.POST(request.uri(), JSON.writeValueAsBytes(request.body()))

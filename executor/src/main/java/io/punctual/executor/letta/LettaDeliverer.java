@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 @Singleton
 public class LettaDeliverer {
     private static final Logger LOG = LoggerFactory.getLogger(LettaDeliverer.class);
-    public static final String UNDECRYPTABLE_KEY = "api key could not be decrypted";
+    static final String UNDECRYPTABLE_KEY = "api key could not be decrypted";
     /** Run statuses of a run that has not finished (Letta's Run object). */
     static final Set<String> UNFINISHED_RUN = Set.of("created", "running");
     static final String COMPLETED = "completed";

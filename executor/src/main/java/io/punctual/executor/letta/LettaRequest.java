@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param body           the JSON body of the call
  * @param idempotencyKey sent as {@code Idempotency-Key} so a repeated delivery of one fire can be recognised
  */
-public record LettaRequest(String baseUrl, String agentId, DeliveryMode mode, String apiKey, ObjectNode body, String idempotencyKey) {
+record LettaRequest(String baseUrl, String agentId, DeliveryMode mode, String apiKey, ObjectNode body, String idempotencyKey) {
 
     public LettaRequest {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -27,13 +27,13 @@ public record LettaRequest(String baseUrl, String agentId, DeliveryMode mode, St
     }
 
     /** The path of the call, with the agent id encoded as one path segment. */
-    public String path() {
+    String path() {
         String messages = "/v1/agents/" + PathSegments.encode(agentId) + "/messages";
         return mode == DeliveryMode.SYNC ? messages : messages + "/async";
     }
 
     /** The absolute URI of the call. */
-    public String uri() {
+    String uri() {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         return base + path();
     }

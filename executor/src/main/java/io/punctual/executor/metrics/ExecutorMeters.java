@@ -43,7 +43,7 @@ public final class ExecutorMeters {
     private final DistributionSummary agentQueueDepth;
     private KafkaClientMetrics consumerMetrics;
 
-    public ExecutorMeters(MeterRegistry registry) {
+    ExecutorMeters(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("punctual.executor.deliveries.in.flight", inFlight, AtomicInteger::get)
                 .description("Delivery requests sent and not yet answered").register(registry);
@@ -73,7 +73,7 @@ public final class ExecutorMeters {
     }
 
     /** A delivery request goes out now; returns the hook to call when it is answered. */
-    public Runnable requestSent(DueEvent fire) {
+    Runnable requestSent(DueEvent fire) {
         String type = ExecutionResults.targetType(fire);
         String attempt = fire.getAttempt() > 1 ? "retry" : "first";
         sentLag.computeIfAbsent(type + "/" + attempt, k -> Timer.builder("punctual.fire.lag.sent")

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * thread names the fire. Ids only: never a key, a secret or a message body.
  */
 public final class MeteredDeliverer implements Deliverer {
-    public static final String MDC_FIRE_ID = "fire_id";
-    public static final String MDC_SCHEDULE_ID = "schedule_id";
+    static final String MDC_FIRE_ID = "fire_id";
+    static final String MDC_SCHEDULE_ID = "schedule_id";
 
     private final Deliverer inner;
     private final ExecutorMeters meters;

@@ -8,11 +8,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads a {@code Retry-After} header (RFC 9110): delay-seconds or an HTTP date. */
-public final class RetryAfter {
+final class RetryAfter {
     private RetryAfter() {
     }
 
-    public static Optional<Duration> parse(String header, Instant now) {
+    static Optional<Duration> parse(String header, Instant now) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }

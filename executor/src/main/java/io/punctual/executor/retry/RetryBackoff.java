@@ -14,7 +14,7 @@ public final class RetryBackoff {
     private final LongUnaryOperator random;
 
     /** @param random given a bound b >= 0, a value in [0, b] */
-    public RetryBackoff(Duration base, Duration max, LongUnaryOperator random) {
+    RetryBackoff(Duration base, Duration max, LongUnaryOperator random) {
         this.base = base;
         this.max = max;
         this.random = random;
@@ -25,7 +25,7 @@ public final class RetryBackoff {
     }
 
     /** The cap of the delay after the given (failed) attempt. */
-    public Duration ceiling(int failedAttempt) {
+    Duration ceiling(int failedAttempt) {
         int doublings = Math.max(0, Math.min(failedAttempt - 1, 40));
         long millis = base.toMillis();
         for (int i = 0; i < doublings && millis < max.toMillis(); i++) {
@@ -34,7 +34,7 @@ public final class RetryBackoff {
         return Duration.ofMillis(Math.min(millis, max.toMillis()));
     }
 
-    public Duration delayAfter(int failedAttempt) {
+    Duration delayAfter(int failedAttempt) {
         return Duration.ofMillis(random.applyAsLong(ceiling(failedAttempt).toMillis()));
     }
 }

@@ -6,7 +6,7 @@ import java.net.URISyntaxException;
  * Which failures may pass if the same request is sent again later. Everything else (a refusal, an expired
  * credential answered with 401/403, a malformed request) would only fail the same way again.
  */
-public final class RetryableFailures {
+final class RetryableFailures {
     private RetryableFailures() {
     }
 
@@ -20,7 +20,7 @@ public final class RetryableFailures {
     }
 
     /** Statuses whose Retry-After is honoured. */
-    public static boolean honoursRetryAfter(int status) {
+    static boolean honoursRetryAfter(int status) {
         return status == 429 || status == 503;
     }
 }

@@ -14,5 +14,5 @@ import java.time.Instant;
  * @param usageJson  where Letta gives it
  * @param detail     why the status is unknown, else null
  */
-public record RunEnd(FollowedRun run, String status, Instant finishedAt, String stopReason, String usageJson, String detail) {
+record RunEnd(FollowedRun run, String status, Instant finishedAt, String stopReason, String usageJson, String detail) {
 }

@@ -22,7 +22,7 @@ public final class RunEndResults {
      * DELIVERED for a completed run or one whose end is unknown; FAILED for a failed or cancelled run, or RETRYING
      * when the fire asks for {@code retry_on_run_failure} and its retry policy allows another attempt.
      */
-    public ExecutionResult of(RunEnd end) {
+    ExecutionResult of(RunEnd end) {
         FollowedRun run = end.run();
         DueEvent fire = run.getFire();
         boolean failed = "failed".equals(end.status()) || "cancelled".equals(end.status());

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RunFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunFollower.class);
     /** Letta's terminal run statuses; any other status is a run still working. */
-    public static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
-    public static final String UNKNOWN = "unknown";
+    static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
+    static final String UNKNOWN = "unknown";
     private static final Duration MAX_TICK = Duration.ofMillis(100);
 
     private final RunLookup lookup;
@@ -70,12 +70,12 @@ public final class RunFollower implements AutoCloseable {
     }
 
     /** Stops following the run (its partition moved to another executor); an answer still on its way is ignored. */
-    public void forget(String runId) {
+    void forget(String runId) {
         followed.remove(runId);
     }
 
     /** The runs that ended since the last call, oldest first. */
-    public List<RunEnd> drainEnded() {
+    List<RunEnd> drainEnded() {
         List<RunEnd> out = new ArrayList<>();
         for (RunEnd end = ended.poll(); end != null; end = ended.poll()) {
             out.add(end);
@@ -87,7 +87,7 @@ public final class RunFollower implements AutoCloseable {
      * True once the run was looked up since it was handed over (or when it is not followed): a fire is only let
      * go past a run on a fresh look, not on a state restored from before a restart.
      */
-    public boolean lookedUp(String runId) {
+    boolean lookedUp(String runId) {
         Followed entry = followed.get(runId);
         return entry == null || entry.lookedUp;
     }
@@ -96,7 +96,7 @@ public final class RunFollower implements AutoCloseable {
         return followed.size();
     }
 
-    public int lookupsInFlight() {
+    int lookupsInFlight() {
         return lookupsInFlight.get();
     }
 

@@ -7,7 +7,7 @@ package io.punctual.executor.webhook;
  * @param body       the body as text (empty if none)
  * @param retryAfter the {@code Retry-After} header, or null
  */
-public record WebhookAnswer(int status, String body, String retryAfter) {
+record WebhookAnswer(int status, String body, String retryAfter) {
     public boolean isSuccess() {
         return status >= 200 && status < 300;
     }

@@ -29,7 +29,7 @@ public class WebhookClient {
     }
 
     /** Completes with the answer for any status, exceptionally only when no answer arrived. */
-    public CompletableFuture<WebhookAnswer> send(WebhookRequest request) {
+    CompletableFuture<WebhookAnswer> send(WebhookRequest request) {
         MutableHttpRequest<byte[]> httpRequest;
         try {
             httpRequest = "PUT".equals(request.method())

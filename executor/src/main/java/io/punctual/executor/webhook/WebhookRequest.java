@@ -10,7 +10,7 @@ import java.util.Map;
  * @param headers every header to send
  * @param body    the exact body bytes (what the signature covers)
  */
-public record WebhookRequest(String method, String url, Map<String, String> headers, byte[] body) {
+record WebhookRequest(String method, String url, Map<String, String> headers, byte[] body) {
     @Override
     public String toString() {
         // Headers may carry a tenant's credentials.

@@ -157,7 +157,7 @@ public class LettaKeyVerifier {
     }
 
     /** How many accepted tenants are remembered (for tests). */
-    public long acceptedCount() {
+    long acceptedCount() {
         accepted.cleanUp();
         return accepted.estimatedSize();
     }

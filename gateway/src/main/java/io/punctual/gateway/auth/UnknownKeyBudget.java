@@ -41,7 +41,7 @@ public class UnknownKeyBudget {
     }
 
     /** Spends one check for a request from {@code clientAddress}, or throws a 429 problem. */
-    public void acquire(String clientAddress) {
+    void acquire(String clientAddress) {
         if (perAddressPerSecond > 0) {
             long wait = perAddress.get(clientAddress, a -> new TokenBucket(perAddressPerSecond, perAddressBurst)).take();
             if (wait > 0) {

@@ -48,7 +48,7 @@ public class TenantRateLimiter {
     }
 
     /** How many tenants have a bucket now (for tests and metrics). */
-    public long bucketCount() {
+    long bucketCount() {
         buckets.cleanUp();
         return buckets.estimatedSize();
     }

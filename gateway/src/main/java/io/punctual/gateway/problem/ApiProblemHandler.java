@@ -24,6 +24,6 @@ public class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespo
         }
         return response
                 .contentType(MediaType.of(ProblemType.MEDIA_TYPE))
-                .body(ProblemBodies.body(type.uri(), type.title(), type.status().getCode(), problem.detail(), request, problem.errors()));
+                .body(ProblemDocument.of(type.uri(), type.title(), type.status().getCode(), problem.detail(), request, problem.errors()));
     }
 }

@@ -1,6 +1,5 @@
 package io.punctual.gateway.problem;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.response.Error;
@@ -16,10 +15,10 @@ import java.util.List;
  */
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
-public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvider<ObjectNode> {
+public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvider<ProblemDocument> {
 
     @Override
-    public ObjectNode body(ErrorContext context, HttpResponse<?> response) {
+    public ProblemDocument body(ErrorContext context, HttpResponse<?> response) {
         int status = response.getStatus().getCode();
         List<FieldError> errors = context.getErrors().stream()
                 .filter(e -> e.getPath().isPresent())
@@ -28,7 +27,7 @@ public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvid
         String detail = status >= 500
                 ? "The server failed to answer; the request may be retried."
                 : context.getErrors().stream().map(Error::getMessage).findFirst().orElse(response.reason());
-        return ProblemBodies.body(ProblemType.uriForStatus(status), response.reason(), status, detail, context.getRequest(), errors);
+        return ProblemDocument.of(ProblemType.uriForStatus(status), response.reason(), status, detail, context.getRequest(), errors);
     }
 
     @Override

@@ -18,7 +18,7 @@ public enum ProblemType {
     UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE, "A dependency is unavailable"),
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
-    public static final String MEDIA_TYPE = "application/problem+json";
+    static final String MEDIA_TYPE = "application/problem+json";
     private static final String BASE = "urn:punctual:problem:";
 
     private final String slug;
@@ -31,20 +31,20 @@ public enum ProblemType {
         this.title = title;
     }
 
-    public String uri() {
+    String uri() {
         return BASE + slug;
     }
 
-    public HttpStatus status() {
+    HttpStatus status() {
         return status;
     }
 
-    public String title() {
+    String title() {
         return title;
     }
 
     /** The generic type of an HTTP error that Micronaut itself raised (no route, wrong method, ...). */
-    public static String uriForStatus(int status) {
+    static String uriForStatus(int status) {
         return BASE + "http-" + status;
     }
 }

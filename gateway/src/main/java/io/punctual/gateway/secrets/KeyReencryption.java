@@ -37,7 +37,7 @@ public class KeyReencryption {
     private static final Logger LOG = LoggerFactory.getLogger(KeyReencryption.class);
 
     /** What a run did: schedules re-encrypted, already skipped because they changed meanwhile, and failures. */
-    public record Report(int reencrypted, int conflicts, int failed) {
+    record Report(int reencrypted, int conflicts, int failed) {
     }
 
     private final GatewayViews views;

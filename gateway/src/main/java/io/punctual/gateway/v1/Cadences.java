@@ -27,7 +27,7 @@ public final class Cadences {
     }
 
     /** The /v1 field each of the planner's problems is about. */
-    public static String v1Field(CadenceProblem problem) {
+    static String v1Field(CadenceProblem problem) {
         return switch (problem) {
             case INVALID_TIMEZONE -> "schedule.timezone";
             case INVALID_INTERVAL -> "schedule.every";

@@ -5,14 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as people write them in the API: a whole number and a unit, s, m, h or d ("15m", "36h"). */
-public final class Durations {
+final class Durations {
     private static final Pattern TEXT = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
 
     private Durations() {
     }
 
     /** The duration, or null if the text is not one. */
-    public static Duration parse(String text) {
+    static Duration parse(String text) {
         Matcher m = TEXT.matcher(text.trim());
         if (!m.matches()) {
             return null;
@@ -28,7 +28,7 @@ public final class Durations {
     }
 
     /** The shortest exact rendering ("90s" stays "90s", "3600s" becomes "1h"). */
-    public static String format(long millis) {
+    static String format(long millis) {
         if (millis % 86_400_000L == 0 && millis != 0) {
             return millis / 86_400_000L + "d";
         }

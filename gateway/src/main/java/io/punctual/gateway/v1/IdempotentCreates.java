@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 @Singleton
 public class IdempotentCreates {
     /** What a create answered. */
-    public record CreatedSchedule(String scheduleId, long version, ScheduleJson body) {
+    record CreatedSchedule(String scheduleId, long version, ScheduleJson body) {
     }
 
     private final Cache<String, CompletableFuture<CreatedSchedule>> entries;
@@ -39,7 +39,7 @@ public class IdempotentCreates {
     }
 
     /** The first answer for this tenant and key, computing it with {@code create} if there is none. */
-    public CreatedSchedule once(String tenant, String key, Supplier<CreatedSchedule> create) {
+    CreatedSchedule once(String tenant, String key, Supplier<CreatedSchedule> create) {
         return ScheduleCommands.join(onceAsync(tenant, key, () -> CompletableFuture.completedFuture(create.get())));
     }
 
@@ -47,7 +47,7 @@ public class IdempotentCreates {
      * {@link #once} without holding a thread: a concurrent retry with the same key gets the first attempt's future.
      * A failure (never wrapped) is not remembered, so the key may be used again.
      */
-    public CompletableFuture<CreatedSchedule> onceAsync(String tenant, String key, Supplier<CompletableFuture<CreatedSchedule>> create) {
+    CompletableFuture<CreatedSchedule> onceAsync(String tenant, String key, Supplier<CompletableFuture<CreatedSchedule>> create) {
         String id = tenant + "\u0000" + key;
         CompletableFuture<CreatedSchedule> mine = new CompletableFuture<>();
         CompletableFuture<CreatedSchedule> existing = entries.get(id, k -> mine);
@@ -71,7 +71,7 @@ public class IdempotentCreates {
     }
 
     /** How many answers are remembered (for tests). */
-    public long size() {
+    long size() {
         entries.cleanUp();
         return entries.estimatedSize();
     }

@@ -49,7 +49,7 @@ public final class ReadBarrier implements AutoCloseable {
     }
 
     /** Waits until the view shows everything committed to the topic before this call; false on timeout. */
-    public boolean await(Duration timeout) throws InterruptedException {
+    boolean await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> end;
         try {

@@ -32,6 +32,11 @@ import java.util.function.Predicate;
  * and beyond the count per schedule are removed, and the runs of a schedule deleted while it could still fire go
  * with it. Results outlive a schedule that completed (the seed API lists them after a one-time schedule is gone)
  * until the age limit. A tenant|schedule index lists the schedules of a tenant that have runs.
+ *
+ * <p>It stays one class (about 340 lines): every read, the removal of a schedule and the sweep work on the one key
+ * layout written here ({@code key}, {@code groupOf}, {@code isOfFire}, {@code nominalMillis}); each public method is
+ * a short guard (never while the store closes) around its {@code ...Now} body. Apart, the layout would be spread
+ * over classes.
  */
 public final class RunView {
     private static final Logger LOG = LoggerFactory.getLogger(RunView.class);
@@ -50,7 +55,7 @@ public final class RunView {
     private final int maxPerSchedule;
     private final WriteOptions writeOptions = new WriteOptions();
 
-    public RunView(ViewStore store, String topic, Deserializer<ExecutionResult> deserializer, Duration maxAge, int maxPerSchedule) {
+    RunView(ViewStore store, String topic, Deserializer<ExecutionResult> deserializer, Duration maxAge, int maxPerSchedule) {
         this.store = store;
         this.topic = topic;
         this.deserializer = deserializer;
@@ -59,7 +64,7 @@ public final class RunView {
     }
 
     /** Records of {@code punctual.results} and the positions after them, written in one atomic batch. */
-    public void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+    void applyRecords(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
         store.run(() -> applyRecordsNow(records, positions));
     }
 
@@ -123,7 +128,7 @@ public final class RunView {
     }
 
     /** The runs of a schedule visible to a tenant, newest scheduled time first (as many as retention keeps). */
-    public List<ExecutionResult> runsOf(String scheduleId, String tenant) {
+    List<ExecutionResult> runsOf(String scheduleId, String tenant) {
         List<ExecutionResult> all = new ArrayList<>();
         String after = null;
         do {
@@ -245,7 +250,7 @@ public final class RunView {
     }
 
     /** Removes every run of a schedule that was deleted. */
-    public void removeSchedule(String scheduleId, String tenant) {
+    void removeSchedule(String scheduleId, String tenant) {
         store.run(() -> removeScheduleNow(scheduleId, tenant));
     }
 
@@ -263,7 +268,7 @@ public final class RunView {
      * Removes runs scheduled before {@code now} minus the age limit and those beyond the count per schedule. Reads
      * the history once, in key order; returns how many runs it removed.
      */
-    public int sweep(Instant now) {
+    int sweep(Instant now) {
         return store.use(() -> sweepNow(now));
     }
 

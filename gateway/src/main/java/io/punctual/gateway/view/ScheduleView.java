@@ -71,7 +71,7 @@ public final class ScheduleView {
     }
 
     /** How many schedules of the tenant the view holds (a counter kept with the index, not a scan). */
-    public int countOf(String tenant) {
+    int countOf(String tenant) {
         return store.use(() -> countOfNow(tenant));
     }
 

@@ -39,7 +39,7 @@ public final class TopicTail implements AutoCloseable {
     private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(1);
 
     /** What receives each polled batch: the records, then the position of every partition after them. */
-    public interface BatchHandler {
+    interface BatchHandler {
         void accept(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions);
     }
 
@@ -89,7 +89,7 @@ public final class TopicTail implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public TopicTail start() {
+    TopicTail start() {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
@@ -111,7 +111,7 @@ public final class TopicTail implements AutoCloseable {
      * Waits until the records before {@code offsets} (per partition) are applied, that is handed to the handler and
      * returned from it. False on timeout.
      */
-    public boolean awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
+    boolean awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (appliedChanged) {
             while (!isApplied(offsets)) {
@@ -130,7 +130,7 @@ public final class TopicTail implements AutoCloseable {
     }
 
     /** Records read since this tail started (a restart that resumes reads only what it missed). */
-    public long recordsRead() {
+    long recordsRead() {
         return recordsRead.get();
     }
 
@@ -138,7 +138,7 @@ public final class TopicTail implements AutoCloseable {
         return caughtUp.getCount() == 0;
     }
 
-    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -131,7 +131,7 @@ public final class ViewStore implements AutoCloseable {
     }
 
     /** The offsets of the topic's partitions that the stored views cover (the next offset to read). */
-    public Map<TopicPartition, Long> offsets(String topic) {
+    Map<TopicPartition, Long> offsets(String topic) {
         return use(() -> offsetsNow(topic));
     }
 

@@ -12,7 +12,7 @@ public final class ConfigKeys {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     /** Prefix of the registry client's authentication and TLS settings (see {@code RegistryClientSettings}). */
-    public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
+    static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
 
     public static final String TOPIC_PARTITIONS = "punctual.topics.partitions";
     /** Copies of every topic Punctual creates, Kafka Streams' internal topics included (capped at the brokers there are). */

@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * @param reservedPrefixes  prefixes that are refused whatever the list says, besides the fixed ones
  */
 public record KafkaTopicPolicy(List<String> allowedPrefixes, List<String> reservedPrefixes) {
-    public static final String TENANT_PLACEHOLDER = "{tenant}";
-    public static final String ANY_TOPIC = "*";
+    static final String TENANT_PLACEHOLDER = "{tenant}";
+    static final String ANY_TOPIC = "*";
     private static final Pattern LEGAL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final List<String> FIXED_RESERVED_PREFIXES = List.of("punctual.", "punctual-", "_");
     private static final List<String> RESERVED_SUFFIXES = List.of("-changelog", "-repartition");

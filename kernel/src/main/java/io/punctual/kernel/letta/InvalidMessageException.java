@@ -4,7 +4,7 @@ package io.punctual.kernel.letta;
 public class InvalidMessageException extends IllegalArgumentException {
     private final String field;
 
-    public InvalidMessageException(String field, String problem) {
+    InvalidMessageException(String field, String problem) {
         super((field.isEmpty() ? "messages" : "messages" + field) + " " + problem);
         this.field = field;
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  * directions, so the gateway (JSON in) and the executor (JSON out) agree on one mapping.
  */
 public final class LettaMessagesJson {
-    public static final Set<String> ROLES = Set.of("user", "system", "assistant");
+    static final Set<String> ROLES = Set.of("user", "system", "assistant");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private LettaMessagesJson() {

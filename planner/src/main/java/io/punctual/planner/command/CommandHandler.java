@@ -32,7 +32,7 @@ public final class CommandHandler {
     private final Firing firing;
     private final SpecGuard guard;
 
-    public CommandHandler(NextFireCalculator nextFire, Firing firing) {
+    CommandHandler(NextFireCalculator nextFire, Firing firing) {
         this(nextFire, firing, SpecGuard.none());
     }
 

@@ -7,13 +7,13 @@ package io.punctual.planner.command;
 public final class PoisonCommandException extends Exception {
     private final String reason;
 
-    public PoisonCommandException(String reason, String detail) {
+    PoisonCommandException(String reason, String detail) {
         super(reason + ": " + detail, null, false, false);
         this.reason = reason;
     }
 
     /** A short machine code: undecodable, unknown_schema, missing_key, key_mismatch, missing_field. */
-    public String reason() {
+    String reason() {
         return reason;
     }
 }

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class SpecGuard {
     /** A refusal: one of the {@link Reasons} and a sentence for the CommandResult. */
-    public record Refusal(String reason, String message) {
+    record Refusal(String reason, String message) {
     }
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -52,7 +52,7 @@ public final class SpecGuard {
      * @param urlPolicy null to leave URLs to the executor alone
      * @param keys      null to skip the ciphertext checks (a planner without the keyset)
      */
-    public SpecGuard(int maxMessages, int maxMessageBytes, WebhookUrlPolicy urlPolicy, KeyMaterial keys) {
+    SpecGuard(int maxMessages, int maxMessageBytes, WebhookUrlPolicy urlPolicy, KeyMaterial keys) {
         this(maxMessages, maxMessageBytes, urlPolicy, keys, KafkaTopicPolicy.noneAllowed());
     }
 
@@ -77,12 +77,12 @@ public final class SpecGuard {
     }
 
     /** Whether the ciphertexts are checked (the planner has the keyset). */
-    public boolean checksKeys() {
+    boolean checksKeys() {
         return cipher != null;
     }
 
     /** Why the spec of a schedule must not be stored, or null if it may. */
-    public Refusal refusal(ScheduleSpec spec, String scheduleId) {
+    Refusal refusal(ScheduleSpec spec, String scheduleId) {
         if (spec.getNotifyWebhook() != null) {
             // The notification webhook is called like a webhook target: the same URL policy, the same secret binding.
             Refusal notify = webhook(spec.getNotifyWebhook(), scheduleId);

@@ -19,7 +19,7 @@ public final class Jitter {
      * @param next     the schedule's next nominal fire after this one, if any
      * @return a delay in [0, jitterMs), and below next - nominal
      */
-    public static long delayMs(String fireId, long jitterMs, Instant nominal, Optional<Instant> next) {
+    static long delayMs(String fireId, long jitterMs, Instant nominal, Optional<Instant> next) {
         if (jitterMs <= 0) {
             return 0;
         }

@@ -9,11 +9,11 @@ import java.time.Instant;
  * one the trigger command produced, unique per schedule, so two triggers in the same millisecond still differ and a
  * manual fire never shares an id with a scheduled one.
  */
-public final class ManualFireIds {
+final class ManualFireIds {
     private ManualFireIds() {
     }
 
-    public static String of(String scheduleId, Instant now, long version) {
+    static String of(String scheduleId, Instant now, long version) {
         return FireIds.of(scheduleId, now) + ":manual:" + version;
     }
 }

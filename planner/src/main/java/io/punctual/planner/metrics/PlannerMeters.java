@@ -32,7 +32,7 @@ public final class PlannerMeters {
     private final DistributionSummary firesPerPunctuation;
     private final Counter commandDeadLetters;
 
-    public PlannerMeters(MeterRegistry registry) {
+    PlannerMeters(MeterRegistry registry) {
         this.registry = registry;
         this.emitLag = Timer.builder("punctual.planner.fire.lag")
                 .description("Time from a fire's due time to the planner emitting it")

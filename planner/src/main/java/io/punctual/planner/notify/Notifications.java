@@ -23,9 +23,9 @@ import java.util.Optional;
  * de-duplicates on: {@code <schedule id>!notify:<kind>:<fire id>#<attempt>}.
  */
 public final class Notifications {
-    public static final String FIRE_FAILED = "fire_failed";
-    public static final String RUN_FAILED = "run_failed";
-    public static final String AUTO_PAUSED = "auto_paused";
+    static final String FIRE_FAILED = "fire_failed";
+    static final String RUN_FAILED = "run_failed";
+    static final String AUTO_PAUSED = "auto_paused";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Notifications() {
