@@ -1,5 +1,7 @@
 package io.punctual.bench.drill;
 
+import io.punctual.bench.headline.BenchPorts;
+import java.io.IOException;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.LettaMessage;
@@ -21,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -441,9 +442,7 @@ public final class ScaleOutDrill {
         return ledger.missing() == 0 && ledger.withMoreThanOneFinal() == 0 && worst <= 1 && allEvents;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() throws IOException {
+        return BenchPorts.freePort();
     }
 }

@@ -1,5 +1,6 @@
 package io.punctual.bench.gateway;
 
+import io.punctual.bench.headline.BenchPorts;
 import io.punctual.bench.headline.BenchHttp;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.LettaMessage;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -437,8 +437,6 @@ public final class GatewayReadLoad {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return BenchPorts.freePort();
     }
 }

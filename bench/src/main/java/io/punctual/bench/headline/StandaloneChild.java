@@ -3,7 +3,6 @@ package io.punctual.bench.headline;
 import io.punctual.kernel.secrets.KeyMaterial;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,8 +136,6 @@ final class StandaloneChild implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return BenchPorts.freePort();
     }
 }

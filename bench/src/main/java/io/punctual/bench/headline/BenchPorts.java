@@ -1,0 +1,33 @@
+package io.punctual.bench.headline;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Ports for the benchmarks' child processes. A port the system hands out ({@code new ServerSocket(0)}) comes from the
+ * ephemeral range (32768–60999 on Linux), where the children's own outgoing connections (Kafka clients, HTTP
+ * clients) take their local ports too: a gateway started a minute after its port was chosen once found it taken.
+ * So a free port is picked below that range.
+ */
+public final class BenchPorts {
+    private static final int LOWEST = 20_000;
+    private static final int BELOW_EPHEMERAL = 32_768;
+
+    private BenchPorts() {
+    }
+
+    public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW_EPHEMERAL);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port between " + LOWEST + " and " + BELOW_EPHEMERAL);
+    }
+}
