@@ -1,24 +1,27 @@
 package io.punctual.executor;
 
-import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
-import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.ExecutionResult;
-import io.punctual.schemas.Outcome;
 import io.punctual.kernel.letta.LettaMessagesJson;
 import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.Outcome;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +185,7 @@ class ExecutorEndToEndTest {
         publish(List.of(new ProducerRecord<>(Topics.DUE.name(), utf8(agent), poison), due(next)));
 
         ConsumerRecord<byte[], byte[]> dead = deadLetters.awaitMatching("the poison record", 1,
-                r -> java.util.Arrays.equals(r.value(), poison)).get(0);
+                r -> Arrays.equals(r.value(), poison)).get(0);
         assertThat(dead.key()).isEqualTo(utf8(agent));
         assertThat(header(dead, Topics.HEADER_DLQ_REASON)).startsWith("not a DueEvent");
         assertThat(header(dead, Topics.HEADER_DLQ_SOURCE_TOPIC)).isEqualTo(Topics.DUE.name());
@@ -294,10 +298,10 @@ class ExecutorEndToEndTest {
         await("the executor group committed everything").atMost(WAIT).until(() -> {
             Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            committed.keySet().forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-            var ends = kafka.admin().listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+            var ends = kafka.admin().listOffsets(latest, new ListOffsetsOptions(
+                    IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
             return !committed.isEmpty() && committed.entrySet().stream()
                     .allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()).offset());
         });

@@ -1,10 +1,17 @@
 package io.punctual.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.TopicTail;
+import io.punctual.executor.support.WebhookReceiver;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.config.KafkaSettings;
+import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.kernel.webhook.WebhookSignature;
 import io.punctual.planner.PlannerService;
 import io.punctual.planner.PlannerSettings;
 import io.punctual.schemas.CreateSchedule;
@@ -16,9 +23,8 @@ import io.punctual.schemas.Outcome;
 import io.punctual.schemas.RetryPolicy;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
-import io.punctual.kernel.config.ConfigKeys;
-import io.punctual.kernel.config.KafkaSettings;
-import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.WebhookMethod;
+import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
@@ -66,13 +72,13 @@ class RetryLoopWithPlannerTest {
     private static Serializer<ScheduleCommand> commandSerializer;
     private static Deserializer<ExecutionResult> resultDeserializer;
     private static TopicTail results;
-    private static io.punctual.executor.support.WebhookReceiver hooks;
+    private static WebhookReceiver hooks;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaFixture.shared();
         letta = new LettaStandIn();
-        hooks = new io.punctual.executor.support.WebhookReceiver();
+        hooks = new WebhookReceiver();
         keys = KeyMaterial.generate();
         TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
         String groupId = kafka.uniqueName("executor-retry-loop");
@@ -143,24 +149,24 @@ class RetryLoopWithPlannerTest {
         hooks.answerNext(503);
         String scheduleId = "sched-" + UUID.randomUUID();
         String secret = "notify-secret-" + UUID.randomUUID();
-        createOnceSchedule(agent, scheduleId, io.punctual.schemas.WebhookTarget.newBuilder()
-                .setUrl(hooks.url("/notify")).setMethod(io.punctual.schemas.WebhookMethod.POST).setHeaders(Map.of()).setBodyJson("{}")
+        createOnceSchedule(agent, scheduleId, WebhookTarget.newBuilder()
+                .setUrl(hooks.url("/notify")).setMethod(WebhookMethod.POST).setHeaders(Map.of()).setBodyJson("{}")
                 .setSecretCiphertext(keys.apiKeyCipher().encrypt(secret, scheduleId)).build());
 
         await("the notification, twice").atMost(WAIT).until(() -> hooks.received("/notify").size() >= 2);
 
-        List<io.punctual.executor.support.WebhookReceiver.Received> sent = hooks.received("/notify");
+        List<WebhookReceiver.Received> sent = hooks.received("/notify");
         String id = sent.get(0).header("Punctual-Fire-Id");
         assertThat(id).startsWith(scheduleId + "!notify:fire_failed:" + scheduleId + "@");
         assertThat(sent).allSatisfy(r -> {
             assertThat(r.header("Punctual-Fire-Id")).isEqualTo(id);
             assertThat(r.header("Idempotency-Key")).isEqualTo(id);
             assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(new String(sent.get(0).body(), StandardCharsets.UTF_8));
-            assertThat(io.punctual.kernel.webhook.WebhookSignature.verify(r.header("Punctual-Signature"), secret, id,
+            assertThat(WebhookSignature.verify(r.header("Punctual-Signature"), secret, id,
                     Integer.parseInt(r.header("Punctual-Attempt")), r.body(), Instant.now(), Duration.ofMinutes(5))).isTrue();
         });
         assertThat(sent).extracting(r -> r.header("Punctual-Attempt")).containsExactly("1", "2");
-        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sent.get(0).body());
+        JsonNode body = new ObjectMapper().readTree(sent.get(0).body());
         assertThat(body.get("kind").asText()).isEqualTo("fire_failed");
         assertThat(body.get("schedule_id").asText()).isEqualTo(scheduleId);
         assertThat(body.get("detail").asText()).contains("agent not found");
@@ -170,7 +176,7 @@ class RetryLoopWithPlannerTest {
         return createOnceSchedule(agent, "sched-" + UUID.randomUUID(), null);
     }
 
-    private static String createOnceSchedule(String agent, String scheduleId, io.punctual.schemas.WebhookTarget notify) throws Exception {
+    private static String createOnceSchedule(String agent, String scheduleId, WebhookTarget notify) throws Exception {
         Instant at = Instant.now().plusMillis(500).truncatedTo(ChronoUnit.MILLIS);
         ScheduleSpec spec = ScheduleSpec.newBuilder()
                 .setTenant("tenant-retry")

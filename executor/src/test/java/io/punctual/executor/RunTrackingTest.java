@@ -7,18 +7,19 @@ import io.punctual.executor.support.Fires;
 import io.punctual.executor.support.Groups;
 import io.punctual.executor.support.PlannerStandIn;
 import io.punctual.executor.support.TopicTail;
-import io.punctual.schemas.DueEvent;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.CommandResult;
-import io.punctual.schemas.OnceCadence;
-import io.punctual.schemas.ScheduleSpec;
-import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.LettaTarget;
+import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.OverlapPolicy;
 import io.punctual.schemas.RetryPolicy;
-import io.punctual.kernel.config.ConfigKeys;
-import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.ScheduleSpec;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
@@ -148,7 +149,7 @@ class RunTrackingTest {
         planner.publish(DueEvent.newBuilder(retried).setAttempt(2).build());
         ExecutionResult second = awaitResult(retried, 2, true);
         assertThat(second.getLettaRunStatus()).isEqualTo("completed");
-        assertThat(letta.messagesTo(((io.punctual.schemas.LettaTarget) retried.getTarget()).getAgentId())).hasSize(2)
+        assertThat(letta.messagesTo(((LettaTarget) retried.getTarget()).getAgentId())).hasSize(2)
                 .allSatisfy(r -> assertThat(r.header("Idempotency-Key")).contains(retried.getFireId()));
     }
 

@@ -1,18 +1,19 @@
 package io.punctual.gateway;
 
-import java.time.Duration;
-import java.net.http.HttpRequest;
-import java.net.http.HttpClient;
-import java.net.URI;
-import org.awaitility.Awaitility;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.context.ApplicationContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,7 +72,7 @@ class V1SchedulesTest {
         assertThat(times).hasSize(5).isSorted();
         assertThat(times.get(0)).isEqualTo(Instant.parse(s.get("next_fire_at").asText()));
         // 09:00 in Berlin is 07:00 or 08:00 UTC, on weekdays only.
-        assertThat(times).allSatisfy(t -> assertThat(t.atZone(java.time.ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(9));
+        assertThat(times).allSatisfy(t -> assertThat(t.atZone(ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(9));
     }
 
     @Test

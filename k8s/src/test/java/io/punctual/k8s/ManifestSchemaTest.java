@@ -1,6 +1,7 @@
 package io.punctual.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +64,7 @@ class ManifestSchemaTest {
 
     @Test
     void refusesAKindWithoutASchema() {
-        ObjectNode monitor = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        ObjectNode monitor = new ObjectMapper().createObjectNode()
                 .put("apiVersion", "monitoring.coreos.com/v1").put("kind", "PodMonitor");
         assertThatThrownBy(() -> StrictModels.read(monitor)).hasMessageContaining("No schema");
     }

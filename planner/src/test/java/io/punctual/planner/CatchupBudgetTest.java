@@ -2,6 +2,7 @@ package io.punctual.planner;
 
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CronCadence;
+import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.IntervalCadence;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
@@ -9,6 +10,7 @@ import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -101,7 +103,7 @@ class CatchupBudgetTest extends PlannerTestBase {
         return ids;
     }
 
-    private static void collect(List<org.apache.kafka.streams.test.TestRecord<String, io.punctual.schemas.DueEvent>> fires, Set<String> ids) {
+    private static void collect(List<TestRecord<String, DueEvent>> fires, Set<String> ids) {
         fires.forEach(f -> assertThat(ids.add(f.value().getFireId())).as("fire %s once", f.value().getFireId()).isTrue());
     }
 }

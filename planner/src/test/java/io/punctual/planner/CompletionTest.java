@@ -1,6 +1,7 @@
 package io.punctual.planner;
 
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.IntervalCadence;
 import io.punctual.schemas.OnceCadence;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -168,8 +170,8 @@ class CompletionTest extends PlannerTestBase {
     private static List<Instant> purges(PlannerHarness planner) {
         KeyValueStore<Bytes, byte[]> store = planner.driver.getKeyValueStore(PlannerTopology.PURGES_STORE);
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            List<Instant> times = new java.util.ArrayList<>();
-            it.forEachRemaining(kv -> times.add(io.punctual.planner.timeline.TimelineKey.fromBytes(kv.key).fireAt()));
+            List<Instant> times = new ArrayList<>();
+            it.forEachRemaining(kv -> times.add(TimelineKey.fromBytes(kv.key).fireAt()));
             return times;
         }
     }

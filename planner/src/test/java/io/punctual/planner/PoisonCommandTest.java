@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -29,7 +30,7 @@ class PoisonCommandTest extends PlannerTestBase {
         wrongMagic[0] = 1;
         byte[] mismatched = planner.encode(TestCommands.createOnce("s-real", "agent-1", START.plusSeconds(5)));
         byte[] truncated = planner.encode(TestCommands.createOnce("s-cut", "agent-1", START.plusSeconds(5)));
-        truncated = java.util.Arrays.copyOf(truncated, truncated.length / 2);
+        truncated = Arrays.copyOf(truncated, truncated.length / 2);
         Headers tracing = new RecordHeaders().add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
 
         planner.sendRaw("s-random", random, tracing);

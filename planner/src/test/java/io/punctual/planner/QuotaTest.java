@@ -2,17 +2,18 @@ package io.punctual.planner;
 
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.quota.LiveCounts;
-import io.punctual.schemas.QuotaEvent;
-import io.punctual.schemas.ScheduleCommand;
-import io.punctual.schemas.topic.Topics;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CronCadence;
+import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.QuotaEvent;
+import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class QuotaTest extends PlannerTestBase {
     @Test
     void aPatchThatLetsACompletedScheduleFireAgainNeedsAPlaceToo() {
         PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(1), START);
-        ScheduleSpec once = ScheduleSpec.newBuilder(cron(TENANT)).setCadence(new io.punctual.schemas.OnceCadence(START.plusSeconds(10))).build();
+        ScheduleSpec once = ScheduleSpec.newBuilder(cron(TENANT)).setCadence(new OnceCadence(START.plusSeconds(10))).build();
         planner.send(TestCommands.create("q-done", once));
         planner.advanceTo(START.plusSeconds(10));
         assertThat(planner.send(TestCommands.createCron("q-live", "agent-1", "0 9 * * *", "UTC")).getAccepted()).isTrue();

@@ -1,14 +1,15 @@
 package io.punctual.planner;
 
+import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.OverlapPolicy;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.CronCadence;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ class ResultConsumptionTest extends PlannerTestBase {
         assertThat(planner.scheduleStore().get("s-res").getStatus()).isEqualTo(ScheduleStatus.PAUSED);
 
         assertThat(planner.advanceTo(retryAt)).extracting(r -> r.value().getFireId(), r -> r.value().getAttempt())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(first.getFireId(), 2));
+                .containsExactly(Tuple.tuple(first.getFireId(), 2));
 
         planner.sendResult(TestResults.retrying(second, planner.now().plusSeconds(5), planner.now()));
         planner.send(TestCommands.delete("s-res", TestCommands.TENANT, null));

@@ -5,6 +5,7 @@ import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.IntervalCadence;
 import io.punctual.schemas.PatchSchedule;
+import io.punctual.schemas.ReplaceSchedule;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
@@ -178,7 +179,7 @@ class ScheduleModelTest extends PlannerTestBase {
                 .satisfies(f -> assertThat(f.key()).isEqualTo("agent-r2"));
 
         ScheduleSpec otherTenant = TestCommands.spec(TestCommands.OTHER_TENANT, "agent-x", new IntervalCadence(60_000L, null));
-        CommandResult stolen = planner.send(TestCommands.command("s-r", TestCommands.TENANT, null, new io.punctual.schemas.ReplaceSchedule(otherTenant)));
+        CommandResult stolen = planner.send(TestCommands.command("s-r", TestCommands.TENANT, null, new ReplaceSchedule(otherTenant)));
         assertThat(stolen.getReason()).isEqualTo("invalid_command");
         CommandResult bad = planner.send(TestCommands.replace("s-r", null, spec(new CronCadence("not cron", "UTC"))));
         assertThat(bad.getReason()).isEqualTo("invalid_cron");

@@ -9,6 +9,7 @@ import io.punctual.kernel.secrets.KeyMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ public final class Standalone implements AutoCloseable {
         Path data = config.dataDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(data);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot create the data directory " + data, e);
         }
         kafka = EmbeddedKafka.builder().dataDirectory(data.resolve("kafka")).port(config.kafkaPort()).build().start();

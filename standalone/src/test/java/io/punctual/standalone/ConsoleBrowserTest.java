@@ -33,9 +33,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,8 +60,8 @@ class ConsoleBrowserTest {
     private static final String KEY_B = "sk-let-console-b-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The console needs no DevTools protocol; Selenium's warning that it has none for this chromium is noise. Held so they stay configured. */
-    private static final List<java.util.logging.Logger> QUIET = List.of(
-            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools"), java.util.logging.Logger.getLogger("org.openqa.selenium.chromium"));
+    private static final List<Logger> QUIET = List.of(
+            Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium"));
 
     private static LettaStandIn letta;
     private static Standalone punctual;
@@ -246,12 +250,12 @@ class ConsoleBrowserTest {
         assertThat(browser.getPageSource()).doesNotContain("agent-console-4");
 
         // Cursor paging: more schedules than a page holds, every one reached by following "Next page".
-        java.util.Set<String> created = new java.util.HashSet<>();
+        Set<String> created = new HashSet<>();
         for (int i = 0; i < 27; i++) {
             created.add(createThroughApi(KEY_B, "agent-page-" + i));
         }
         click(By.linkText("Schedules"));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int page = 1; ; page++) {
             String pageLabel = "Page " + page;
             await().atMost(Duration.ofSeconds(15)).until(() -> text(By.cssSelector(".pager")).contains(pageLabel));
@@ -335,6 +339,6 @@ class ConsoleBrowserTest {
     static {
         // Selenium Manager would try to download a browser or driver; the paths above are all it may use.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.OFF));
+        QUIET.forEach(logger -> logger.setLevel(Level.OFF));
     }
 }

@@ -17,9 +17,11 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -189,14 +191,14 @@ public final class KafkaFixture {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + Arrays.toString(topics), e);
         }
     }
 
     /** Creates a topic with the given partition count and the cluster's default replication factor. */
     public String createTopic(String name, int partitions) {
-        createTopics(new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty()));
+        createTopics(new NewTopic(name, Optional.of(partitions), Optional.empty()));
         return name;
     }
 

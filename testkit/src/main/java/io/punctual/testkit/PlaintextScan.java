@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 /** Searches every record of every topic of a broker, internal topics and aborted transactions included, for secrets. */
 public final class PlaintextScan {
@@ -57,7 +58,7 @@ public final class PlaintextScan {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("Could not list the broker's topics", e);
         }
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ final class GroupWatch {
     }
 
     private synchronized void observe(String group, ConsumerGroupDescription description) {
-        Map<TopicPartition, String> owners = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, String> owners = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (MemberDescription m : description.members()) {
             for (TopicPartition tp : m.assignment().topicPartitions()) {
                 if (tp.topic().equals(topicOfGroup.get(group))) {

@@ -2,15 +2,15 @@ package io.punctual.bench.executor;
 
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
-import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.kernel.secrets.ApiKeyCipher;
-import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
@@ -29,6 +29,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +62,7 @@ public final class ExecutorThroughput {
         int maxPollRecords = arg(args, 3, 500);
         int latencyMs = arg(args, 4, 0);
         // Logging every request at DEBUG would measure the logger, not the executor.
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
 
         KafkaFixture kafka = KafkaFixture.shared();

@@ -9,13 +9,13 @@ import io.punctual.executor.letta.LettaClient;
 import io.punctual.executor.letta.LettaDeliverer;
 import io.punctual.executor.letta.LettaHttpClientConfiguration;
 import io.punctual.executor.runs.RunFollower;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.FollowedRun;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.testkit.LettaStandIn;
 
 import java.lang.management.ManagementFactory;
@@ -23,6 +23,8 @@ import java.lang.management.MemoryMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,7 +62,7 @@ public final class RunFollowingCost {
             warm.close();
 
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            List<FollowedRun> followed = new java.util.ArrayList<>(runs);
+            List<FollowedRun> followed = new ArrayList<>(runs);
             for (int i = 0; i < runs; i++) {
                 followed.add(run(keys, letta, i));
             }
@@ -102,7 +104,7 @@ public final class RunFollowingCost {
                     (heapDuring - heapBefore) / 1e6, (heapDuring - heapBefore) / (double) runs);
             System.out.printf(Locale.ROOT, "look-ups to Letta: %d in the first 60 s (%.0f/s), %.0f/s over the last %d s (steady state: runs / poll-max = %.0f/s)%n",
                     firstMinute, firstMinute / 60.0, steady, steadyWindow, runs / (double) pollMax.toSeconds());
-            System.out.printf(Locale.ROOT, "look-ups per second: %s%n", java.util.Arrays.toString(perSecond));
+            System.out.printf(Locale.ROOT, "look-ups per second: %s%n", Arrays.toString(perSecond));
             follower.close();
             http.close();
         }

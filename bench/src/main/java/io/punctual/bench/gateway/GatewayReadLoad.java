@@ -1,15 +1,15 @@
 package io.punctual.bench.gateway;
 
-import io.punctual.bench.headline.BenchPorts;
 import io.punctual.bench.headline.BenchHttp;
+import io.punctual.bench.headline.BenchPorts;
+import io.punctual.kernel.secrets.ApiKeyCipher;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.CreateSchedule;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleSpec;
-import io.punctual.kernel.secrets.ApiKeyCipher;
-import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.LettaStandIn;
@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
@@ -33,16 +35,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -68,7 +77,7 @@ public final class GatewayReadLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         int schedules = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -126,7 +135,7 @@ public final class GatewayReadLoad {
                 KeyMaterial keys = KeyMaterial.read(data.resolve("keyset.json"));
                 String tenant = keys.tenantIds().of(KEY);
                 long produceStart = System.nanoTime();
-                Map<Integer, String> lastPerPartition = new java.util.concurrent.ConcurrentHashMap<>();
+                Map<Integer, String> lastPerPartition = new ConcurrentHashMap<>();
                 List<String> ids = produce(schedules, tenant, keys.apiKeyCipher(), "localhost:" + kafkaPort, "http://localhost:" + registryPort,
                         lastPerPartition);
                 System.out.printf("produced %,d create commands in %d ms%n", schedules, ms(produceStart));
@@ -243,7 +252,7 @@ public final class GatewayReadLoad {
 
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }
@@ -267,7 +276,7 @@ public final class GatewayReadLoad {
                         .setApiKeyCiphertext(cipher.encrypt(KEY, id)).build();
                 ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant(tenant).setTarget(target)
                         .setCadence(OnceCadence.newBuilder().setAt(at.plusSeconds(i)).build()).setLabels(Map.of()).build();
-                ScheduleCommand command = ScheduleCommand.newBuilder().setCommandId(java.util.UUID.randomUUID().toString())
+                ScheduleCommand command = ScheduleCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
                         .setScheduleId(id).setTenant(tenant).setIssuedAt(Instant.now())
                         .setAction(CreateSchedule.newBuilder().setSpec(spec).build()).build();
                 producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), id, values.serialize(Topics.COMMANDS.name(), command)),
@@ -286,7 +295,7 @@ public final class GatewayReadLoad {
     private static List<Long> sequential(int requests, IntFunction<String> url) throws IOException, InterruptedException {
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
-        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        Map<Integer, Integer> statuses = new TreeMap<>();
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(30))
@@ -321,7 +330,7 @@ public final class GatewayReadLoad {
             throws InterruptedException {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
-        Map<String, AtomicInteger> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, AtomicInteger> reasons = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         long start = System.nanoTime();
         long period = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -337,7 +346,7 @@ public final class GatewayReadLoad {
             inFlight.add(Mono.from(client.exchange(io.micronaut.http.HttpRequest.GET(path).bearerAuth(KEY), BenchHttp.BYTES)).toFuture().whenComplete((r, e) -> {
                 if (e != null || r.getStatus().getCode() != 200) {
                     failures.incrementAndGet();
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     reasons.computeIfAbsent(cause != null ? cause.getClass().getSimpleName() : "HTTP " + r.getStatus().getCode(), k -> new AtomicInteger())
                             .incrementAndGet();
                 } else {
@@ -376,7 +385,7 @@ public final class GatewayReadLoad {
     private static long liveHeapKb(long pid) throws IOException, InterruptedException {
         run("jcmd", Long.toString(pid), "GC.run");
         String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
         return used.find() ? Long.parseLong(used.group(1)) : -1;
     }
 

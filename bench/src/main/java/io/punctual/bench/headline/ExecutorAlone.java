@@ -3,12 +3,12 @@ package io.punctual.bench.headline;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
+import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * The executor alone: N due events produced to {@code punctual.due} in transactions of 1,000 (as the planner emits
@@ -85,7 +86,7 @@ final class ExecutorAlone {
     static BenchHttp.LoopResult rawClient(RunEndpoint endpoint, int concurrency, int seconds) throws Exception {
         byte[] body = "{\"messages\":[{\"role\":\"user\",\"content\":\"tick\"}]}".getBytes(StandardCharsets.UTF_8);
         try (HttpClient client = BenchHttp.client(endpoint.baseUrl(), concurrency)) {
-            java.util.function.IntFunction<HttpRequest<byte[]>> call = i -> HttpRequest.POST(
+            IntFunction<HttpRequest<byte[]>> call = i -> HttpRequest.POST(
                             "/v1/agents/agent-raw-" + (i % 1000) + "/messages/async", body)
                     .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth("sk-let-bench").header("Idempotency-Key", "raw-" + i);
             // A cold client is many times slower for its first seconds (JIT, connections): warm it up first.

@@ -7,6 +7,7 @@ import io.micronaut.http.client.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * Creates through {@code POST /v1/schedules}, each answered 201 only once the planner applied it, from Micronaut's
@@ -20,7 +21,7 @@ final class GatewayCreates {
         String key = "sk-let-bench-" + UUID.randomUUID();
         String at = Instant.now().plusSeconds(86_400).toString();
         try (HttpClient client = BenchHttp.client(child.baseUrl(), concurrency)) {
-            java.util.function.IntFunction<HttpRequest<byte[]>> create = i -> HttpRequest.POST("/v1/schedules",
+            IntFunction<HttpRequest<byte[]>> create = i -> HttpRequest.POST("/v1/schedules",
                             ("{\"agent_id\":\"agent-create-" + (i % 1000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"tick\"}],"
                                     + "\"schedule\":{\"type\":\"once\",\"at\":\"" + at + "\"}}").getBytes(StandardCharsets.UTF_8))
                     .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth(key);

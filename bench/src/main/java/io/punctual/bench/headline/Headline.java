@@ -5,11 +5,14 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -252,13 +255,13 @@ public final class Headline {
     private void peer(int n, int threads, double punctualRate) throws Exception {
         String load = load();
         endpoint.reset();
-        Path ownJar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+        Path ownJar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]).toAbsolutePath();
         Path dir = Files.createDirectories(out.resolve("peer-" + threads));
         List<String> command = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             // PostgreSQL will not run as root: the peer runs as nobody, from a copy of this jar it can read.
             Path copy = dir.resolve("benchmarks.jar");
-            Files.copy(ownJar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(ownJar, copy, StandardCopyOption.REPLACE_EXISTING);
             ownJar = copy;
             for (Path p : List.of(out, dir, copy)) {
                 p.toFile().setReadable(true, false);
@@ -275,7 +278,7 @@ public final class Headline {
         long due = 0;
         long done = 0;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             java.io.Writer log = Files.newBufferedWriter(dir.resolve("peer.log"))) {
+             Writer log = Files.newBufferedWriter(dir.resolve("peer.log"))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 log.write(line + "\n");
                 if (line.startsWith("DUE ")) {

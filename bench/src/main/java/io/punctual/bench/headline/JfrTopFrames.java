@@ -9,9 +9,11 @@ import jdk.jfr.consumer.RecordingFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the CPU went, from a JFR recording's {@code jdk.ExecutionSample} events: samples by thread (numbers in
@@ -48,7 +50,7 @@ public final class JfrTopFrames {
             }
             List<RecordedFrame> frames = stack.getFrames();
             self.merge(method(frames.get(0)), 1, Integer::sum);
-            java.util.Set<String> onStack = new java.util.HashSet<>();
+            Set<String> onStack = new HashSet<>();
             for (RecordedFrame frame : frames) {
                 if (onStack.add(method(frame))) {
                     total.merge(method(frame), 1, Integer::sum);

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
@@ -45,7 +46,7 @@ public final class PlannerPunctuationCost {
 
     public static void main(String[] args) throws Exception {
         TopicSerdes serdes = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
-        int[] sizes = args.length == 0 ? new int[]{10_000, 1_000_000, 10_000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = args.length == 0 ? new int[]{10_000, 1_000_000, 10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         for (int stored : sizes) {
             measure(serdes, stored);
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Apache Kafka's own broker running inside this JVM in KRaft mode as a single combined node
@@ -225,7 +226,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (nodes.stream().anyMatch(n -> n.id() == NODE_ID)) {
                         return;
                     }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     LOG.debug("Broker not ready yet", e);
                 }
                 if (System.nanoTime() > deadline) {

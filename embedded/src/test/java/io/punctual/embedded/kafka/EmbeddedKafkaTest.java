@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -137,7 +138,7 @@ class EmbeddedKafkaTest {
     }
 
     static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+        Map<String, Object> props = new HashMap<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,

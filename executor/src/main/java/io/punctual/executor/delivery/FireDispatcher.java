@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers a batch of fires as concurrently as the rules allow: one agent's fires in order and never two at
@@ -23,7 +24,7 @@ public final class FireDispatcher {
     private final PerAgentSequencer perAgent = new PerAgentSequencer();
     private final InFlightLimiter limiter;
     // Ranks fires in the order they were handed over, which is the order their offsets are committed in.
-    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
 
     public FireDispatcher(Deliverer deliverer, RetryPolicyEnforcer retries, int maxInFlight) {
         this.deliverer = deliverer;

@@ -2,7 +2,9 @@ package io.punctual.executor.kafka;
 
 import io.punctual.executor.runs.AgentGate;
 import io.punctual.schemas.AgentRuns;
+import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +35,7 @@ final class AgentRunRecords {
     private final TopicSerdes serdes;
     private final Serializer<AgentRuns> values;
     private final Deserializer<AgentRuns> reader;
-    private final Serializer<io.punctual.schemas.DueEvent> dueValues;
+    private final Serializer<DueEvent> dueValues;
 
     AgentRunRecords(TopicSerdes serdes) {
         this.serdes = serdes;
@@ -46,8 +48,8 @@ final class AgentRunRecords {
      * A fire that waited in its agent's state as a due record (offset -1: it was read and settled before), so that
      * one failing for good is dead-lettered like any other, replayable as it was.
      */
-    ConsumerRecord<byte[], byte[]> asDueRecord(io.punctual.schemas.DueEvent fire, int partition) {
-        String key = io.punctual.schemas.topic.DueKeys.of(fire.getTarget(), fire.getScheduleId());
+    ConsumerRecord<byte[], byte[]> asDueRecord(DueEvent fire, int partition) {
+        String key = DueKeys.of(fire.getTarget(), fire.getScheduleId());
         return new ConsumerRecord<>(Topics.DUE.name(), partition, -1L, key.getBytes(StandardCharsets.UTF_8),
                 dueValues.serialize(Topics.DUE.name(), fire));
     }

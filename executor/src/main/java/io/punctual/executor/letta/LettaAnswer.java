@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -35,15 +40,15 @@ public record LettaAnswer(int status, String body, String retryAfter) {
     }
 
     /** A Run object's {@code completed_at}, when it has a readable one. */
-    public Optional<java.time.Instant> runCompletedAt() {
+    public Optional<Instant> runCompletedAt() {
         return textField("completed_at").flatMap(text -> {
             try {
-                return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
-            } catch (java.time.format.DateTimeParseException e) {
+                return Optional.of(OffsetDateTime.parse(text).toInstant());
+            } catch (DateTimeParseException e) {
                 try {
                     // Letta's timestamps may come without an offset; they are UTC.
-                    return Optional.of(java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC));
-                } catch (java.time.format.DateTimeParseException again) {
+                    return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+                } catch (DateTimeParseException again) {
                     return Optional.empty();
                 }
             }

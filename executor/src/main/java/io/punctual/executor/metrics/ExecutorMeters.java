@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.punctual.executor.delivery.ExecutionResults;
+import io.punctual.executor.runs.AgentGate;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.Outcome;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -94,7 +96,7 @@ public final class ExecutorMeters {
             deliveries.computeIfAbsent(key, k -> Counter.builder("punctual.executor.deliveries")
                     .description("Delivery attempts whose result was committed, by target type and outcome")
                     .tag("target_type", type).tag("outcome", outcome).register(registry)).increment();
-            if (result.getOutcome() == io.punctual.schemas.Outcome.RETRYING) {
+            if (result.getOutcome() == Outcome.RETRYING) {
                 retries.computeIfAbsent(type, k -> Counter.builder("punctual.executor.retries")
                         .description("Attempts that failed and will be retried").tag("target_type", k).register(registry)).increment();
             }
@@ -115,11 +117,11 @@ public final class ExecutorMeters {
     }
 
     /** Gauges of the per-agent rule: Letta runs being followed, fires waiting for their agent's run. */
-    public void bindRuns(io.punctual.executor.runs.AgentGate gate) {
+    public void bindRuns(AgentGate gate) {
         // Weakly held: the gauges read the gate while its executor lives, and let it go with it.
-        Gauge.builder("punctual.executor.runs.followed", gate, io.punctual.executor.runs.AgentGate::followedRuns)
+        Gauge.builder("punctual.executor.runs.followed", gate, AgentGate::followedRuns)
                 .description("Letta runs this executor follows until they end").register(registry);
-        Gauge.builder("punctual.executor.fires.waiting.for.run", gate, io.punctual.executor.runs.AgentGate::waitingFires)
+        Gauge.builder("punctual.executor.fires.waiting.for.run", gate, AgentGate::waitingFires)
                 .description("Fires waiting for their agent's previous run to end").register(registry);
     }
 

@@ -1,6 +1,7 @@
 package io.punctual.executor.retry;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -21,7 +22,7 @@ public final class RetryBackoff {
     }
 
     public static RetryBackoff withRandomJitter(Duration base, Duration max) {
-        return new RetryBackoff(base, max, bound -> bound == 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+        return new RetryBackoff(base, max, bound -> bound == 0 ? 0 : ThreadLocalRandom.current().nextLong(bound + 1));
     }
 
     /** The cap of the delay after the given (failed) attempt. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -114,7 +115,7 @@ public final class RunFollower implements AutoCloseable {
         entry.interval = wait;
         // Up to 10 % later at random: runs followed at the same moment (a restart restores them all at once) drift
         // apart instead of being looked up in one burst every poll-max.
-        long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1);
+        long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1);
         synchronized (checks) {
             checks.add(new Check(clock.millis() + wait.toMillis() + jitter, entry));
         }

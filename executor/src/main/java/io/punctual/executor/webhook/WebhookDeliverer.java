@@ -3,12 +3,12 @@ package io.punctual.executor.webhook;
 import io.punctual.executor.delivery.Attempt;
 import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.retry.FailedAttempts;
-import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.WebhookTarget;
 import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.kernel.webhook.WebhookSignature;
 import io.punctual.kernel.webhook.WebhookUrlPolicy;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.WebhookTarget;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +41,7 @@ public class WebhookDeliverer {
     static final String UNDECRYPTABLE_SECRET = "webhook secret could not be decrypted";
     static final String UNDECRYPTABLE_HEADERS = "webhook headers could not be decrypted";
     /** Headers the executor sets itself; a schedule's headers cannot override them. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("idempotency-key", "content-type", "content-length", "host",
+    private static final Set<String> RESERVED = Set.of("idempotency-key", "content-type", "content-length", "host",
             WebhookSignature.HEADER.toLowerCase(Locale.ROOT), FIRE_ID_HEADER.toLowerCase(Locale.ROOT),
             WebhookSignature.ATTEMPT_HEADER.toLowerCase(Locale.ROOT));
 

@@ -5,6 +5,7 @@ import io.punctual.kernel.config.ConfigKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExecutorSettingsFactoryTest {
 
     private static ExecutorSettings settings(Map<String, Object> properties) {
-        Map<String, Object> withoutPlanner = new java.util.HashMap<>(properties);
+        Map<String, Object> withoutPlanner = new HashMap<>(properties);
         // The planner is on the test classpath (for the retry loop tests); these contexts have no Kafka for it.
         withoutPlanner.put(ConfigKeys.PLANNER_ENABLED, "false");
         try (ApplicationContext context = ApplicationContext.run(withoutPlanner)) {

@@ -8,9 +8,9 @@ import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.executor.retry.RetryBackoff;
 import io.punctual.executor.retry.RetryPolicyEnforcer;
 import io.punctual.executor.support.Fires;
-import io.punctual.schemas.DueEvent;
 import io.punctual.kernel.config.KafkaSettings;
 import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -99,7 +100,7 @@ class DeliveryLoopRebalanceTest {
         // P1 is taken away while its fire never answers: the rebalance goes through after the bounded wait.
         long revokedAt = System.nanoTime();
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
-        await("the rebalance done").atMost(Duration.ofSeconds(30)).until(() -> consumer.assignment().equals(java.util.Set.of(P0)));
+        await("the rebalance done").atMost(Duration.ofSeconds(30)).until(() -> consumer.assignment().equals(Set.of(P0)));
         assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(REVOCATION_WAIT.plusSeconds(10));
 
         // Its fire answers later: it is the next owner's now, so this member commits nothing for P1.

@@ -2,6 +2,8 @@ package io.punctual.executor.letta;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LettaAnswerTest {
@@ -23,7 +25,7 @@ class LettaAnswerTest {
         LettaAnswer run = new LettaAnswer(200, "{\"id\":\"run-1\",\"status\":\"completed\",\"completed_at\":\"2026-11-29T00:10:00.123\","
                 + "\"stop_reason\":\"end_turn\",\"usage\":{\"total_tokens\":42}}");
         assertThat(run.runStatus()).contains("completed");
-        assertThat(run.runCompletedAt()).contains(java.time.Instant.parse("2026-11-29T00:10:00.123Z"));
+        assertThat(run.runCompletedAt()).contains(Instant.parse("2026-11-29T00:10:00.123Z"));
         assertThat(run.stopReason()).contains("end_turn");
         assertThat(run.usageJson()).contains("{\"total_tokens\":42}");
 
@@ -33,7 +35,7 @@ class LettaAnswerTest {
         assertThat(bare.stopReason()).as("the object form of a sync answer").contains("max_steps");
         assertThat(bare.usageJson()).isEmpty();
         assertThat(new LettaAnswer(200, "{\"completed_at\":\"2026-11-29T00:10:00+01:00\"}").runCompletedAt())
-                .contains(java.time.Instant.parse("2026-11-28T23:10:00Z"));
+                .contains(Instant.parse("2026-11-28T23:10:00Z"));
     }
 
     @Test

@@ -1,21 +1,21 @@
 package io.punctual.executor.letta;
 
-import io.punctual.schemas.LettaTarget;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.delivery.Attempt;
 import io.punctual.executor.delivery.Deliverer;
 import io.punctual.executor.retry.FailedAttempts;
 import io.punctual.executor.support.Fires;
-import io.punctual.schemas.OverlapPolicy;
-import io.punctual.testkit.StubbedResponse;
+import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.Outcome;
-import io.punctual.kernel.config.ConfigKeys;
-import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.OverlapPolicy;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
+import io.punctual.testkit.StubbedResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,7 +116,7 @@ class LettaDelivererTest {
     @Test
     void aLongAnswerIsCutInTheDetail() throws Exception {
         String agent = agent();
-        letta.respondNext(agent, io.punctual.testkit.StubbedResponse.status(500).withBody("x".repeat(5_000)));
+        letta.respondNext(agent, StubbedResponse.status(500).withBody("x".repeat(5_000)));
 
         ExecutionResult result = deliver(fires.fire(agent, "sk-1", "hello"));
 

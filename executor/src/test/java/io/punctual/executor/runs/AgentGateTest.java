@@ -1,21 +1,22 @@
 package io.punctual.executor.runs;
 
 import io.punctual.executor.config.RunSettings;
+import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.letta.LettaAnswer;
 import io.punctual.executor.retry.RetryBackoff;
 import io.punctual.executor.retry.RetryPolicyEnforcer;
 import io.punctual.executor.support.Fires;
+import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.OverlapPolicy;
-import io.punctual.kernel.secrets.KeyMaterial;
-import io.punctual.executor.delivery.ExecutionResults;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +151,7 @@ class AgentGateTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 

@@ -1,17 +1,18 @@
 package io.punctual.executor.support;
 
+import io.punctual.kernel.secrets.ApiKeyCipher;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.KafkaTarget;
+import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.WebhookMethod;
 import io.punctual.schemas.WebhookTarget;
 import io.punctual.schemas.fire.FireIds;
-import io.punctual.kernel.secrets.ApiKeyCipher;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +46,7 @@ public final class Fires {
         String scheduleId = "sched-" + UUID.randomUUID();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return base(scheduleId, at).setTarget(KafkaTarget.newBuilder()
-                .setTopic(topic).setKey(key).setValueJson(valueJson).setHeaders(new java.util.HashMap<>(Map.of("source", "punctual-test")))
+                .setTopic(topic).setKey(key).setValueJson(valueJson).setHeaders(new HashMap<>(Map.of("source", "punctual-test")))
                 .build()).build();
     }
 

@@ -8,6 +8,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +25,7 @@ public final class Groups {
             if (!kafka.admin().listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
                 return; // nothing written yet, so nothing to skip
             }
-            int partitions = kafka.admin().describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+            int partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
                     .get(topic).partitions().size();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {

@@ -1,9 +1,9 @@
 package io.punctual.gateway.v1;
 
-import org.junit.jupiter.api.Test;
-
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,7 @@ class IdempotentCreatesTest {
     void answersExpireAfterTheTtl() throws Exception {
         IdempotentCreates creates = new IdempotentCreates(Duration.ofMillis(50), 100);
         creates.once("t_1", "k", () -> new IdempotentCreates.CreatedSchedule("sch_a", 1, null));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> creates.size() == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> creates.size() == 0);
     }
 
     @Test

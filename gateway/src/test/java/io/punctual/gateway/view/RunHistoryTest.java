@@ -3,6 +3,8 @@ package io.punctual.gateway.view;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class RunHistoryTest {
     }
 
     private void add(ExecutionResult... results) {
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         for (ExecutionResult r : results) {
             records.add(record(RESULTS, r.getScheduleId(), r));
         }
@@ -116,7 +118,7 @@ class RunHistoryTest {
     @Test
     void aUseAfterCloseFailsCleanlyInsteadOfTouchingFreedNativeMemory() {
         store.close();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.page("sch_a", "t1", null, 10))
+        Assertions.assertThatThrownBy(() -> runs.page("sch_a", "t1", null, 10))
                 .isInstanceOf(IllegalStateException.class);
         open();
     }

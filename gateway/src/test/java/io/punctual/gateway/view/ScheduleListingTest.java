@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,7 +59,7 @@ class ScheduleListingTest {
             initial.add(schedule(id(i), "t1", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of()));
         }
         put(initial);
-        Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> deleted = ConcurrentHashMap.newKeySet();
         AtomicBoolean paging = new AtomicBoolean(true);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -3,6 +3,7 @@ package io.punctual.kernel.webhook;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ class WebhookUrlPolicyTest {
             "rebind.example.com", "127.0.0.1",
             "v6.example.com", "2606:2800:220:1:248:1893:25c8:1946");
 
-    private static InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+    private static InetAddress[] resolve(String host) throws UnknownHostException {
         String ip = DNS.getOrDefault(host, host);
         return new InetAddress[]{InetAddress.getByName(ip)};
     }

@@ -14,6 +14,7 @@ import io.punctual.schemas.WebhookTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -73,7 +74,7 @@ public final class Notifications {
         body.put("letta_run_id", result.getLettaRunId());
         body.put("letta_run_status", result.getLettaRunStatus());
         body.put("detail", detail);
-        body.put("status", state.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
         body.put("at", now.toString());
         String id = state.getScheduleId() + "!notify:" + kind + ":" + result.getFireId() + "#" + result.getAttempt();
         return event(state, state.getSpec().getNotifyWebhook(), id, now, 1, body.toString(), now);

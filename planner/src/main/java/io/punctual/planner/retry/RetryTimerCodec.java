@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -31,7 +32,7 @@ final class RetryTimerCodec {
             out.writeBoolean(timer.manual());
             out.writeLong(timer.armedAt().toEpochMilli());
             if (timer.notification() != null) {
-                byte[] body = timer.notification().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] body = timer.notification().getBytes(StandardCharsets.UTF_8);
                 out.writeInt(body.length);
                 out.write(body);
             }
@@ -55,7 +56,7 @@ final class RetryTimerCodec {
             Instant armedAt = Instant.ofEpochMilli(in.readLong());
             String notification = null;
             if (layout == LAYOUT_V2) {
-                notification = new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
+                notification = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
             }
             return new RetryTimer(fireAt, scheduleId, fireId, scheduledFor, attempt, manual, armedAt, notification);
         } catch (IOException e) {
