@@ -23,6 +23,7 @@ import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.state.ScheduleStates;
+import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
@@ -72,9 +73,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private final OutcomeApplier outcomes = new OutcomeApplier();
     private final CommandHandler handler;
     private final Firing firing;
+    private final TopicSerdes serdes;
 
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, ScheduleState> schedules;
+    private ScheduleStore schedules;
     private Timeline timeline;
     private RetryTimers retries;
     private AppliedResults appliedResults;
@@ -90,6 +92,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         this.settings = settings;
         this.lifecycle = lifecycle;
+        this.serdes = serdes;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
         this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
@@ -100,7 +103,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.schedules = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
+        KeyValueStore<String, byte[]> scheduleStore = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
+        this.schedules = new ScheduleStore(scheduleStore, serdes.valueSerde(Topics.SCHEDULES));
         KeyValueStore<Bytes, byte[]> timelineStore = context.getStateStore(PlannerTopology.TIMELINE_STORE);
         this.timeline = new Timeline(timelineStore);
         KeyValueStore<Bytes, byte[]> retryStore = context.getStateStore(PlannerTopology.RETRIES_STORE);
@@ -276,8 +280,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (previous != null) {
             unindex(previous);
         }
-        schedules.put(state.getScheduleId(), state);
-        context.forward(new Record<>(state.getScheduleId(), state, now), PlannerTopology.SCHEDULES_SINK);
+        // Encoded once: the store, its changelog and punctual.schedules get the same bytes.
+        byte[] encoded = schedules.put(state);
+        context.forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
         if (onTimeline(state)) {
             timeline.add(firing.dueAt(state), state.getScheduleId());
         }
@@ -337,16 +342,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (meta.get(UPGRADED) == null) {
             Map<String, Integer> live = new HashMap<>();
             List<ScheduleState> unstamped = new ArrayList<>();
-            try (var it = schedules.all()) {
-                while (it.hasNext()) {
-                    ScheduleState state = it.next().value;
-                    if (Completion.live(state)) {
-                        live.merge(state.getSpec().getTenant(), 1, Integer::sum);
-                    } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
-                        unstamped.add(state);
-                    }
+            schedules.forEach(state -> {
+                if (Completion.live(state)) {
+                    live.merge(state.getSpec().getTenant(), 1, Integer::sum);
+                } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
+                    unstamped.add(state);
                 }
-            }
+            });
             live.forEach((tenant, count) -> forwardQuota(LiveCounts.delta(tenant, count), nowMs));
             unstamped.forEach(state -> save(state, state, nowMs));
             LOG.info("Planner store upgraded: {} tenants' live schedules counted, {} completed schedules dated", live.size(), unstamped.size());
