@@ -342,13 +342,16 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (meta.get(UPGRADED) == null) {
             Map<String, Integer> live = new HashMap<>();
             List<ScheduleState> unstamped = new ArrayList<>();
-            schedules.forEach(state -> {
-                if (Completion.live(state)) {
-                    live.merge(state.getSpec().getTenant(), 1, Integer::sum);
-                } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
-                    unstamped.add(state);
+            try (var it = schedules.all()) {
+                while (it.hasNext()) {
+                    ScheduleState state = it.next().value;
+                    if (Completion.live(state)) {
+                        live.merge(state.getSpec().getTenant(), 1, Integer::sum);
+                    } else if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() == null) {
+                        unstamped.add(state);
+                    }
                 }
-            });
+            }
             live.forEach((tenant, count) -> forwardQuota(LiveCounts.delta(tenant, count), nowMs));
             unstamped.forEach(state -> save(state, state, nowMs));
             LOG.info("Planner store upgraded: {} tenants' live schedules counted, {} completed schedules dated", live.size(), unstamped.size());

@@ -9,8 +9,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.function.Consumer;
-
 /**
  * The schedules store, schedule id to state, holding each state as the bytes published on punctual.schedules, so a
  * new state is encoded once for the store, its changelog and the topic ({@link #put} returns those bytes).
@@ -46,14 +44,31 @@ public final class ScheduleStore {
         store.delete(scheduleId);
     }
 
-    /** Every stored state, in key order. */
-    public void forEach(Consumer<ScheduleState> action) {
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                action.accept(decode(entry.value));
+    /** Every stored state, in key order, decoded as it is read; close it. */
+    public KeyValueIterator<String, ScheduleState> all() {
+        KeyValueIterator<String, byte[]> encoded = store.all();
+        return new KeyValueIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return encoded.hasNext();
             }
-        }
+
+            @Override
+            public KeyValue<String, ScheduleState> next() {
+                KeyValue<String, byte[]> entry = encoded.next();
+                return KeyValue.pair(entry.key, decode(entry.value));
+            }
+
+            @Override
+            public String peekNextKey() {
+                return encoded.peekNextKey();
+            }
+
+            @Override
+            public void close() {
+                encoded.close();
+            }
+        };
     }
 
     private ScheduleState decode(byte[] encoded) {
