@@ -23,6 +23,7 @@ import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.state.ScheduleStates;
+import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
@@ -79,9 +80,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private final OutcomeApplier outcomes = new OutcomeApplier();
     private final CommandHandler handler;
     private final Firing firing;
+    private final TopicSerdes serdes;
 
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, ScheduleState> schedules;
+    private ScheduleStore schedules;
     private Timeline timeline;
     private RetryTimers retries;
     private AppliedResults appliedResults;
@@ -97,6 +99,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         this.settings = settings;
         this.lifecycle = lifecycle;
+        this.serdes = serdes;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
         this.resultDecoder = new ResultDecoder(serdes.valueSerde(Topics.RESULTS).deserializer());
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
@@ -107,7 +110,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.schedules = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
+        KeyValueStore<String, byte[]> scheduleStore = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
+        this.schedules = new ScheduleStore(scheduleStore, serdes.valueSerde(Topics.SCHEDULES));
         KeyValueStore<Bytes, byte[]> timelineStore = context.getStateStore(PlannerTopology.TIMELINE_STORE);
         this.timeline = new Timeline(timelineStore);
         KeyValueStore<Bytes, byte[]> retryStore = context.getStateStore(PlannerTopology.RETRIES_STORE);
@@ -283,8 +287,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (previous != null) {
             unindex(previous);
         }
-        schedules.put(state.getScheduleId(), state);
-        context.forward(new Record<>(state.getScheduleId(), state, now), PlannerTopology.SCHEDULES_SINK);
+        // Encoded once: the store, its changelog and punctual.schedules get the same bytes.
+        byte[] encoded = schedules.put(state);
+        context.forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
         if (onTimeline(state)) {
             timeline.add(firing.dueAt(state), state.getScheduleId());
         }

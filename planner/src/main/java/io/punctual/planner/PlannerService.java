@@ -14,6 +14,7 @@ import io.punctual.kernel.health.ReadinessCheck;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDurability;
+import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -145,7 +146,7 @@ public class PlannerService implements ReadinessCheck {
         streams = created;
         gauges = new PlannerGauges(created, PlannerMeters.global().registry(), List.of(PlannerTopology.SCHEDULES_STORE,
                 PlannerTopology.TIMELINE_STORE, PlannerTopology.RETRIES_STORE, PlannerTopology.APPLIED_RESULTS_STORE),
-                PlannerTopology.SCHEDULES_STORE, censusInterval);
+                PlannerTopology.SCHEDULES_STORE, serdes.valueSerde(Topics.SCHEDULES).deserializer(), censusInterval);
         LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
     }
 

@@ -9,6 +9,7 @@ import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,7 +30,7 @@ public final class PlannerTopology {
     static final String PLANNER_PROCESSOR = "planner";
     static final String QUOTA_PROCESSOR = "quota";
 
-    /** Schedule id to {@code ScheduleState}. */
+    /** Schedule id to {@code ScheduleState}, as its encoded bytes (read it through {@code ScheduleStore}). */
     public static final String SCHEDULES_STORE = "schedules";
     /** Time-ordered index of next fires, keyed by {@code TimelineKey}. */
     public static final String TIMELINE_STORE = "timeline";
@@ -77,8 +78,9 @@ public final class PlannerTopology {
         topology.addSource(ADMITTED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA_ADMITTED.name());
         topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle),
                 PlannerMeters.global(), DUE_SINK, COMMAND_RESULTS_SINK, COMMANDS_DLQ_SINK), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
+        // Schedule states as the bytes published on punctual.schedules (see ScheduleStore): encoded once, not per write.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
-                Serdes.String(), serdes.valueSerde(Topics.SCHEDULES)), PLANNER_PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRIES_STORE),
@@ -97,7 +99,7 @@ public final class PlannerTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_COUNTS_STORE),
                 Serdes.String(), Serdes.Long()), QUOTA_PROCESSOR);
 
-        addSink(topology, serdes, SCHEDULES_SINK, Topics.SCHEDULES);
+        topology.addSink(SCHEDULES_SINK, Topics.SCHEDULES.name(), serdes.keySerde().serializer(), new ByteArraySerializer(), PLANNER_PROCESSOR);
         addSink(topology, serdes, COMMAND_RESULTS_SINK, Topics.COMMAND_RESULTS);
         addSink(topology, serdes, DUE_SINK, Topics.DUE);
         addSink(topology, serdes, COMMANDS_SINK, Topics.COMMANDS);

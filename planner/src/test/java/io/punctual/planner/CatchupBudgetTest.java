@@ -88,7 +88,7 @@ class CatchupBudgetTest extends PlannerTestBase {
         List<String> ids = new ArrayList<>(List.of("c-0"));
         for (int i = 1; i < count; i++) {
             String id = "c-" + i;
-            planner.scheduleStore().put(id, ScheduleState.newBuilder(template).setScheduleId(id).build());
+            planner.scheduleStore().put(ScheduleState.newBuilder(template).setScheduleId(id).build());
             timeline.put(new TimelineKey(template.getNextFireAt(), id).toBytes(), new byte[0]);
             ids.add(id);
         }

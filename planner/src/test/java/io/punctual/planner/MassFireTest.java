@@ -37,7 +37,7 @@ class MassFireTest extends PlannerTestBase {
         for (int i = 1; i < SCHEDULES; i++) {
             String id = "s-" + i;
             ScheduleState copy = ScheduleState.newBuilder(template).setScheduleId(id).build();
-            planner.scheduleStore().put(id, copy);
+            planner.scheduleStore().put(copy);
             timeline.put(new TimelineKey(at, id).toBytes(), new byte[0]);
         }
         assertThat(planner.timeline()).hasSize(SCHEDULES);

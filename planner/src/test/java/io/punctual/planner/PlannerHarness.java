@@ -2,6 +2,7 @@ package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
@@ -122,7 +123,13 @@ final class PlannerHarness implements AutoCloseable {
         return now;
     }
 
-    KeyValueStore<String, ScheduleState> scheduleStore() {
+    /** The schedules store, read as the planner reads it. */
+    ScheduleStore scheduleStore() {
+        return new ScheduleStore(rawScheduleStore(), serdes.valueSerde(Topics.SCHEDULES));
+    }
+
+    /** The schedules store's encoded values, as in its changelog. */
+    KeyValueStore<String, byte[]> rawScheduleStore() {
         return driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE);
     }
 

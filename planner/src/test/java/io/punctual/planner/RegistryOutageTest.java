@@ -5,11 +5,6 @@ import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
-import java.nio.charset.StandardCharsets;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
@@ -87,7 +82,7 @@ class RegistryOutageTest {
                 .setScheduleId("s-restored").setSpec(TestCommands.spec(TestCommands.TENANT, "agent-1", new OnceCadence(PlannerHarness.START.plusSeconds(3600))))
                 .setStatus(ScheduleStatus.ACTIVE).setVersion(1L).setCreatedAt(PlannerHarness.START).setUpdatedAt(PlannerHarness.START)
                 .setNextFireAt(PlannerHarness.START.plusSeconds(3600)).build();
-        rawSchedules(planner).put(Bytes.wrap("s-restored".getBytes(StandardCharsets.UTF_8)),
+        planner.rawScheduleStore().put("s-restored",
                 writer.valueSerde(Topics.SCHEDULES).serializer().serialize(Topics.SCHEDULES.name(), state));
         registryUp = true;
         assertThat(planner.send(TestCommands.pause("s-unknown", "warms the command schema")).getAccepted()).isFalse();
@@ -104,12 +99,6 @@ class RegistryOutageTest {
         assertThat(planner.results.readValue().getAccepted()).isTrue();
         assertThat(planner.scheduleStore().get("s-restored").getStatus()).isEqualTo(ScheduleStatus.PAUSED);
         assertThat(planner.deadLetters.isEmpty()).isTrue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static KeyValueStore<Bytes, byte[]> rawSchedules(PlannerHarness planner) {
-        StateStore store = planner.scheduleStore();
-        return (KeyValueStore<Bytes, byte[]>) ((WrappedStateStore<?, ?, ?>) store).wrapped();
     }
 
     /** Forwards to the registry while it is "up"; answers 503 otherwise, like a registry behind a load balancer. */

@@ -3,6 +3,7 @@ package io.punctual.bench.planner;
 import io.punctual.planner.PlannerSettings;
 import io.punctual.planner.PlannerTopology;
 import io.punctual.planner.timeline.TimelineKey;
+import io.punctual.planner.state.ScheduleStore;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.IntervalCadence;
@@ -63,18 +64,18 @@ public final class PlannerPunctuationCost {
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings), props, START)) {
             TestOutputTopic<String, ?> due = driver.createOutputTopic(Topics.DUE.name(), new StringDeserializer(), serdes.valueSerde(Topics.DUE).deserializer());
-            KeyValueStore<String, ScheduleState> schedules = driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE);
+            ScheduleStore schedules = new ScheduleStore(driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE), serdes.valueSerde(Topics.SCHEDULES));
             KeyValueStore<Bytes, byte[]> timeline = driver.getKeyValueStore(PlannerTopology.TIMELINE_STORE);
             long seedStart = System.nanoTime();
             Instant nextYear = Instant.parse("2026-03-02T08:00:00Z");
             for (int i = 0; i < stored; i++) {
                 String id = "idle-" + i;
-                schedules.put(id, state(id, new CronCadence("0 9 2 3 *", "Europe/Berlin"), nextYear));
+                schedules.put(state(id, new CronCadence("0 9 2 3 *", "Europe/Berlin"), nextYear));
                 timeline.put(new TimelineKey(nextYear, id).toBytes(), new byte[0]);
             }
             for (int i = 0; i < DUE_EVERY_SECOND; i++) {
                 String id = "busy-" + i;
-                schedules.put(id, state(id, new IntervalCadence(1000L, START), START.plusSeconds(1)));
+                schedules.put(state(id, new IntervalCadence(1000L, START), START.plusSeconds(1)));
                 timeline.put(new TimelineKey(START.plusSeconds(1), id).toBytes(), new byte[0]);
             }
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -37,9 +39,13 @@ public final class PlannerGauges implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final Map<ScheduleStatus, Double> byStatus = new EnumMap<>(ScheduleStatus.class);
     private final ScheduledExecutorService census;
+    private final Deserializer<ScheduleState> states;
 
-    public PlannerGauges(KafkaStreams streams, MeterRegistry registry, List<String> stores, String schedulesStore, Duration censusInterval) {
+    /** @param states reads the schedules store's values (encoded states, see {@code ScheduleStore}) */
+    public PlannerGauges(KafkaStreams streams, MeterRegistry registry, List<String> stores, String schedulesStore,
+                         Deserializer<ScheduleState> states, Duration censusInterval) {
         this.streams = streams;
+        this.states = states;
         this.registry = registry;
         meters.add(Gauge.builder("punctual.planner.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while this planner instance processes commands and emits fires").register(registry));
@@ -91,11 +97,11 @@ public final class PlannerGauges implements AutoCloseable {
             counted.put(status, 0.0);
         }
         try {
-            ReadOnlyKeyValueStore<String, ScheduleState> store =
-                    streams.store(StoreQueryParameters.fromNameAndType(schedulesStore, QueryableStoreTypes.<String, ScheduleState>keyValueStore()));
-            try (KeyValueIterator<String, ScheduleState> all = store.all()) {
+            ReadOnlyKeyValueStore<String, byte[]> store =
+                    streams.store(StoreQueryParameters.fromNameAndType(schedulesStore, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            try (KeyValueIterator<String, byte[]> all = store.all()) {
                 while (all.hasNext()) {
-                    counted.merge(all.next().value.getStatus(), 1.0, Double::sum);
+                    counted.merge(states.deserialize(Topics.SCHEDULES.name(), all.next().value).getStatus(), 1.0, Double::sum);
                 }
             }
         } catch (RuntimeException e) {

@@ -1,0 +1,78 @@
+package io.punctual.planner;
+
+import io.punctual.schemas.OnceCadence;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.KafkaFixture;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The schedules store holds encoded states (encoded once for the store, its changelog and punctual.schedules), in the
+ * bytes its typed predecessor wrote: what that one wrote (the serde called with its changelog topic, hence the
+ * changelog's subject) restores and reads unchanged. Over the real registry, whose ids are global per schema.
+ */
+class ScheduleStoreFormatTest {
+    @TempDir
+    Path stateDir;
+
+    private final TopicSerdes serdes = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
+    private final PlannerSettings settings = PlannerSettings.defaults().withApplicationId("format-test");
+    private final String changelog = settings.applicationId() + "-" + PlannerTopology.SCHEDULES_STORE + "-changelog";
+    /** How the typed store encoded a state: its changelog topic was the topic the serde was called with. */
+    private final Serializer<ScheduleState> typedStore = serdes.valueSerde(Topics.SCHEDULES).serializer();
+    private PlannerHarness planner;
+
+    @AfterEach
+    void close() {
+        if (planner != null) {
+            planner.close();
+        }
+    }
+
+    @Test
+    void theStoreItsChangelogAndTheTopicGetTheBytesTheTypedStoreWrote() {
+        planner = new PlannerHarness(serdes, settings.withStateDir(stateDir), PlannerHarness.START);
+        TestOutputTopic<String, byte[]> changelogOut = planner.driver.createOutputTopic(changelog, new StringDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<String, byte[]> published = planner.driver.createOutputTopic(Topics.SCHEDULES.name(), new StringDeserializer(), new ByteArrayDeserializer());
+
+        planner.send(TestCommands.createOnce("s-fmt", "agent-1", PlannerHarness.START.plusSeconds(60)));
+
+        ScheduleState state = planner.scheduleStore().get("s-fmt");
+        byte[] typed = typedStore.serialize(changelog, state);
+        List<KeyValue<String, byte[]>> logged = changelogOut.readKeyValuesToList();
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0).value).isEqualTo(typed);
+        assertThat(published.readKeyValuesToList()).singleElement().satisfies(kv -> assertThat(kv.value).isEqualTo(typed));
+        assertThat(planner.rawScheduleStore().get("s-fmt")).isEqualTo(typed);
+    }
+
+    @Test
+    void aStateTheTypedStoreWroteIsReadAndChanged() {
+        planner = new PlannerHarness(serdes, settings.withStateDir(stateDir), PlannerHarness.START);
+        ScheduleState old = ScheduleState.newBuilder()
+                .setScheduleId("s-old").setSpec(TestCommands.spec(TestCommands.TENANT, "agent-1", new OnceCadence(PlannerHarness.START.plusSeconds(3600))))
+                .setStatus(ScheduleStatus.ACTIVE).setVersion(1L).setCreatedAt(PlannerHarness.START).setUpdatedAt(PlannerHarness.START)
+                .setNextFireAt(PlannerHarness.START.plusSeconds(3600)).build();
+        // As a restore from a changelog the typed store wrote puts it.
+        planner.rawScheduleStore().put("s-old", typedStore.serialize(changelog, old));
+
+        assertThat(planner.scheduleStore().get("s-old")).isEqualTo(old);
+        assertThat(planner.send(TestCommands.pause("s-old", "after the upgrade")).getAccepted()).isTrue();
+        assertThat(planner.scheduleStore().get("s-old").getStatus()).isEqualTo(ScheduleStatus.PAUSED);
+        assertThat(planner.scheduleStore().get("s-old").getVersion()).isEqualTo(2L);
+    }
+}
