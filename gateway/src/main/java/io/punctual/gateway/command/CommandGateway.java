@@ -86,6 +86,11 @@ public class CommandGateway {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
+    /** True while this replica waits for the planner's result of {@code commandId} (a write it published). */
+    public boolean awaits(String commandId) {
+        return pending.containsKey(commandId);
+    }
+
     /** Called for every command result on the topic; completes the matching pending write, if it is ours. */
     public void onResult(CommandResult result) {
         CompletableFuture<CommandResult> waiting = pending.get(result.getCommandId());

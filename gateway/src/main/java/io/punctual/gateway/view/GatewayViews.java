@@ -110,8 +110,12 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         commandResultTail = new TopicTail(Topics.COMMAND_RESULTS.name(), false, kafka.clientProperties(), record -> {
             if (record.value() != null) {
                 CommandResult result = commandResults.deserialize(record.topic(), record.value());
-                // The snapshot first: the write answers only after the view shows it.
-                if (result.getAccepted() && result.getState() != null) {
+                // The snapshot first: this replica's own write answers only after its view shows it. Results of
+                // other replicas' writes and of commands produced straight to Kafka are left to the schedules tail
+                // (the same state, committed in the same transaction; the read barrier waits for it): applying each
+                // here as well was one RocksDB write per command under the view's lock, and after a million
+                // commands produced straight to Kafka it kept a core busy for minutes while reads queued behind it.
+                if (result.getAccepted() && result.getState() != null && commands.awaits(result.getCommandId())) {
                     schedules.apply(result.getState());
                 }
                 commands.onResult(result);
