@@ -3,6 +3,7 @@ package io.punctual.gateway.view;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.IndexType;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -79,8 +80,14 @@ public final class ViewStore implements AutoCloseable {
                 .setMaxWriteBufferNumber(2)
                 // Bloom filters let a read by id skip the files that do not hold it, which matters most right after
                 // a large ingest, while compaction still has many level-0 files to merge.
+                // Partitioned index and filters: a file's index and filter are cut into 4 KB partitions under a small
+                // pinned top level, so a read loads only the partitions it needs. Whole per-file index blocks (MBs at a
+                // million schedules) outgrew the cache's high-priority part and were loaded again and again: a page
+                // of 50 cost 2.8 ms of CPU at a million schedules against 0.9 ms at 50,000, most of it in multiGet.
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true)
                         .setCacheIndexAndFilterBlocksWithHighPriority(true).setPinL0FilterAndIndexBlocksInCache(true)
+                        .setIndexType(IndexType.kTwoLevelIndexSearch).setPartitionFilters(true).setMetadataBlockSize(4096)
+                        .setPinTopLevelIndexAndFilter(true)
                         .setFilterPolicy(bloom));
         writeBuffers = new WriteBufferManager(ALL_MEMTABLES_BYTES, cache);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setMaxOpenFiles(256)
