@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.micronaut.core.annotation.Nullable;
-import io.punctual.kernel.letta.LettaMessagesJson;
-import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.ScheduleState;
 
 import java.time.Instant;
@@ -41,11 +39,13 @@ record ScheduleJson(
         String updatedAt) {
 
     static ScheduleJson of(ScheduleState state) {
-        // The short form too, so clients of the first API version keep reading agent_id and messages.
-        LettaTarget letta = state.getSpec().getTarget() instanceof LettaTarget l ? l : null;
+        ScheduleFields fields = ScheduleFields.of(state.getSpec());
+        // The short form too, so clients of the first API version keep reading agent_id and messages: the target's
+        // own messages, rendered once for both places (a page renders 50 schedules).
+        TargetJson.Letta letta = fields.target() instanceof TargetJson.Letta l ? l : null;
         return new ScheduleJson(state.getScheduleId(), state.getVersion(), state.getStatus().name().toLowerCase(Locale.ROOT),
-                letta == null ? null : letta.getAgentId(), letta == null ? null : LettaMessagesJson.toJson(letta.getMessages()),
-                ScheduleFields.of(state.getSpec()), state.getPausedNote(),
+                letta == null ? null : letta.agentId(), letta == null ? null : letta.messages(),
+                fields, state.getPausedNote(),
                 time(state.getNextFireAt()), time(state.getCompletedAt()),
                 Cadences.next(state, 5).stream().map(IsoInstants::format).toList(),
                 time(state.getLastFireAt()),
