@@ -1,5 +1,6 @@
 package io.punctual.gateway.view;
 
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,9 +88,10 @@ public final class ScheduleView {
      * A page of the tenant's schedules (of one agent if {@code agentId} is given) in id order (ids sort by creation
      * time), after {@code afterId}, with at most {@code limit} items the filter accepts. Reads at most
      * {@link #SCAN_BUDGET} index entries, so a page with few matches may hold fewer items but still gives a cursor.
-     * Ids are the cursor, so creates and deletes between pages neither skip nor repeat an item.
+     * Ids are the cursor, so creates and deletes between pages neither skip nor repeat an item. A null filter takes
+     * every entry.
      */
-    public Page page(String tenant, String agentId, String afterId, int limit, Predicate<ScheduleSummary> filter) {
+    public Page page(String tenant, String agentId, String afterId, int limit, @Nullable Predicate<ScheduleSummary> filter) {
         return store.use(() -> pageNow(tenant, agentId, afterId, limit, filter));
     }
 
@@ -111,7 +113,8 @@ public final class ScheduleView {
                 }
                 scanned++;
                 lastScanned = id;
-                if (filter.test(ScheduleSummary.fromBytes(it.value()))) {
+                // No filter, nothing to decode: the entry's id is all a plain page needs.
+                if (filter == null || filter.test(ScheduleSummary.fromBytes(it.value()))) {
                     ids.add(id);
                 }
             }
