@@ -17,17 +17,29 @@ final class IsoInstants {
     private IsoInstants() {
     }
 
+    /** Longest text {@link #write} produces: 2026-01-01T00:00:00.123456789Z. */
+    static final int MAX_LENGTH = 30;
+
     static @Nullable String format(@Nullable Instant time) {
         if (time == null) {
             return null;
         }
+        char[] out = new char[MAX_LENGTH];
+        int length = write(time, out);
+        return length < 0 ? time.toString() : new String(out, 0, length);
+    }
+
+    /**
+     * Writes the text into {@code out} (at least {@link #MAX_LENGTH} long) and returns its length, or -1 for a year
+     * outside 1970–9999 (take {@code Instant.toString}). A page's writer reuses one array for all its instants.
+     */
+    static int write(Instant time, char[] out) {
         long seconds = time.getEpochSecond();
         if (seconds < 0 || seconds >= YEAR_10000) {
-            return time.toString();
+            return -1;
         }
         int nanos = time.getNano();
         int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
-        char[] out = new char[20 + (fraction == 0 ? 0 : fraction + 1)];
         long days = seconds / 86_400;
         int secondOfDay = (int) (seconds % 86_400);
         // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted), for days >= 0.
@@ -58,7 +70,7 @@ final class IsoInstants {
             at += fraction;
         }
         out[at] = 'Z';
-        return new String(out);
+        return at + 1;
     }
 
     private static int pow10(int n) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import io.micronaut.core.annotation.Nullable;
 import io.punctual.kernel.letta.LettaMessagesJson;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.IntervalCadence;
@@ -82,11 +83,26 @@ final class ScheduleJsonWriter {
     private static final SerializableString CREATED_AT = name("created_at");
     private static final SerializableString UPDATED_AT = name("updated_at");
 
+    private static final ClassValue<String[]> LOWER_NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            String[] names = new String[constants.length];
+            for (int i = 0; i < constants.length; i++) {
+                names[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT);
+            }
+            return names;
+        }
+    };
+
     private ScheduleJsonWriter() {
     }
 
-    /** The schedule as one JSON object, the same members in the same order as {@link ScheduleJson}. */
-    static void write(ScheduleState state, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    /**
+     * The schedule as one JSON object, the same members in the same order as {@link ScheduleJson}; {@code instants}
+     * ({@link IsoInstants#MAX_LENGTH} long) holds each instant's text while it is written, reused across a page.
+     */
+    static void write(ScheduleState state, JsonGenerator gen, SerializerProvider provider, char[] instants) throws IOException {
         ScheduleSpec spec = state.getSpec();
         LettaTarget letta = spec.getTarget() instanceof LettaTarget l ? l : null;
         // The target's own messages, rendered once for both places, as ScheduleJson does.
@@ -97,7 +113,7 @@ final class ScheduleJsonWriter {
         gen.writeFieldName(VERSION);
         gen.writeNumber(state.getVersion());
         gen.writeFieldName(STATUS);
-        gen.writeString(state.getStatus().name().toLowerCase(Locale.ROOT));
+        gen.writeString(lower(state.getStatus()));
         if (letta != null) {
             gen.writeFieldName(AGENT_ID);
             gen.writeString(letta.getAgentId());
@@ -111,9 +127,9 @@ final class ScheduleJsonWriter {
             provider.defaultSerializeValue(TargetJson.of(spec.getTarget()), gen);
         }
         gen.writeFieldName(SCHEDULE);
-        writeCadence(spec.getCadence(), gen);
-        time(START_AT, spec.getStartAt(), gen);
-        time(END_AT, spec.getEndAt(), gen);
+        writeCadence(spec.getCadence(), gen, instants);
+        time(START_AT, spec.getStartAt(), gen, instants);
+        time(END_AT, spec.getEndAt(), gen, instants);
         gen.writeFieldName(MAX_RUNS);
         if (spec.getMaxRuns() == null) {
             gen.writeNull();
@@ -121,13 +137,13 @@ final class ScheduleJsonWriter {
             gen.writeNumber(spec.getMaxRuns());
         }
         gen.writeFieldName(CATCHUP);
-        gen.writeString(spec.getCatchup().name().toLowerCase(Locale.ROOT));
+        gen.writeString(lower(spec.getCatchup()));
         gen.writeFieldName(CATCHUP_WINDOW);
         gen.writeString(Durations.format(spec.getCatchupWindowMs()));
         gen.writeFieldName(JITTER);
         gen.writeString(Durations.format(spec.getJitterMs()));
         gen.writeFieldName(OVERLAP);
-        gen.writeString(spec.getOverlap().name().toLowerCase(Locale.ROOT));
+        gen.writeString(lower(spec.getOverlap()));
         gen.writeFieldName(RETRY);
         gen.writeStartObject();
         gen.writeFieldName(MAX_ATTEMPTS);
@@ -154,15 +170,15 @@ final class ScheduleJsonWriter {
         writeStrings(spec.getLabels(), gen);
         gen.writeFieldName(PAUSED_NOTE);
         gen.writeString(state.getPausedNote());
-        time(NEXT_FIRE_AT, state.getNextFireAt(), gen);
-        time(COMPLETED_AT, state.getCompletedAt(), gen);
+        time(NEXT_FIRE_AT, state.getNextFireAt(), gen, instants);
+        time(COMPLETED_AT, state.getCompletedAt(), gen, instants);
         gen.writeFieldName(NEXT_FIRE_TIMES);
         gen.writeStartArray();
         for (Instant next : Cadences.next(state, 5)) {
-            gen.writeString(IsoInstants.format(next));
+            instant(next, gen, instants);
         }
         gen.writeEndArray();
-        time(LAST_FIRE_AT, state.getLastFireAt(), gen);
+        time(LAST_FIRE_AT, state.getLastFireAt(), gen, instants);
         gen.writeFieldName(LAST_FIRE);
         if (state.getLastFireId() == null) {
             gen.writeNull();
@@ -170,7 +186,7 @@ final class ScheduleJsonWriter {
             gen.writeStartObject();
             gen.writeFieldName(FIRE_ID);
             gen.writeString(state.getLastFireId());
-            time(AT, state.getLastFireAt(), gen);
+            time(AT, state.getLastFireAt(), gen, instants);
             gen.writeFieldName(OUTCOME);
             gen.writeString(state.getLastOutcome());
             gen.writeFieldName(LETTA_RUN_ID);
@@ -196,8 +212,8 @@ final class ScheduleJsonWriter {
         gen.writeFieldName(CONSECUTIVE_FAILURES);
         gen.writeNumber(state.getConsecutiveFailures());
         gen.writeEndObject();
-        time(CREATED_AT, state.getCreatedAt(), gen);
-        time(UPDATED_AT, state.getUpdatedAt(), gen);
+        time(CREATED_AT, state.getCreatedAt(), gen, instants);
+        time(UPDATED_AT, state.getUpdatedAt(), gen, instants);
         gen.writeEndObject();
     }
 
@@ -210,7 +226,7 @@ final class ScheduleJsonWriter {
         gen.writeFieldName(MESSAGES);
         messages.serialize(gen, provider);
         gen.writeFieldName(MODE);
-        gen.writeString(letta.getMode().name().toLowerCase(Locale.ROOT));
+        gen.writeString(lower(letta.getMode()));
         if (letta.getMaxSteps() != null) {
             gen.writeFieldName(MAX_STEPS);
             gen.writeNumber(letta.getMaxSteps());
@@ -231,12 +247,12 @@ final class ScheduleJsonWriter {
         gen.writeEndObject();
     }
 
-    private static void writeCadence(Object cadence, JsonGenerator gen) throws IOException {
+    private static void writeCadence(Object cadence, JsonGenerator gen, char[] instants) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName(TYPE);
         if (cadence instanceof OnceCadence once) {
             gen.writeString("once");
-            time(AT, once.getAt(), gen);
+            time(AT, once.getAt(), gen, instants);
         } else if (cadence instanceof CronCadence cron) {
             gen.writeString("cron");
             gen.writeFieldName(EXPRESSION);
@@ -248,7 +264,7 @@ final class ScheduleJsonWriter {
             gen.writeFieldName(EVERY);
             gen.writeString(Durations.format(interval.getEveryMs()));
             if (interval.getAnchor() != null) {
-                time(ANCHOR, interval.getAnchor(), gen);
+                time(ANCHOR, interval.getAnchor(), gen, instants);
             }
         } else {
             throw new IllegalArgumentException("not a cadence: " + cadence);
@@ -265,9 +281,28 @@ final class ScheduleJsonWriter {
         gen.writeEndObject();
     }
 
-    private static void time(SerializableString name, Instant time, JsonGenerator gen) throws IOException {
+    private static void time(SerializableString name, @Nullable Instant time, JsonGenerator gen, char[] buffer) throws IOException {
         gen.writeFieldName(name);
-        gen.writeString(IsoInstants.format(time));
+        instant(time, gen, buffer);
+    }
+
+    /** The instant's text as IsoInstants.format gives it, written from the buffer without a String. */
+    private static void instant(@Nullable Instant time, JsonGenerator gen, char[] buffer) throws IOException {
+        if (time == null) {
+            gen.writeNull();
+            return;
+        }
+        int length = IsoInstants.write(time, buffer);
+        if (length < 0) {
+            gen.writeString(time.toString());
+        } else {
+            gen.writeString(buffer, 0, length);
+        }
+    }
+
+    /** An enum's name in lower case, as the API writes statuses and policies: computed once per constant. */
+    private static String lower(Enum<?> value) {
+        return LOWER_NAMES.get(value.getDeclaringClass())[value.ordinal()];
     }
 
     private static SerializableString name(String name) {

@@ -28,8 +28,9 @@ record SchedulePage(List<ScheduleState> schedules, @Nullable String nextCursor) 
             gen.writeStartObject();
             gen.writeFieldName("schedules");
             gen.writeStartArray();
+            char[] instants = new char[IsoInstants.MAX_LENGTH];
             for (ScheduleState state : page.schedules()) {
-                ScheduleJsonWriter.write(state, gen, provider);
+                ScheduleJsonWriter.write(state, gen, provider, instants);
             }
             gen.writeEndArray();
             gen.writeStringField("next_cursor", page.nextCursor());

@@ -32,7 +32,7 @@ class ScheduleJsonWriterTest {
                 .isEqualTo("{\"schedules\":[],\"next_cursor\":null}");
     }
 
-    /** Messages with content parts, names and ids; a cron without a zone; a completed and a deleted schedule; a last fire. */
+    /** Messages with content parts, names and ids; a cron without a zone; a completed and a deleted schedule; a last fire; odd instants. */
     private static List<ScheduleState> moreStates() {
         LettaMessage parts = LettaMessage.newBuilder().setRole("user").setName("n").setOtid("o").setSenderId("s")
                 .setContent(List.of(ContentPart.newBuilder().setType("text").setText("a \"quoted\" line\n").build(),
@@ -49,6 +49,10 @@ class ScheduleJsonWriterTest {
         ScheduleState completed = ScheduleState.newBuilder(base).setStatus(ScheduleStatus.COMPLETED).setNextFireAt(null)
                 .setCompletedAt(Instant.parse("2030-01-01T00:00:00.5Z")).build();
         ScheduleState deleted = ScheduleState.newBuilder(base).setStatus(ScheduleStatus.DELETED).build();
-        return List.of(base, fired, completed, deleted);
+        // Instants outside 1970-9999 (Instant.toString's own text) and with micro- and nanoseconds.
+        ScheduleState odd = ScheduleState.newBuilder(fired).setCreatedAt(Instant.parse("1969-12-31T23:59:59.999Z"))
+                .setUpdatedAt(Instant.parse("+10000-01-01T00:00:00Z")).setLastFireAt(Instant.parse("2029-01-01T09:00:00.000001Z"))
+                .setNextFireAt(Instant.parse("2030-01-01T09:00:00.123456789Z")).build();
+        return List.of(base, fired, completed, deleted, odd);
     }
 }
