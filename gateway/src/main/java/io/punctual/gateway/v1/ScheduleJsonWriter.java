@@ -3,7 +3,6 @@ package io.punctual.gateway.v1;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import io.micronaut.core.annotation.Nullable;
 import io.punctual.kernel.letta.LettaMessagesJson;
@@ -105,8 +104,6 @@ final class ScheduleJsonWriter {
     static void write(ScheduleState state, JsonGenerator gen, SerializerProvider provider, char[] instants) throws IOException {
         ScheduleSpec spec = state.getSpec();
         LettaTarget letta = spec.getTarget() instanceof LettaTarget l ? l : null;
-        // The target's own messages, rendered once for both places, as ScheduleJson does.
-        JsonNode messages = letta == null ? null : LettaMessagesJson.toJson(letta.getMessages());
         gen.writeStartObject();
         gen.writeFieldName(ID);
         gen.writeString(state.getScheduleId());
@@ -118,11 +115,11 @@ final class ScheduleJsonWriter {
             gen.writeFieldName(AGENT_ID);
             gen.writeString(letta.getAgentId());
             gen.writeFieldName(MESSAGES);
-            messages.serialize(gen, provider);
+            LettaMessagesJson.write(letta.getMessages(), gen);
         }
         gen.writeFieldName(TARGET);
         if (letta != null) {
-            writeLetta(letta, messages, gen, provider);
+            writeLetta(letta, gen);
         } else {
             provider.defaultSerializeValue(TargetJson.of(spec.getTarget()), gen);
         }
@@ -217,14 +214,14 @@ final class ScheduleJsonWriter {
         gen.writeEndObject();
     }
 
-    private static void writeLetta(LettaTarget letta, JsonNode messages, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    private static void writeLetta(LettaTarget letta, JsonGenerator gen) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName(TYPE);
         gen.writeString("letta");
         gen.writeFieldName(AGENT_ID);
         gen.writeString(letta.getAgentId());
         gen.writeFieldName(MESSAGES);
-        messages.serialize(gen, provider);
+        LettaMessagesJson.write(letta.getMessages(), gen);
         gen.writeFieldName(MODE);
         gen.writeString(lower(letta.getMode()));
         if (letta.getMaxSteps() != null) {

@@ -1,5 +1,6 @@
 package io.punctual.kernel.letta;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +10,7 @@ import io.punctual.schemas.ImageSource;
 import io.punctual.schemas.LettaMessage;
 import io.punctual.schemas.LettaTarget;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -103,6 +105,53 @@ public final class LettaMessagesJson {
             throw new InvalidMessageException(path + "." + field, "must be a string");
         }
         return value.asText();
+    }
+
+    /**
+     * The same array as {@link #toJson}, written straight to a generator: a gateway's list page writes the messages
+     * of 50 schedules twice each, and building the tree first was a tenth of its CPU. The gateway's
+     * {@code ScheduleJsonWriterTest} holds the two to the same text.
+     */
+    public static void write(List<LettaMessage> messages, JsonGenerator gen) throws IOException {
+        gen.writeStartArray();
+        for (LettaMessage m : messages) {
+            gen.writeStartObject();
+            gen.writeStringField("role", m.getRole());
+            if (m.getContent() instanceof CharSequence text) {
+                gen.writeStringField("content", text.toString());
+            } else {
+                gen.writeArrayFieldStart("content");
+                @SuppressWarnings("unchecked")
+                List<ContentPart> list = (List<ContentPart>) m.getContent();
+                for (ContentPart p : list) {
+                    gen.writeStartObject();
+                    gen.writeStringField("type", p.getType());
+                    if (p.getText() != null) {
+                        gen.writeStringField("text", p.getText());
+                    }
+                    if (p.getSource() != null) {
+                        gen.writeObjectFieldStart("source");
+                        gen.writeStringField("type", p.getSource().getType());
+                        gen.writeStringField("media_type", p.getSource().getMediaType());
+                        gen.writeStringField("data", p.getSource().getData());
+                        gen.writeEndObject();
+                    }
+                    gen.writeEndObject();
+                }
+                gen.writeEndArray();
+            }
+            if (m.getName() != null) {
+                gen.writeStringField("name", m.getName());
+            }
+            if (m.getOtid() != null) {
+                gen.writeStringField("otid", m.getOtid());
+            }
+            if (m.getSenderId() != null) {
+                gen.writeStringField("sender_id", m.getSenderId());
+            }
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
     }
 
     /** Letta's {@code messages} array for these messages. */
