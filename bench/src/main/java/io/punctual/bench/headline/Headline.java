@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.Set;
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60],
  * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [5],
  * {@code planner-commands} [200000], {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
+ * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
  * {@code out} [bench/target/headline-&lt;time&gt;], {@code props} [none]: {@code key:value,...} system properties of every
@@ -215,10 +217,25 @@ public final class Headline {
         BenchHttp.LoopResult raw = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
         try (StandaloneChild child = child("executor", List.of(), Map.of())) {
             ExecutorAlone.run(child, Math.min(n, args.integer("warmup", 2_000)), agents);
+            // executor-jfr=true records the measured run alone (not start-up and warm-up) to <out>/executor.jfr.
+            boolean jfr = args.string("executor-jfr", "false").equals("true");
+            if (jfr) {
+                jcmd(child, "JFR.start", "name=executor", "settings=profile");
+            }
+            // The child's CPU over the run (broker, planner and gateway included: they handle each fire's records too).
+            Duration cpuBefore = child.cpuTime();
+            Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
             ExecutorAlone.Outcome o = ExecutorAlone.run(child, n, agents);
+            double cpuMicrosPerFire = child.cpuTime().minus(cpuBefore).toNanos() / 1_000.0 / n;
+            String threads = ThreadCpu.top(threadsBefore, ThreadCpu.snapshot(child.pid()), n, 20);
+            Files.writeString(out.resolve("executor-threads.txt"), threads);
+            System.out.printf("child CPU per fire by thread:%n%s", threads);
+            if (jfr) {
+                jcmd(child, "JFR.stop", "name=executor", "filename=" + out.resolve("executor.jfr").toAbsolutePath());
+            }
             row(String.format("executor alone, %,d due events, %,d agents", n, agents), String.format(
-                    "**%,.0f fires/s** with results committed = **%.0f %%** of the raw client's %,.0f req/s (%d in flight, same endpoint)",
-                    o.perSecond(), 100 * o.perSecond() / raw.perSecond(), raw.perSecond(), concurrency), "≥ 25 % of raw", load);
+                    "**%,.0f fires/s** with results committed = **%.0f %%** of the raw client's %,.0f req/s (%d in flight, same endpoint); child CPU %,.0f µs per fire",
+                    o.perSecond(), 100 * o.perSecond() / raw.perSecond(), raw.perSecond(), concurrency, cpuMicrosPerFire), "≥ 25 % of raw", load);
         }
     }
 

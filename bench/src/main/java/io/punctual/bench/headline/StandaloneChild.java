@@ -118,6 +118,11 @@ final class StandaloneChild implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time the child's process has used so far, all its threads (user and system). */
+    Duration cpuTime() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for the child's process"));
+    }
+
     /** Stops it as a user would (SIGTERM), so a JFR recording is written on exit, and deletes its data (the log stays). */
     @Override
     public void close() {

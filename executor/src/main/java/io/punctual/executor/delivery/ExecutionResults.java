@@ -24,21 +24,31 @@ public final class ExecutionResults {
     }
 
     public static ExecutionResult delivered(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String runId, String reply) {
+        return deliveredBuilder(fire, startedAt, finishedAt, httpStatus, runId).setReply(reply).build();
+    }
+
+    /**
+     * Like {@link #delivered}, for a caller that sets more fields: one builder, rather than a built result copied
+     * into a second builder (Avro's copy is deep), on every delivery's path.
+     */
+    public static ExecutionResult.Builder deliveredBuilder(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String runId) {
         return base(fire, startedAt, finishedAt)
                 .setOutcome(Outcome.DELIVERED)
                 .setHttpStatus(httpStatus)
-                .setLettaRunId(runId)
-                .setReply(reply)
-                .build();
+                .setLettaRunId(runId);
     }
 
     /** @param httpStatus the target's status, or null when no answer arrived */
     public static ExecutionResult failed(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String detail) {
+        return failedBuilder(fire, startedAt, finishedAt, httpStatus, detail).build();
+    }
+
+    /** Like {@link #failed}, for a caller that sets more fields. */
+    public static ExecutionResult.Builder failedBuilder(DueEvent fire, Instant startedAt, Instant finishedAt, Integer httpStatus, String detail) {
         return base(fire, startedAt, finishedAt)
                 .setOutcome(Outcome.FAILED)
                 .setHttpStatus(httpStatus)
-                .setDetail(detail)
-                .build();
+                .setDetail(detail);
     }
 
     public static ExecutionResult skippedOverlap(DueEvent fire, Instant startedAt, Instant finishedAt, String runId, String runStatus) {

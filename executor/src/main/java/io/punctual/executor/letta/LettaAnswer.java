@@ -12,17 +12,46 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Letta's HTTP answer to one call, whatever its status.
- *
- * @param status     the HTTP status
- * @param body       the body as text (empty if none)
- * @param retryAfter the {@code Retry-After} header, or null
+ * Letta's HTTP answer to one call, whatever its status. The body is parsed once, on the first question asked of it
+ * (a delivery asks for the run's id and status, a run look-up for four fields): not a record, so it can keep the tree.
  */
-public record LettaAnswer(int status, String body, String retryAfter) {
+public final class LettaAnswer {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int status;
+    private final String body;
+    private final String retryAfter;
+    /** The parsed body; volatile because an answer may be read on another thread than the one that parsed it. */
+    private volatile JsonNode tree;
+
+    /**
+     * @param status     the HTTP status
+     * @param body       the body as text (empty if none)
+     * @param retryAfter the {@code Retry-After} header, or null
+     */
+    public LettaAnswer(int status, String body, String retryAfter) {
+        this.status = status;
+        this.body = body;
+        this.retryAfter = retryAfter;
+    }
 
     public LettaAnswer(int status, String body) {
         this(status, body, null);
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** The body as text (empty if none). */
+    public String body() {
+        return body;
+    }
+
+    /** The {@code Retry-After} header, or null. */
+    public String retryAfter() {
+        return retryAfter;
     }
 
     public boolean isSuccess() {
@@ -117,6 +146,15 @@ public record LettaAnswer(int status, String body, String retryAfter) {
     }
 
     private JsonNode tree() {
+        JsonNode parsed = tree;
+        if (parsed == null) {
+            parsed = parse(body);
+            tree = parsed;
+        }
+        return parsed;
+    }
+
+    private static JsonNode parse(String body) {
         if (body.isEmpty()) {
             return JSON.missingNode();
         }
@@ -126,5 +164,10 @@ public record LettaAnswer(int status, String body, String retryAfter) {
         } catch (IOException e) {
             return JSON.missingNode();
         }
+    }
+
+    @Override
+    public String toString() {
+        return "LettaAnswer[status=" + status + ", " + body.length() + " chars]";
     }
 }

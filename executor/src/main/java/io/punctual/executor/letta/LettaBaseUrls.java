@@ -14,10 +14,12 @@ import java.util.stream.Collectors;
  */
 final class LettaBaseUrls {
     private final String defaultUrl;
+    private final String defaultNormalised;
     private final Set<String> allowed;
 
     LettaBaseUrls(String defaultUrl, List<String> allowed) {
         this.defaultUrl = defaultUrl;
+        this.defaultNormalised = normalise(defaultUrl);
         this.allowed = allowed.stream().map(LettaBaseUrls::normalise).collect(Collectors.toUnmodifiableSet());
     }
 
@@ -27,8 +29,11 @@ final class LettaBaseUrls {
     }
 
     public boolean isAllowed(String url) {
+        if (url.equals(defaultUrl)) {
+            return true; // most schedules name no server of their own: no URL to parse per fire
+        }
         String n = normalise(url);
-        return n.equals(normalise(defaultUrl)) || allowed.contains(n);
+        return n.equals(defaultNormalised) || allowed.contains(n);
     }
 
     static String normalise(String url) {

@@ -7,10 +7,10 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.punctual.executor.config.ExecutorSettings;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -32,7 +32,7 @@ public class LettaClient {
     private final HttpClient http;
     private final Duration timeout;
 
-    public LettaClient(@Client(configuration = LettaHttpClientConfiguration.class) HttpClient http, ExecutorSettings settings) {
+    public LettaClient(@Named(DeliveryHttpClient.NAME) HttpClient http, ExecutorSettings settings) {
         this.http = http;
         this.timeout = settings.requestTimeout();
     }

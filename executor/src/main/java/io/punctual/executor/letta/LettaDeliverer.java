@@ -7,7 +7,6 @@ import io.punctual.executor.delivery.ExecutionResults;
 import io.punctual.executor.retry.FailedAttempts;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OverlapPolicy;
 import io.punctual.kernel.letta.LettaMessagesJson;
@@ -97,12 +96,12 @@ public class LettaDeliverer {
                 if (request.mode() == DeliveryMode.SYNC) {
                     // The answer is the run's end: terminal at once, nothing to follow.
                     String reply = answer.assistantText().map(this::truncate).orElse(null);
-                    return Attempt.finished(ExecutionResult.newBuilder(ExecutionResults.delivered(fire, startedAt, finishedAt, answer.status(), answer.runId().orElse(null), reply))
-                            .setLettaRunStatus(COMPLETED).setRunFinishedAt(finishedAt).setStopReason(answer.stopReason().orElse(null))
+                    return Attempt.finished(ExecutionResults.deliveredBuilder(fire, startedAt, finishedAt, answer.status(), answer.runId().orElse(null))
+                            .setReply(reply).setLettaRunStatus(COMPLETED).setRunFinishedAt(finishedAt).setStopReason(answer.stopReason().orElse(null))
                             .setUsageJson(answer.usageJson().orElse(null)).build());
                 }
                 String runId = answer.runId().orElse(null);
-                return Attempt.finished(ExecutionResult.newBuilder(ExecutionResults.delivered(fire, startedAt, finishedAt, answer.status(), runId))
+                return Attempt.finished(ExecutionResults.deliveredBuilder(fire, startedAt, finishedAt, answer.status(), runId)
                         .setRunFollowed(runId != null).setLettaRunStatus(answer.runStatus().orElse(null)).build());
             }
             LOG.info("Fire {}: {} answered {}", fire.getFireId(), request, answer.status());

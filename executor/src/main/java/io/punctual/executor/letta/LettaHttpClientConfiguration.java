@@ -30,6 +30,9 @@ public class LettaHttpClientConfiguration extends HttpClientConfiguration {
         setRequestTimeout(settings.requestTimeout());
         setReadTimeout(settings.requestTimeout());
         setConnectionPoolIdleTimeout(Duration.ofSeconds(60));
+        // The delivery client has its own event loop (see DeliveryHttpClient): one thread per core, as Micronaut's
+        // shared one has, rather than Netty's default of two per core.
+        setNumOfThreads(Runtime.getRuntime().availableProcessors());
         // Non-2xx answers are outcomes to record, not errors; and a redirect must not carry the bearer key elsewhere.
         setExceptionOnErrorStatus(false);
         setFollowRedirects(false);

@@ -26,12 +26,11 @@ public final class RunEndResults {
         FollowedRun run = end.run();
         DueEvent fire = run.getFire();
         boolean failed = "failed".equals(end.status()) || "cancelled".equals(end.status());
-        ExecutionResult base = failed
-                ? ExecutionResults.failed(fire, run.getStartedAt(), run.getDeliveredAt(), null,
+        ExecutionResult.Builder result = (failed
+                ? ExecutionResults.failedBuilder(fire, run.getStartedAt(), run.getDeliveredAt(), null,
                         end.detail() != null ? end.detail() : "Letta run " + run.getRunId() + " ended " + end.status()
                                 + (end.stopReason() != null ? " (" + end.stopReason() + ")" : ""))
-                : ExecutionResults.delivered(fire, run.getStartedAt(), run.getDeliveredAt(), null, run.getRunId());
-        ExecutionResult.Builder result = ExecutionResult.newBuilder(base)
+                : ExecutionResults.deliveredBuilder(fire, run.getStartedAt(), run.getDeliveredAt(), null, run.getRunId()))
                 .setLettaRunId(run.getRunId())
                 .setHttpStatus(run.getHttpStatus())
                 .setRunEnd(true)

@@ -5,9 +5,9 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.punctual.executor.letta.LettaHttpClientConfiguration;
+import io.punctual.executor.letta.DeliveryHttpClient;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -24,7 +24,7 @@ public class WebhookClient {
 
     private final HttpClient http;
 
-    public WebhookClient(@Client(configuration = LettaHttpClientConfiguration.class) HttpClient http) {
+    public WebhookClient(@Named(DeliveryHttpClient.NAME) HttpClient http) {
         this.http = http;
     }
 
