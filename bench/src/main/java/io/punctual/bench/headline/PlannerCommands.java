@@ -10,7 +10,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -19,9 +21,14 @@ import java.util.UUID;
  * rate (sending alone) is reported beside it, so it is visible when the driver is what limits.
  */
 final class PlannerCommands {
-    record Outcome(int commands, double produceSec, double appliedSec, int accepted) {
+    record Outcome(int commands, double produceSec, double appliedSec, int accepted, long childCpuMs, Map<String, Long> threadCpuMs) {
         double perSecond() {
             return commands / appliedSec;
+        }
+
+        /** The child's CPU (planner, broker and all) per command while it applied them, in microseconds; -1 if unknown. */
+        double childCpuMicrosPerCommand() {
+            return childCpuMs < 0 ? -1 : childCpuMs * 1000.0 / commands;
         }
 
         double driverPerSecond() {
@@ -47,6 +54,8 @@ final class PlannerCommands {
         }
         try (KafkaSide.Tail<CommandResult> results = kafka.tail(Topics.COMMAND_RESULTS);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(null)) {
+            long cpuBefore = child.cpuMs();
+            Map<String, Long> threadsBefore = child.threadCpuMs();
             long start = System.nanoTime();
             KafkaSide.sendAll(producer, records);
             long produced = System.nanoTime();
@@ -62,7 +71,12 @@ final class PlannerCommands {
                     throw new IllegalStateException("only " + seen[0] + " of " + n + " command results after 10 minutes");
                 }
             }
-            return new Outcome(n, (produced - start) / 1e9, (System.nanoTime() - start) / 1e9, seen[1]);
+            long end = System.nanoTime();
+            long cpuAfter = child.cpuMs();
+            Map<String, Long> threads = new HashMap<>(child.threadCpuMs());
+            threadsBefore.forEach((name, ms) -> threads.merge(name, -ms, Long::sum));
+            return new Outcome(n, (produced - start) / 1e9, (end - start) / 1e9, seen[1],
+                    cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore, threads);
         }
     }
 }
