@@ -36,7 +36,7 @@ import java.util.Set;
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60],
  * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [5],
- * {@code planner-commands} [200000], {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
+ * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
@@ -198,11 +198,25 @@ public final class Headline {
         String load = load();
         int n = args.integer("planner-commands", 200_000);
         try (StandaloneChild child = child("planner", List.of(), Map.of())) {
-            PlannerCommands.run(child, Math.min(n, 10_000));
+            // The warm-up lets the child's JIT compile the command path first; at 10,000 its compiler threads
+            // still took a third of the child's CPU during the measured run (planner-warmup sets it).
+            PlannerCommands.run(child, args.integer("planner-warmup", Math.min(n, 10_000)));
+            // planner-jfr=true records the measured run only (not start-up and warm-up), as the profile row does.
+            boolean record = Boolean.parseBoolean(args.string("planner-jfr", "false"));
+            Path recording = out.resolve("planner.jfr").toAbsolutePath();
+            if (record) {
+                jcmd(child, "JFR.start", "name=planner", "settings=profile");
+            }
             PlannerCommands.Outcome o = PlannerCommands.run(child, n);
+            if (record) {
+                jcmd(child, "JFR.stop", "name=planner", "filename=" + recording);
+                notes.append(String.format("%nplanner run recorded (JFR on) in %s%n", recording));
+            }
+            notes.append(String.format("%nplanner run: the child's CPU per command by thread (kernel names, 15 characters)%n%s", o.threads()));
             row(String.format("planner applying %,d creates", n), String.format(
-                    "**%,.0f commands/s** (all %,d results readable after %.1f s; %,d accepted); the driver alone sent %,.0f/s",
-                    o.perSecond(), n, o.appliedSec(), o.accepted(), o.driverPerSecond()), "≥ 30,000/s", load);
+                    "**%,.0f commands/s** (all %,d results readable after %.1f s; %,d accepted); the driver alone sent %,.0f/s;"
+                            + " the child's CPU %.0f µs per command",
+                    o.perSecond(), n, o.appliedSec(), o.accepted(), o.driverPerSecond(), o.childCpuMicrosPerCommand()), "≥ 30,000/s", load);
         }
     }
 

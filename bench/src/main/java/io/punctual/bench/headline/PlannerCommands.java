@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -19,9 +20,14 @@ import java.util.UUID;
  * rate (sending alone) is reported beside it, so it is visible when the driver is what limits.
  */
 final class PlannerCommands {
-    record Outcome(int commands, double produceSec, double appliedSec, int accepted) {
+    record Outcome(int commands, double produceSec, double appliedSec, int accepted, long childCpuMs, String threads) {
         double perSecond() {
             return commands / appliedSec;
+        }
+
+        /** The child's CPU (planner, broker and all) per command while it applied them, in microseconds; -1 if unknown. */
+        double childCpuMicrosPerCommand() {
+            return childCpuMs < 0 ? -1 : childCpuMs * 1000.0 / commands;
         }
 
         double driverPerSecond() {
@@ -47,6 +53,8 @@ final class PlannerCommands {
         }
         try (KafkaSide.Tail<CommandResult> results = kafka.tail(Topics.COMMAND_RESULTS);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(null)) {
+            long cpuBefore = child.cpuTime().toMillis();
+            Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
             long start = System.nanoTime();
             KafkaSide.sendAll(producer, records);
             long produced = System.nanoTime();
@@ -62,7 +70,10 @@ final class PlannerCommands {
                     throw new IllegalStateException("only " + seen[0] + " of " + n + " command results after 10 minutes");
                 }
             }
-            return new Outcome(n, (produced - start) / 1e9, (System.nanoTime() - start) / 1e9, seen[1]);
+            long end = System.nanoTime();
+            long cpuAfter = child.cpuTime().toMillis();
+            return new Outcome(n, (produced - start) / 1e9, (end - start) / 1e9, seen[1], cpuAfter - cpuBefore,
+                    ThreadCpu.top(threadsBefore, ThreadCpu.snapshot(child.pid()), n, 12));
         }
     }
 }

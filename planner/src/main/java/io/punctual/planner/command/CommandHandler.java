@@ -130,6 +130,16 @@ public final class CommandHandler {
                 .setLastFireId(null)
                 .setFireCount(0)
                 .setPausedNote(paused ? create.getPausedNote() : null)
+                // Every field set: Avro's build() looks each unset field's default up and deep-copies it.
+                .setManualFireCount(0)
+                .setMissedCount(0)
+                .setLastLatenessMs(0)
+                .setLastOutcome(null)
+                .setLastLettaRunId(null)
+                .setDeliveredCount(0)
+                .setFailureCount(0)
+                .setConsecutiveFailures(0)
+                .setCompletedAt(null)
                 .build();
         return accept(command, state, now, "Schedule " + command.getScheduleId() + " created" + (paused ? " paused" : "")
                 + "; it fires first at " + first + ".", new Change.Upsert(null, state));
