@@ -63,7 +63,9 @@ import java.util.stream.Stream;
  * and how long the planner takes to be ready again with its state on disk and after its state directory is wiped
  * (a restore from the changelog topics).
  *
- * <pre>java -cp bench/target/benchmarks.jar io.punctual.bench.gateway.GatewayReadLoad [schedules] [reads/s] [seconds] [gatewayHeap]</pre>
+ * <pre>java -XX:+UseZGC -cp bench/target/benchmarks.jar io.punctual.bench.gateway.GatewayReadLoad [schedules] [reads/s] [seconds] [gatewayHeap]</pre>
+ * ZGC for this driver: it receives tens of MB/s of page bodies, and a pause of its own collector counts as latency of
+ * every request due meanwhile (G1's young pauses here were 10–80 ms, the page's whole p99 tail).
  * Needs {@code standalone/target/punctual.jar} (or {@code -Dpunctual.jar=...}).
  *
  * <p>Long (about 400 lines) on purpose: {@code main} reads top to bottom as the benchmark's steps, and the rest are
