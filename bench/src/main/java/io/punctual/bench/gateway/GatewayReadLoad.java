@@ -74,6 +74,8 @@ import java.util.stream.Stream;
 public final class GatewayReadLoad {
     private static final String KEY = "sk-let-bench-reader";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Seconds at the fixed rate before each measured phase: {@code -Dwarmup.seconds=3} for the earlier runs' setting. */
+    private static final int WARMUP_SECONDS = Integer.getInteger("warmup.seconds", 10);
 
     private GatewayReadLoad() {
     }
@@ -165,10 +167,10 @@ public final class GatewayReadLoad {
                 long gatewayPid = gateway.pid();
                 long cpu = cpuMs(gatewayPid);
                 report("GET /v1/schedules/{id} at " + rate + "/s", drive(rate, seconds, byId));
-                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (seconds + 3.0)));
+                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (double) (seconds + WARMUP_SECONDS)));
                 cpu = cpuMs(gatewayPid);
                 report("GET /v1/schedules?limit=50&cursor= at " + rate + "/s", drive(rate, seconds, listPage));
-                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (seconds + 3.0)));
+                System.out.printf("  gateway CPU: %.2f ms per request (warm-up included)%n", (cpuMs(gatewayPid) - cpu) / (rate * (double) (seconds + WARMUP_SECONDS)));
 
                 gateway.destroy();
                 gateway.waitFor(60, TimeUnit.SECONDS);
@@ -322,9 +324,10 @@ public final class GatewayReadLoad {
     private static List<Long> drive(int rate, int seconds, IntFunction<String> url) throws Exception {
         URI base = URI.create(url.apply(0));
         try (io.micronaut.http.client.HttpClient client = BenchHttp.client(base.getScheme() + "://" + base.getAuthority(), 512)) {
-            // Warm-up, not counted: opening the client's connections and compiling both sides' request paths
-            // otherwise land in the first second's latencies.
-            drive(client, rate, 3, url);
+            // Warm-up, not counted but shown: opening the client's connections and compiling both sides' request
+            // paths. On 2 cores C2 was still compiling the gateway's read path 3 s in (JIT threads took 40-45 % of its
+            // CPU in the first measured phase), so the default is 10 s, as a JMH warm-up would be.
+            report("  warm-up, " + WARMUP_SECONDS + " s, not counted", drive(client, rate, WARMUP_SECONDS, url));
             return drive(client, rate, seconds, url);
         }
     }
