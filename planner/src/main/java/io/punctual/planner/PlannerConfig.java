@@ -28,6 +28,11 @@ public class PlannerConfig {
     private int streamThreads = 1;
     /** How often a transaction is committed, so how long outputs wait to become visible. */
     private Duration commitInterval = Duration.ofMillis(100);
+    /**
+     * How long before it is due a fire may be emitted; the executor holds it until its time, so the scan and commit
+     * intervals above do not delay it. Covers both with room to spare; 0: emitted when due.
+     */
+    private Duration fireLead = Duration.ofMillis(500);
     /** How far in the past a one-time schedule may be created and still fire (at once). */
     private Duration onceGrace = Duration.ofSeconds(60);
     /** How late a fire may come due before it counts as missed and its schedule's catch-up policy decides. */
@@ -44,7 +49,7 @@ public class PlannerConfig {
 
     public PlannerSettings settings() {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId,
-                stateDir == null || stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval);
+                stateDir == null || stateDir.isBlank() ? PlannerSettings.defaultStateDir() : Path.of(stateDir), streamThreads, commitInterval, fireLead);
     }
 
     public LifecycleSettings lifecycle() {
@@ -97,6 +102,14 @@ public class PlannerConfig {
 
     public void setCommitInterval(Duration commitInterval) {
         this.commitInterval = commitInterval;
+    }
+
+    public Duration getFireLead() {
+        return fireLead;
+    }
+
+    public void setFireLead(Duration fireLead) {
+        this.fireLead = fireLead;
     }
 
     public Duration getOnceGrace() {

@@ -8,6 +8,7 @@ import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.command.DeadLetterHeaders;
 import io.punctual.planner.command.Decision;
 import io.punctual.planner.command.PoisonCommandException;
+import io.punctual.planner.fire.DeliverAt;
 import io.punctual.planner.fire.DueEvents;
 import io.punctual.planner.fire.Fired;
 import io.punctual.planner.fire.Firing;
@@ -367,9 +368,15 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         upgraded = true;
     }
 
+    /**
+     * Fires and retries are emitted up to the fire lead before they are due, each with its time as
+     * {@code deliver_at}, and the executor holds them until then: a fire then reaches its endpoint on time instead of
+     * up to a scan interval plus a commit interval late. The schedule moves on when its fire is emitted.
+     */
     private void emitDueFires(Instant now, long nowMs) {
         int budget = settings.maxFiresPerPunctuation();
-        for (RetryTimer timer : retries.due(now, budget)) {
+        Instant horizon = now.plus(settings.fireLead());
+        for (RetryTimer timer : retries.due(horizon, budget)) {
             retries.remove(timer);
             budget--;
             ScheduleState state = schedules.get(timer.scheduleId());
@@ -383,10 +390,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 continue;
             }
             // A paused schedule's retries still go out: they finish a fire that was already emitted.
-            emit(DueEvents.of(state, timer.fireId(), timer.scheduledFor(), timer.attempt(), timer.manual(), 0, now), nowMs);
+            emit(DeliverAt.ahead(DueEvents.of(state, timer.fireId(), timer.scheduledFor(), timer.attempt(), timer.manual(), 0, now), timer.fireAt(), now), nowMs);
         }
         while (budget > 0) {
-            List<TimelineKey> due = timeline.due(now, budget);
+            List<TimelineKey> due = timeline.due(horizon, budget);
             if (due.isEmpty()) {
                 break;
             }
@@ -402,7 +409,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 }
                 Fired fired = firing.fire(state, now);
                 if (fired.event().isPresent()) {
-                    emit(fired.event().get(), nowMs);
+                    emit(DeliverAt.ahead(fired.event().get(), entry.fireAt(), now), nowMs);
                 }
                 // The timeline entry is gone already; the completion stamp compares with the state before the fire.
                 ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs);

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param stateDir               where RocksDB keeps the local copies of the stores
  * @param streamThreads          stream threads of this instance
  * @param commitInterval         how often a transaction is committed, so how long outputs wait to become visible
+ * @param fireLead               how long before it is due a fire may be emitted; the executor holds it until then, so
+ *                               neither the scan interval nor the commit interval delays a fire (zero: at its time)
  */
 public record PlannerSettings(Duration punctuateInterval,
                               int maxFiresPerPunctuation,
@@ -25,7 +27,8 @@ public record PlannerSettings(Duration punctuateInterval,
                               String applicationId,
                               Path stateDir,
                               int streamThreads,
-                              Duration commitInterval) {
+                              Duration commitInterval,
+                              Duration fireLead) {
 
     public PlannerSettings {
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
@@ -37,6 +40,10 @@ public record PlannerSettings(Duration punctuateInterval,
         Objects.requireNonNull(commitInterval, "commitInterval");
         requirePositive(punctuateInterval, "punctuateInterval");
         requirePositive(commitInterval, "commitInterval");
+        Objects.requireNonNull(fireLead, "fireLead");
+        if (fireLead.isNegative()) {
+            throw new IllegalArgumentException("fireLead must not be negative: " + fireLead);
+        }
         if (onceGrace.isNegative()) {
             throw new IllegalArgumentException("onceGrace must not be negative: " + onceGrace);
         }
@@ -61,31 +68,35 @@ public record PlannerSettings(Duration punctuateInterval,
     }
 
     PlannerSettings withPunctuateInterval(Duration value) {
-        return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(value, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval, fireLead);
     }
 
     public PlannerSettings withMaxFiresPerPunctuation(int value) {
-        return new PlannerSettings(punctuateInterval, value, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, value, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval, fireLead);
     }
 
     PlannerSettings withOnceGrace(Duration value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, value, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval, fireLead);
     }
 
     PlannerSettings withMisfireThreshold(Duration value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, applicationId, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, value, applicationId, stateDir, streamThreads, commitInterval, fireLead);
     }
 
     public PlannerSettings withApplicationId(String value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, value, stateDir, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, value, stateDir, streamThreads, commitInterval, fireLead);
     }
 
     public PlannerSettings withStateDir(Path value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval, fireLead);
     }
 
     PlannerSettings withCommitInterval(Duration value) {
-        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value);
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value, fireLead);
+    }
+
+    PlannerSettings withFireLead(Duration value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, commitInterval, value);
     }
 
     private static void requirePositive(Duration d, String name) {

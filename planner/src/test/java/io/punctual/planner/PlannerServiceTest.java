@@ -145,7 +145,9 @@ class PlannerServiceTest {
             assertThat(fires).singleElement().satisfies(fire -> {
                 assertThat(fire.key()).isEqualTo("agent-" + scheduleId);
                 assertThat(fire.value().getFireId()).isEqualTo(FireIds.of(scheduleId, at));
-                assertThat(fire.value().getEmittedAt()).isAfterOrEqualTo(at);
+                // Emitted at most the fire lead early, carrying its time for the executor to hold it until.
+                assertThat(fire.value().getEmittedAt()).isAfterOrEqualTo(at.minus(PlannerSettings.defaults().fireLead()));
+                assertThat(fire.value().getDeliverAt()).isEqualTo(fire.value().getEmittedAt().isBefore(at) ? at : null);
             });
         }
         assertThat(planner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
