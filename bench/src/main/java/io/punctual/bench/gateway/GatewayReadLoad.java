@@ -98,7 +98,14 @@ public final class GatewayReadLoad {
             Map<String, String> coreEnv = Map.of("PUNCTUAL_DATA_DIR", data.toString(), "PUNCTUAL_HTTP_PORT", Integer.toString(freePort()),
                     "PUNCTUAL_KAFKA_PORT", Integer.toString(kafkaPort), "PUNCTUAL_REGISTRY_PORT", Integer.toString(registryPort),
                     "PUNCTUAL_LETTA_BASE_URL", letta.baseUrl(), "PUNCTUAL_GATEWAY_ENABLED", "false", "PUNCTUAL_PLANNER_ENABLED", "false");
-            Process core = start(List.of("java", "-Xmx1g", "-jar", jar.toString()), coreEnv, data.resolve("core.log"));
+            List<String> coreCommand = new ArrayList<>(List.of("java", "-Xmx1g"));
+            // e.g. -Dcore.jvm-args=-Xlog:gc:file=/tmp/{log}-gc.log to see the broker's collections beside the gateway's
+            String coreJvmArgs = System.getProperty("core.jvm-args", "");
+            if (!coreJvmArgs.isBlank()) {
+                coreCommand.addAll(List.of(coreJvmArgs.trim().split("\\s+")));
+            }
+            coreCommand.addAll(List.of("-jar", jar.toString()));
+            Process core = start(coreCommand, coreEnv, data.resolve("core.log"));
             int plannerPort = freePort();
             String plannerHealth = "http://localhost:" + plannerPort + "/health/readiness";
             Map<String, String> plannerEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
@@ -140,7 +147,7 @@ public final class GatewayReadLoad {
                 String tenant = keys.tenantIds().of(KEY);
                 long produceStart = System.nanoTime();
                 Map<Integer, String> lastPerPartition = new ConcurrentHashMap<>();
-                List<String> ids = produce(schedules, tenant, keys.apiKeyCipher(), "localhost:" + kafkaPort, "http://localhost:" + registryPort,
+                ScheduleIds ids = produce(schedules, tenant, keys.apiKeyCipher(), "localhost:" + kafkaPort, "http://localhost:" + registryPort,
                         lastPerPartition);
                 System.out.printf("produced %,d create commands in %d ms%n", schedules, ms(produceStart));
                 // The planner works through each partition in order: the last schedule of every partition shown means all are.
@@ -263,19 +270,18 @@ public final class GatewayReadLoad {
         }
     }
 
-    private static List<String> produce(int n, String tenant, ApiKeyCipher cipher, String bootstrap, String registry,
-                                        Map<Integer, String> lastPerPartition) {
+    private static ScheduleIds produce(int n, String tenant, ApiKeyCipher cipher, String bootstrap, String registry,
+                                       Map<Integer, String> lastPerPartition) {
         TopicSerdes serdes = new TopicSerdes(registry);
         Serializer<ScheduleCommand> values = serdes.valueSerde(Topics.COMMANDS).serializer();
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        List<String> ids = new ArrayList<>(n);
+        ScheduleIds ids = new ScheduleIds(n);
         Instant at = Instant.parse("2035-01-01T00:00:00Z");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
-                String id = String.format("sch_%012x%016x", System.currentTimeMillis(), (long) i);
-                ids.add(id);
+                String id = ids.add(i, System.currentTimeMillis());
                 LettaTarget target = LettaTarget.newBuilder().setAgentId("agent-" + (i % 100))
                         .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("reminder " + i).build()))
                         .setApiKeyCiphertext(cipher.encrypt(KEY, id)).build();
@@ -295,6 +301,32 @@ public final class GatewayReadLoad {
             producer.flush();
         }
         return ids;
+    }
+
+    /**
+     * The ids of the schedules produced, kept as one {@code long[]} of creation millis (an id is those and its
+     * index): at ten million, a list of strings was a live set of about a gigabyte in this driver, whose
+     * collector's work on it showed as latency of the requests due meanwhile.
+     */
+    private static final class ScheduleIds {
+        private final long[] createdMs;
+
+        ScheduleIds(int n) {
+            createdMs = new long[n];
+        }
+
+        String add(int i, long nowMs) {
+            createdMs[i] = nowMs;
+            return get(i);
+        }
+
+        String get(int i) {
+            return String.format("sch_%012x%016x", createdMs[i], (long) i);
+        }
+
+        int size() {
+            return createdMs.length;
+        }
     }
 
     private static List<Long> sequential(int requests, IntFunction<String> url) throws IOException, InterruptedException {
@@ -328,13 +360,20 @@ public final class GatewayReadLoad {
             // paths. On 2 cores C2 was still compiling the gateway's read path 3 s in (JIT threads took 40-45 % of its
             // CPU in the first measured phase), so the default is 10 s, as a JMH warm-up would be.
             report("  warm-up, " + WARMUP_SECONDS + " s, not counted", drive(client, rate, WARMUP_SECONDS, url));
-            return drive(client, rate, seconds, url);
+            String gcBefore = driverGc();
+            List<Long> latencies = drive(client, rate, seconds, url);
+            // The driver's own collections delay the requests due meanwhile: shown so that a tail they make is not
+            // taken for the gateway's.
+            System.out.printf("  driver's own GC (count, ms) before: %s, after: %s%n", gcBefore, driverGc());
+            return latencies;
         }
     }
 
     private static List<Long> drive(io.micronaut.http.client.HttpClient client, int rate, int seconds, IntFunction<String> url)
             throws InterruptedException {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // Slow requests (over 20 ms) per second of the phase: one stall shows as one bad second, load as many.
+        java.util.concurrent.atomic.AtomicIntegerArray slowPerSecond = new java.util.concurrent.atomic.AtomicIntegerArray(seconds + 1);
         AtomicInteger failures = new AtomicInteger();
         Map<String, AtomicInteger> reasons = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
@@ -356,14 +395,33 @@ public final class GatewayReadLoad {
                     reasons.computeIfAbsent(cause != null ? cause.getClass().getSimpleName() : "HTTP " + r.getStatus().getCode(), k -> new AtomicInteger())
                             .incrementAndGet();
                 } else {
-                    latencies.add(System.nanoTime() - due);
+                    long latency = System.nanoTime() - due;
+                    latencies.add(latency);
+                    if (latency > TimeUnit.MILLISECONDS.toNanos(20)) {
+                        slowPerSecond.incrementAndGet((int) ((due - start) / TimeUnit.SECONDS.toNanos(1)));
+                    }
                 }
             }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         double achieved = total / ((System.nanoTime() - start) / 1e9);
         System.out.printf("  %,d requests at %.0f/s offered, %d failed %s%n", total, achieved, failures.get(), reasons);
+        StringBuilder slow = new StringBuilder();
+        for (int second = 0; second <= seconds; second++) {
+            if (slowPerSecond.get(second) > 0) {
+                slow.append(" s").append(second).append(':').append(slowPerSecond.get(second));
+            }
+        }
+        System.out.println("  requests over 20 ms by second of the phase:" + (slow.isEmpty() ? " none" : slow));
         return new ArrayList<>(latencies);
+    }
+
+    private static String driverGc() {
+        StringBuilder out = new StringBuilder();
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            out.append(out.isEmpty() ? "" : ", ").append(gc.getName()).append(' ').append(gc.getCollectionCount()).append('/').append(gc.getCollectionTime());
+        }
+        return out.toString();
     }
 
     private static void report(String what, List<Long> latencies) {

@@ -3,12 +3,12 @@ package io.punctual.bench.headline;
 import java.util.Arrays;
 
 /** Percentiles of a set of durations in microseconds. */
-record Percentiles(int count, double p50Ms, double p99Ms, double maxMs) {
+record Percentiles(int count, double minMs, double p50Ms, double p99Ms, double maxMs) {
 
     static Percentiles ofMicros(long[] values, int count) {
         long[] sorted = Arrays.copyOf(values, count);
         Arrays.sort(sorted);
-        return new Percentiles(count, at(sorted, 0.50), at(sorted, 0.99), count == 0 ? 0 : sorted[count - 1] / 1000.0);
+        return new Percentiles(count, count == 0 ? 0 : sorted[0] / 1000.0, at(sorted, 0.50), at(sorted, 0.99), count == 0 ? 0 : sorted[count - 1] / 1000.0);
     }
 
     private static double at(long[] sorted, double p) {
