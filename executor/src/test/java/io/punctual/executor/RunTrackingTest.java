@@ -268,6 +268,28 @@ class RunTrackingTest {
         assertThat(resultsOf(lagging)).isEmpty();
     }
 
+    @Test
+    void aFireWhoseScheduleIsDeletedWhileItIsHeldForItsTimeIsNotDelivered() throws InterruptedException {
+        String warmAgent = agent();
+        DueEvent warm = fires.fire(warmAgent, "sk-1", "the executor is polling");
+        planner.publish(warm);
+        awaitResult(warm, false);
+        String agent = agent();
+        DueEvent held = DueEvent.newBuilder(fires.fire(agent, "sk-1", "deleted while held")).setDeliverAt(Instant.now().plusSeconds(4)).build();
+        planner.publish(held);
+        // A polling executor reads it well within this (its idle poll waits 500 ms at most), then holds it.
+        Thread.sleep(1_500);
+        publishDelete(held);
+
+        DueEvent marker = fires.fire(agent, "sk-1", "marker");
+        planner.publish(marker);
+        // The marker waits behind the held fire for its agent, so its result means the held fire's time has passed.
+        // Not overlapped: the dropped fire no longer counts as being delivered to the agent.
+        assertThat(awaitResult(marker, false).getOverlapped()).isFalse();
+        assertThat(letta.messagesTo(agent)).hasSize(1);
+        assertThat(resultsOf(held)).isEmpty();
+    }
+
     /** The planner's answer to an accepted delete, as it writes it to punctual.command-results. */
     private static void publishDelete(DueEvent fire) {
         Instant now = Instant.now();

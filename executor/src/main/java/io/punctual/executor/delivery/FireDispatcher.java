@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,18 +31,28 @@ public final class FireDispatcher {
     private final RetryPolicyEnforcer retries;
     private final PerAgentSequencer perAgent = new PerAgentSequencer();
     private final InFlightLimiter limiter;
+    private final Predicate<DueEvent> droppedAfterHold;
     // Ranks fires in the order they were handed over, which is the order their offsets are committed in.
     private final AtomicLong sequence = new AtomicLong();
 
     public FireDispatcher(Deliverer deliverer, RetryPolicyEnforcer retries, int maxInFlight) {
-        this.deliverer = deliverer;
-        this.retries = retries;
-        this.limiter = new InFlightLimiter(maxInFlight);
+        this(deliverer, retries, maxInFlight, fire -> false);
     }
 
     /**
-     * Starts the fire's delivery behind earlier fires to the same agent; its result, after the retry policy.
-     * The future never completes exceptionally.
+     * @param droppedAfterHold asked of a fire held for its {@code deliver_at} when its time comes (its schedule
+     *                         deleted meanwhile, say): true and it is not delivered and gets no result
+     */
+    public FireDispatcher(Deliverer deliverer, RetryPolicyEnforcer retries, int maxInFlight, Predicate<DueEvent> droppedAfterHold) {
+        this.deliverer = deliverer;
+        this.retries = retries;
+        this.limiter = new InFlightLimiter(maxInFlight);
+        this.droppedAfterHold = droppedAfterHold;
+    }
+
+    /**
+     * Starts the fire's delivery behind earlier fires to the same agent; its result, after the retry policy, or null
+     * when a held fire was dropped at its time (no delivery, no result). The future never completes exceptionally.
      */
     public CompletableFuture<ExecutionResult> deliver(DueEvent fire) {
         long rank = sequence.getAndIncrement();
@@ -49,9 +60,11 @@ public final class FireDispatcher {
         long holdMs = holdMillis(fire, System.currentTimeMillis());
         // Held before its slot is taken, so a fire waiting for its time keeps no request from going; inside its
         // agent's turn, so that agent's later fires stay behind it.
-        Supplier<CompletableFuture<Attempt>> task = holdMs <= 0 ? attempt : () -> hold(fire).thenCompose(ignored -> attempt.get());
+        // A delete that arrives while the fire is held still stops it, as it would have before the fire was emitted.
+        Supplier<CompletableFuture<Attempt>> task = holdMs <= 0 ? attempt
+                : () -> hold(fire).thenCompose(ignored -> droppedAfterHold.test(fire) ? CompletableFuture.completedFuture(null) : attempt.get());
         return perAgent.submit(DueKeys.of(fire.getTarget(), fire.getScheduleId()), task)
-                .thenApply(result -> retries.settle(fire, result))
+                .thenApply(result -> result == null ? null : retries.settle(fire, result))
                 .exceptionally(error -> unexpected(fire, error));
     }
 

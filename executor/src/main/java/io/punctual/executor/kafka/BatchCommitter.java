@@ -97,6 +97,10 @@ final class BatchCommitter {
                 continue;
             }
             ExecutionResult result = refusedAtCommit.getOrDefault(entry, entry.result().join());
+            if (result == null) {
+                // Dropped when its time came (its schedule deleted while it was held): no result, only the offset.
+                continue;
+            }
             outcomes.add(result);
             out.add(results.of(result));
             if (result.getOutcome() == Outcome.FAILED) {

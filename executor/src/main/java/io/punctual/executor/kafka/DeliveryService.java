@@ -83,7 +83,8 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
         this.loop = new DeliveryLoop(
                 clients,
                 new DueRecordDecoder(serdes.valueSerde(Topics.DUE).deserializer()),
-                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()), retries, settings.maxInFlight()),
+                new FireDispatcher(new MeteredDeliverer(deliverer, ExecutorMeters.global()), retries, settings.maxInFlight(),
+                        fire -> BatchIntake.isDeleted(deleted, fire)),
                 new ResultRecords(serdes),
                 grace,
                 revocationWait(settings.requestTimeout(), clients.maxPollInterval()),

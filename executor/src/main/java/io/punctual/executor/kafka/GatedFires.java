@@ -139,7 +139,7 @@ final class GatedFires {
                 LOG.info("Fire {} waited the longest wait allowed for agent {}; delivered while an earlier run works", fire.getFireId(), AgentGate.agentOf(fire));
             }
             CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire).thenApply(r -> {
-                ExecutionResult out = release.overlapped() ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
+                ExecutionResult out = release.overlapped() && r != null ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
                 gate.delivered(fire, release.partition(), out, release.overlapped());
                 return out;
             });
@@ -159,6 +159,9 @@ final class GatedFires {
     void addSide(Side side, List<ProducerRecord<byte[], byte[]>> out, List<ExecutionResult> outcomes, List<ExecutionResult> ends) {
         for (Released r : side.released()) {
             ExecutionResult result = r.result().join();
+            if (result == null) {
+                continue; // dropped when its time came: no result
+            }
             outcomes.add(result);
             out.add(results.of(result));
             if (result.getOutcome() == Outcome.FAILED) {

@@ -75,6 +75,25 @@ class FireDispatcherHoldTest {
     }
 
     @Test
+    void aFireDroppedWhileHeldIsNotDeliveredAndHasNoResultAndItsAgentGoesOn() throws Exception {
+        java.util.Set<String> deleted = ConcurrentHashMap.newKeySet();
+        FireDispatcher dropping = new FireDispatcher(recording,
+                new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC()), 4,
+                fire -> deleted.contains(fire.getScheduleId()));
+        DueEvent held = DueEvent.newBuilder(fires.kafkaFire("orders", "k", "{}")).setDeliverAt(Instant.now().plusMillis(300)).build();
+        DueEvent next = DueEvent.newBuilder(held).setFireId(held.getFireId() + "-next").setDeliverAt(null).build();
+
+        CompletableFuture<ExecutionResult> heldResult = dropping.deliver(held);
+        CompletableFuture<ExecutionResult> nextResult = dropping.deliver(next);
+        // Deleted after the fire was handed over, before its time: asked when the time comes, not before.
+        deleted.add(held.getScheduleId());
+
+        assertThat(heldResult.get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(nextResult.get(5, TimeUnit.SECONDS)).as("a fire without deliver_at is not asked").isNotNull();
+        assertThat(order).containsExactly(next.getFireId());
+    }
+
+    @Test
     void aFireIsNeverHeldLongerThanTheCap() {
         DueEvent farAhead = DueEvent.newBuilder(fires.kafkaFire("orders", "k", "{}")).setDeliverAt(Instant.now().plus(Duration.ofHours(1))).build();
 

@@ -57,15 +57,22 @@ final class FireLedger implements AutoCloseable {
 
     /** As {@link #awaitEveryFireFinal(Duration)}, but stops waiting early once {@code lost} says fires were lost. */
     void awaitEveryFireFinal(Duration atMost, Callable<Boolean> lost) {
-        await("a final result for each of " + fireIds.size() + " fires").atMost(atMost).pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    if (lost.call()) {
-                        return true;
-                    }
-                    readAvailable();
-                    LOG.info("{} of {} fires have a final result", finals.size(), fireIds.size());
-                    return finals.size() == fireIds.size();
-                });
+        try {
+            await("a final result for each of " + fireIds.size() + " fires").atMost(atMost).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        if (lost.call()) {
+                            return true;
+                        }
+                        readAvailable();
+                        LOG.info("{} of {} fires have a final result", finals.size(), fireIds.size());
+                        return finals.size() == fireIds.size();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Name the fires, so the drill's child logs and the Letta stand-in can be searched for them.
+            List<String> missing = fireIds.stream().filter(id -> !finals.containsKey(id)).sorted().limit(20).toList();
+            throw new AssertionError(e.getMessage() + "; without a final result (at most 20 shown): " + missing
+                    + "; their attempts seen as RETRYING: " + missing.stream().filter(retrying::containsKey).toList(), e);
+        }
         readAvailable();
     }
 
