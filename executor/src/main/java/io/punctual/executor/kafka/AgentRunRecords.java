@@ -72,7 +72,9 @@ final class AgentRunRecords {
             List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(Topics.AGENT_RUNS.name(), p)).toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(assigned));
+            // Up to the high watermark: a state committed after a dead instance's open transaction counts too (see
+            // highWatermarks). Restoring without it lost waiting fires whose offsets that state's commit carried.
+            Map<TopicPartition, Long> ends = clients.highWatermarks(assigned);
             ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             while (!ends.isEmpty()) {
                 if (System.nanoTime() - started > MAX_TIME.toNanos()) {

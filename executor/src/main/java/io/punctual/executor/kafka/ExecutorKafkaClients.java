@@ -10,10 +10,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,6 +95,24 @@ class ExecutorKafkaClients {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * The partitions' ends including records of transactions still open (the high watermarks). A restore reads with
+     * read_committed up to these, not up to its own end offsets: those stop before the first open transaction, and
+     * an instance killed mid-transaction leaves one open until the broker aborts it (transaction.timeout.ms plus the
+     * broker's check interval), hiding every state committed after it. Reading up to the high watermark waits for it.
+     */
+    Map<TopicPartition, Long> highWatermarks(Collection<TopicPartition> partitions) {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-ends");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(props)) {
+            return new HashMap<>(ends.endOffsets(partitions));
+        }
     }
 
     Producer<byte[], byte[]> producer() {

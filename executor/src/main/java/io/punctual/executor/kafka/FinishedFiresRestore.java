@@ -38,7 +38,9 @@ final class FinishedFiresRestore {
             Map<TopicPartition, Long> query = new HashMap<>();
             partitions.forEach(p -> query.put(p, since));
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            // Up to the high watermark, so results committed after a dead instance's open transaction count too
+            // (see ExecutorKafkaClients.highWatermarks): a fire settled there must not be delivered and recorded again.
+            Map<TopicPartition, Long> ends = clients.highWatermarks(partitions);
             Map<TopicPartition, Long> remaining = new HashMap<>();
             for (TopicPartition p : partitions) {
                 OffsetAndTimestamp start = starts.get(p);

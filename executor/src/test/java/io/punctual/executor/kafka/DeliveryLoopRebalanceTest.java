@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +127,11 @@ class DeliveryLoopRebalanceTest {
             @Override
             public Producer<byte[], byte[]> producer() {
                 return producer;
+            }
+
+            @Override
+            Map<TopicPartition, Long> highWatermarks(Collection<TopicPartition> partitions) {
+                return Map.of(new TopicPartition(Topics.RESULTS.name(), 0), 0L);
             }
 
             @Override
