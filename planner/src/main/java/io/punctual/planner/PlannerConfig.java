@@ -31,8 +31,8 @@ public class PlannerConfig {
     /**
      * How long before it is due a fire may be emitted; the executor holds it until its time, so the scan and commit
      * intervals above do not delay it (500ms covers both with room to spare). 0, the default: emitted when due. Off
-     * by default while the kill drill's rare lost fire is not understood: a held fire keeps its agent busy, so more of
-     * that agent's fires wait in the gate's state, the path those lost fires went through (README, Fire lead).
+     * by default: a pause or change within the lead no longer stops that fire, a choice for the deployment (README,
+     * Fire lead).
      */
     private Duration fireLead = Duration.ZERO;
     /** How far in the past a one-time schedule may be created and still fire (at once). */
