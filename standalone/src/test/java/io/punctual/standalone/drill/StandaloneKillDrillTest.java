@@ -6,6 +6,7 @@ import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ class StandaloneKillDrillTest {
     private static final int AGENTS = 2_000;
     private static final double[] KILL_AT = {0.2, 0.45, 0.7};
 
-    @TempDir
+    // Kept when the drill fails: the broker's topics (punctual.due, punctual.results) are where a lost fire is traced.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test
@@ -68,7 +70,7 @@ class StandaloneKillDrillTest {
             try {
                 Burst burst = Burst.create(bootstrap, registry, keys, FIRES, AGENTS, Instant.now().plusSeconds(15),
                         Duration.ofMinutes(1), UnaryOperator.identity());
-                LOG.info("Drill 1: {} schedules created, due within one minute", burst.size());
+                LOG.info("Drill 1: {} schedules created, due within one minute; data in {} (kept if the drill fails)", burst.size(), dataDir);
                 for (int kill = 0; kill < KILL_AT.length; kill++) {
                     long target = (long) (FIRES * KILL_AT[kill]);
                     await("deliveries reach " + target).atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
