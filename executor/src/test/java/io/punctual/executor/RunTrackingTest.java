@@ -277,7 +277,9 @@ class RunTrackingTest {
         String agent = agent();
         DueEvent held = DueEvent.newBuilder(fires.fire(agent, "sk-1", "deleted while held")).setDeliverAt(Instant.now().plusSeconds(4)).build();
         planner.publish(held);
-        // A polling executor reads it well within this (its idle poll waits 500 ms at most), then holds it.
+        // A sleep, not a wait on a condition: nothing outside the executor shows that it has read a fire it holds
+        // (no result, no committed offset, no request yet). A polling executor (its idle poll waits 500 ms at most,
+        // and the warm fire above proved it polls) reads it well within this, then holds it until 4 s from now.
         Thread.sleep(1_500);
         publishDelete(held);
 

@@ -87,13 +87,8 @@ class ExecutorKafkaClients {
 
     /** A group-less reader of committed records, for restoring state from a topic. */
     Consumer<byte[], byte[]> committedReader() {
-        Map<String, Object> props = kafka.clientProperties();
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-restore");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = readerProperties("-restore", "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(props);
     }
 
@@ -104,15 +99,20 @@ class ExecutorKafkaClients {
      * broker's check interval), hiding every state committed after it. Reading up to the high watermark waits for it.
      */
     Map<TopicPartition, Long> highWatermarks(Collection<TopicPartition> partitions) {
+        try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(readerProperties("-ends", "read_uncommitted"))) {
+            return new HashMap<>(ends.endOffsets(partitions));
+        }
+    }
+
+    /** A group-less byte reader's settings: no offsets committed, the given isolation level. */
+    private Map<String, Object> readerProperties(String clientIdSuffix, String isolationLevel) {
         Map<String, Object> props = kafka.clientProperties();
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-ends");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + clientIdSuffix);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(props)) {
-            return new HashMap<>(ends.endOffsets(partitions));
-        }
+        return props;
     }
 
     Producer<byte[], byte[]> producer() {
