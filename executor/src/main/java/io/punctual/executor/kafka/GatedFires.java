@@ -111,6 +111,14 @@ final class GatedFires {
                 return null;
             }
             default -> {
+                if (isReleasedHere(event)) {
+                    // Let go by this process from the agent's restored state, and its due record read again (that
+                    // state was committed ahead of the record's offset): the release writes the result. The run its
+                    // delivery started is in the agent's state already, and must not be taken for a lost result.
+                    LOG.info("Fire {} attempt {} was let go from its agent's state; its result comes from that delivery", event.getFireId(),
+                            event.getAttempt());
+                    return null;
+                }
                 FollowedRun run = gate.followedRunOf(event);
                 if (run != null) {
                     // Delivered and followed, but the executor stopped before the delivery's result was committed
@@ -125,6 +133,12 @@ final class GatedFires {
                 return null;
             }
         }
+    }
+
+    /** True while a fire this process let go has its result uncommitted (in delivery, or written with the next transaction). */
+    private boolean isReleasedHere(DueEvent event) {
+        return released.stream().anyMatch(r -> r.release().fire().getFireId().equals(event.getFireId())
+                && r.release().fire().getAttempt() == event.getAttempt());
     }
 
     /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */

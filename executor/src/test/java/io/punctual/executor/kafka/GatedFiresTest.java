@@ -1,0 +1,86 @@
+package io.punctual.executor.kafka;
+
+import io.punctual.executor.config.RunSettings;
+import io.punctual.executor.delivery.Attempt;
+import io.punctual.executor.delivery.Deliverer;
+import io.punctual.executor.delivery.ExecutionResults;
+import io.punctual.executor.delivery.FinishedFires;
+import io.punctual.executor.delivery.FireDispatcher;
+import io.punctual.executor.letta.LettaAnswer;
+import io.punctual.executor.retry.RetryBackoff;
+import io.punctual.executor.retry.RetryPolicyEnforcer;
+import io.punctual.executor.runs.AgentGate;
+import io.punctual.executor.runs.RunEndResults;
+import io.punctual.executor.runs.RunFollower;
+import io.punctual.executor.support.Fires;
+import io.punctual.kernel.secrets.KeyMaterial;
+import io.punctual.schemas.AgentRuns;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.WaitingFire;
+import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.testkit.KafkaFixture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The loop's side of the agent gate on its own: what a fire read again after a restart becomes. */
+class GatedFiresTest {
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+    private final Fires fires = new Fires(KeyMaterial.generate().apiKeyCipher());
+    private final AtomicInteger requests = new AtomicInteger();
+    /** Letta as the executor sees it: every message starts run-1, which keeps running. */
+    private final Deliverer letta = fire -> {
+        requests.incrementAndGet();
+        Instant now = Instant.now();
+        return CompletableFuture.completedFuture(Attempt.finished(
+                ExecutionResult.newBuilder(ExecutionResults.delivered(fire, now, now, 200, "run-1")).setRunFollowed(true).build()));
+    };
+    private final RunFollower follower = new RunFollower((fire, runId) -> CompletableFuture.completedFuture(
+            new LettaAnswer(200, "{\"id\":\"" + runId + "\",\"status\":\"running\"}")),
+            new RunSettings(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofHours(1), 8, MAX_WAIT), Clock.systemUTC());
+    private final RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC());
+    private final AgentGate gate = new AgentGate(follower, new RunEndResults(retries), MAX_WAIT, Clock.systemUTC());
+    private final TopicSerdes serdes = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
+    private final GatedFires gated = new GatedFires(gate, new AgentRunRecords(serdes), new FireDispatcher(letta, retries, 4),
+            new ResultRecords(serdes), new FinishedFires(1_000), fire -> false);
+
+    @AfterEach
+    void stop() {
+        follower.close();
+    }
+
+    /**
+     * Seen in drill 1: a fire parked before a kill had its agent's state committed ahead of its record's offset. After
+     * the restart it is let go from that state and delivered, and its due record, read again, found the run that
+     * delivery started; taking it for a result lost before the restart wrote the fire's result a second time.
+     */
+    @Test
+    void aFireLetGoFromItsRestoredStateAndReadAgainHasOneResult() {
+        DueEvent fire = fires.fire("agent-a", "sk", "one");
+        gate.restore(0, List.of(new AgentRuns("agent-a", List.of(), List.of(new WaitingFire(fire, Instant.now())))));
+
+        gated.releaseWaiting();
+        assertThat(requests).as("let go and delivered").hasValue(1);
+
+        assertThat(gated.admitAndDeliver(fire, 0)).as("read again while its result is uncommitted: nothing to add").isNull();
+        GatedFires.Side side = gated.side();
+        assertThat(gated.admitAndDeliver(fire, 0)).as("read again after its result was taken for a commit that may still fail").isNull();
+
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        gated.addSide(side, new ArrayList<ProducerRecord<byte[], byte[]>>(), outcomes, new ArrayList<>());
+        assertThat(outcomes).singleElement().satisfies(r -> assertThat(r.getFireId()).isEqualTo(fire.getFireId()));
+        assertThat(requests).as("delivered once").hasValue(1);
+    }
+}
