@@ -9,12 +9,14 @@ import io.punctual.schemas.Outcome;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,9 @@ final class BatchCommitter {
         batch.committed(ready);
         if (gated != null) {
             gated.sideCommitted(side, ends);
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            ready.offsets().forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            gated.committedUpTo(committed);
         }
         outcomes.forEach(finishedFires::record);
         ExecutorMeters.global().committed(outcomes, out);

@@ -75,7 +75,7 @@ final class BatchIntake {
                 } else if (isDeleted(deleted, event)) {
                     entries.add(new InFlightBatch.Entry(record.record(), event, null, null));
                 } else {
-                    entries.add(new InFlightBatch.Entry(record.record(), event, gated == null ? dispatcher.deliver(event) : gated.admitAndDeliver(event, record.record().partition()), null));
+                    entries.add(new InFlightBatch.Entry(record.record(), event, gated == null ? dispatcher.deliver(event) : gated.admitAndDeliver(event, record.record().partition(), record.record().offset()), null));
                 }
             } else if (record instanceof DecodedRecord.Poison poison) {
                 ConsumerRecord<byte[], byte[]> r = poison.record();

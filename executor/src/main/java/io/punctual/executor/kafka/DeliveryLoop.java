@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,7 @@ public final class DeliveryLoop implements Runnable {
 
     private void pollAndDeliver() {
         if (gated != null) {
+            liftHoldsByPosition();
             // Ends first: a fire whose agent's run just ended goes as a plain delivery, not as an overlap.
             gated.drainEnded();
             gated.releaseWaiting();
@@ -208,6 +210,25 @@ public final class DeliveryLoop implements Runnable {
             paused.retainAll(consumer.assignment());
             consumer.resume(paused);
         }
+    }
+
+    /**
+     * With no batch in flight every record read so far is committed or needed nothing, so a partition's position is
+     * as good as a commit for the runs held until their partition got that far (see {@code GatedFires.holds}).
+     */
+    private void liftHoldsByPosition() {
+        if (inFlight != null) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (int partition : gated.heldPartitions()) {
+            TopicPartition p = new TopicPartition(Topics.DUE.name(), partition);
+            if (assigned.contains(p)) {
+                positions.put(p, consumer.position(p));
+            }
+        }
+        gated.committedUpTo(positions);
     }
 
     /**

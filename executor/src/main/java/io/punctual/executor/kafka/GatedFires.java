@@ -5,6 +5,7 @@ import io.punctual.executor.delivery.FinishedFires;
 import io.punctual.executor.delivery.FireDispatcher;
 import io.punctual.executor.metrics.ExecutorMeters;
 import io.punctual.executor.runs.AgentGate;
+import io.punctual.schemas.AgentRuns;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.FollowedRun;
 import io.punctual.schemas.ExecutionResult;
@@ -19,9 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +35,9 @@ import java.util.function.Predicate;
 /**
  * The delivery loop's side of the one-run-per-agent gate: which fires go now, wait or are skipped, the waiting fires
  * it lets go later, and the records this leaves to write besides a batch (released fires' results, ends of followed
- * runs, agents' states). It exists so that the gate's bookkeeping, which has no offsets of its own, reads apart from
- * the batch it rides along with. Used by the loop's thread only (rebalance callbacks run inside its polls).
+ * runs, agents' states). It exists so that the gate's bookkeeping reads apart from the batch it rides along with; what
+ * it takes from the batch is how far each partition is committed, which decides when a run may end ({@link #holds}).
+ * Used by the loop's thread only (rebalance callbacks run inside its polls).
  */
 final class GatedFires {
     private static final Logger LOG = LoggerFactory.getLogger(GatedFires.class);
@@ -49,6 +53,18 @@ final class GatedFires {
     private final List<Released> released = new ArrayList<>();
     /** Ends of followed runs drained from the gate and not yet committed. */
     private final List<AgentGate.Ended> pendingEnds = new ArrayList<>();
+    /**
+     * Fires (by attempt) whose run may not end before their partition is committed up to an offset: a fire delivered
+     * from this batch, until its record is committed (with its result); a fire whose run came with an agent's
+     * restored state, until the partition is read and committed up to where it ended then (its record, if its result
+     * was lost, is read again there and the result written from the run). Why: agents' states are committed ahead of
+     * records' offsets, and a run's end committed before its fire's result made a restarted executor take the fire
+     * for settled when its record came again, so the fire never had a result (drill 1's lost fires).
+     */
+    private final Map<String, Hold> holds = new HashMap<>();
+
+    private record Hold(int partition, long untilOffset) {
+    }
 
     private record Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
     }
@@ -83,16 +99,43 @@ final class GatedFires {
 
     /** Takes the ends of followed runs the gate learnt of; they are written with the next transaction. */
     void drainEnded() {
-        pendingEnds.addAll(gate.drainEnded());
+        pendingEnds.addAll(gate.drainEnded(this::mayEnd));
+    }
+
+    /** A run may end once no hold is left on its fire (see {@link #holds}). */
+    private boolean mayEnd(FollowedRun run) {
+        return !holds.containsKey(attemptKey(run.getFire()));
+    }
+
+    /** Offsets of {@code punctual.due} committed (or, with no batch in flight, read past): the holds they lift go. */
+    void committedUpTo(Map<TopicPartition, Long> offsets) {
+        if (holds.isEmpty()) {
+            return;
+        }
+        offsets.forEach((partition, offset) -> {
+            if (Topics.DUE.name().equals(partition.topic())) {
+                holds.values().removeIf(h -> h.partition() == partition.partition() && h.untilOffset() <= offset);
+            }
+        });
+    }
+
+    /** The partitions a hold waits on: with no batch in flight, their consumer positions lift holds too. */
+    Set<Integer> heldPartitions() {
+        Set<Integer> out = new HashSet<>();
+        holds.values().forEach(h -> out.add(h.partition()));
+        return out;
     }
 
     /**
      * Delivers the fire unless its agent has a run working: then it waits in the agent's state (null: no result
      * now, its record is settled at once and its partition goes on) or, with overlap SKIP, is skipped.
      */
-    CompletableFuture<ExecutionResult> admitAndDeliver(DueEvent event, int partition) {
+    CompletableFuture<ExecutionResult> admitAndDeliver(DueEvent event, int partition, long offset) {
         switch (gate.admit(event, partition)) {
             case DISPATCH -> {
+                if (AgentGate.agentOf(event) != null) {
+                    holds.put(attemptKey(event), new Hold(partition, offset + 1));
+                }
                 // The gate learns of the run before the result counts as settled, so both are committed together.
                 return dispatcher.deliver(event).thenApply(result -> {
                     gate.delivered(event, partition, result, false);
@@ -137,8 +180,12 @@ final class GatedFires {
 
     /** True while a fire this process let go has its result uncommitted (in delivery, or written with the next transaction). */
     private boolean isReleasedHere(DueEvent event) {
-        return released.stream().anyMatch(r -> r.release().fire().getFireId().equals(event.getFireId())
-                && r.release().fire().getAttempt() == event.getAttempt());
+        String key = attemptKey(event);
+        return released.stream().anyMatch(r -> attemptKey(r.release().fire()).equals(key));
+    }
+
+    private static String attemptKey(DueEvent fire) {
+        return fire.getFireId() + "#" + fire.getAttempt();
     }
 
     /** Lets go the waiting fires whose agent is free (or that waited the longest wait allowed). */
@@ -163,7 +210,7 @@ final class GatedFires {
 
     /** What the next transaction carries besides a batch. */
     Side side() {
-        pendingEnds.addAll(gate.drainEnded());
+        pendingEnds.addAll(gate.drainEnded(this::mayEnd));
         List<Released> done = released.stream().filter(r -> r.result().isDone()).toList();
         done.forEach(r -> gate.released(r.release().fire(), r.release().partition()));
         return new Side(done, List.copyOf(pendingEnds), gate.dirty());
@@ -242,14 +289,28 @@ final class GatedFires {
 
     /** Before any record of newly assigned partitions: their agents' runs and waiting fires, as last committed. */
     void restore(ExecutorKafkaClients clients, Set<Integer> partitions) {
-        gate.giveUp(partitions);
-        agentRuns.restore(clients, partitions).forEach(gate::restore);
+        Map<Integer, Collection<AgentRuns>> states = agentRuns.restore(clients, partitions);
+        // Read after the states: every fire of a restored run has its record before these ends.
+        Map<TopicPartition, Long> dueEnds = clients.highWatermarks(partitions.stream().map(p -> new TopicPartition(Topics.DUE.name(), p)).toList());
+        restored(states, dueEnds);
+    }
+
+    /** Takes over restored states; their runs may end once their partition is committed up to {@code dueEnds}. */
+    void restored(Map<Integer, Collection<AgentRuns>> states, Map<TopicPartition, Long> dueEnds) {
+        gate.giveUp(states.keySet());
+        holds.values().removeIf(h -> states.containsKey(h.partition()));
+        states.forEach((partition, agents) -> {
+            long until = dueEnds.get(new TopicPartition(Topics.DUE.name(), partition));
+            agents.forEach(agent -> agent.getRuns().forEach(run -> holds.put(attemptKey(run.getFire()), new Hold(partition, until))));
+            gate.restore(partition, agents);
+        });
     }
 
     /** Gives up the agents of partitions no longer owned, and what was pending for them. */
     void giveUpAgents(Collection<TopicPartition> partitions) {
         Set<Integer> numbers = dueNumbers(partitions);
         gate.giveUp(numbers);
+        holds.values().removeIf(h -> numbers.contains(h.partition()));
         released.removeIf(r -> numbers.contains(r.release().partition()));
         pendingEnds.removeIf(e -> numbers.contains(e.partition()));
     }

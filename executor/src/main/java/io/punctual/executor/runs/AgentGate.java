@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One Letta run at a time per agent, for the agents of the partitions this executor owns: a fire to an agent
@@ -31,7 +32,7 @@ import java.util.Set;
  * {@code punctual.agent-runs} in the delivery loop's transactions ({@link #dirty()}), so that the partition's
  * next owner takes it over. Called from the loop's thread and from the threads that complete deliveries.
  *
- * <p>It stays one class (about 320 lines): every method reads or changes the same per-agent state under this
+ * <p>It stays one class (about 350 lines): every method reads or changes the same per-agent state under this
  * object's one lock, so that a fire's admission, its release and the run's end are seen in one order; the nested
  * records are the vocabulary of its callers. Split apart, that lock would have to be shared between classes.
  */
@@ -90,6 +91,8 @@ public final class AgentGate {
     private final Map<String, Agent> agents = new HashMap<>();
     private final Set<String> withWaiting = new LinkedHashSet<>();
     private final Map<String, Agent> dirty = new HashMap<>();
+    /** Ends of runs not yet allowed to end (see {@link #drainEnded(Predicate)}): their runs stay with their agents. */
+    private final List<RunEnd> heldEnds = new ArrayList<>();
     /** Versions are unique over all agents: a state written is matched to the very change it carries. */
     private long versions;
 
@@ -222,13 +225,31 @@ public final class AgentGate {
 
     /** The runs that ended since the last call, as results to record; the agents lose them (written with them). */
     public synchronized List<Ended> drainEnded() {
+        return drainEnded(run -> true);
+    }
+
+    /**
+     * As {@link #drainEnded()}, but a run that {@code mayEnd} refuses keeps its end here and stays with its agent
+     * (which goes on working) until a later call allows it. The delivery loop refuses the end of a run whose fire's
+     * own result is not yet committed: ended first, the fire would count as settled and its result never be written.
+     */
+    public synchronized List<Ended> drainEnded(Predicate<FollowedRun> mayEnd) {
+        List<RunEnd> ends = new ArrayList<>(heldEnds);
+        heldEnds.clear();
+        ends.addAll(follower.drainEnded());
         List<Ended> out = new ArrayList<>();
-        for (RunEnd end : follower.drainEnded()) {
+        for (RunEnd end : ends) {
             String agentId = agentOf(end.run().getFire());
             Agent agent = agents.get(agentId);
-            if (agent == null || !agent.runs.removeIf(r -> r.getRunId().equals(end.run().getRunId()))) {
+            String runId = end.run().getRunId();
+            if (agent == null || agent.runs.stream().noneMatch(r -> r.getRunId().equals(runId))) {
                 continue; // its partition was given up meanwhile: the next owner follows it
             }
+            if (!mayEnd.test(end.run())) {
+                heldEnds.add(end);
+                continue;
+            }
+            agent.runs.removeIf(r -> r.getRunId().equals(runId));
             touch(agent);
             out.add(new Ended(runEnds.of(end), agent.partition));
             forgetIfIdle(agent);
@@ -273,6 +294,7 @@ public final class AgentGate {
             Agent agent = it.next();
             if (partitions.contains(agent.partition)) {
                 agent.runs.forEach(r -> follower.forget(r.getRunId()));
+                heldEnds.removeIf(end -> agent.id.equals(agentOf(end.run().getFire())));
                 withWaiting.remove(agent.id);
                 it.remove();
             }
@@ -294,7 +316,7 @@ public final class AgentGate {
 
     /** True while something waits on a run's end: the delivery loop then polls more often. */
     public synchronized boolean isWaiting() {
-        return !withWaiting.isEmpty() || follower.followedRuns() > 0;
+        return !withWaiting.isEmpty() || follower.followedRuns() > 0 || !heldEnds.isEmpty();
     }
 
     private static boolean isKnown(Agent agent, DueEvent fire) {

@@ -17,10 +17,13 @@ import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.schemas.AgentRuns;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
+import io.punctual.schemas.FollowedRun;
 import io.punctual.schemas.WaitingFire;
 import io.punctual.schemas.serde.TopicSerdes;
+import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +32,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The loop's side of the agent gate on its own: what a fire read again after a restart becomes. */
 class GatedFiresTest {
@@ -47,8 +53,10 @@ class GatedFiresTest {
         return CompletableFuture.completedFuture(Attempt.finished(
                 ExecutionResult.newBuilder(ExecutionResults.delivered(fire, now, now, 200, "run-1")).setRunFollowed(true).build()));
     };
+    /** Run id -> status Letta reports ({@code running} unless set). */
+    private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final RunFollower follower = new RunFollower((fire, runId) -> CompletableFuture.completedFuture(
-            new LettaAnswer(200, "{\"id\":\"" + runId + "\",\"status\":\"running\"}")),
+            new LettaAnswer(200, "{\"id\":\"" + runId + "\",\"status\":\"" + statuses.getOrDefault(runId, "running") + "\"}")),
             new RunSettings(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofHours(1), 8, MAX_WAIT), Clock.systemUTC());
     private final RetryPolicyEnforcer retries = new RetryPolicyEnforcer(RetryBackoff.withRandomJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC());
     private final AgentGate gate = new AgentGate(follower, new RunEndResults(retries), MAX_WAIT, Clock.systemUTC());
@@ -74,13 +82,52 @@ class GatedFiresTest {
         gated.releaseWaiting();
         assertThat(requests).as("let go and delivered").hasValue(1);
 
-        assertThat(gated.admitAndDeliver(fire, 0)).as("read again while its result is uncommitted: nothing to add").isNull();
+        assertThat(gated.admitAndDeliver(fire, 0, 7)).as("read again while its result is uncommitted: nothing to add").isNull();
         GatedFires.Side side = gated.side();
-        assertThat(gated.admitAndDeliver(fire, 0)).as("read again after its result was taken for a commit that may still fail").isNull();
+        assertThat(gated.admitAndDeliver(fire, 0, 7)).as("read again after its result was taken for a commit that may still fail").isNull();
 
         List<ExecutionResult> outcomes = new ArrayList<>();
         gated.addSide(side, new ArrayList<ProducerRecord<byte[], byte[]>>(), outcomes, new ArrayList<>());
         assertThat(outcomes).singleElement().satisfies(r -> assertThat(r.getFireId()).isEqualTo(fire.getFireId()));
         assertThat(requests).as("delivered once").hasValue(1);
     }
+
+    /**
+     * Drill 1's lost fires: an agent's state holding a fire's run was committed ahead of the fire's record, the
+     * executor was killed, and after the restart the run's end was committed before the record was read again; the
+     * fire then counted as settled and never had its result. A restored run ends only once its partition is
+     * committed up to where it ended at the restore, past the record that writes the fire's result from the run.
+     */
+    @Test
+    void aRestoredRunEndsOnlyOnceItsPartitionIsCommittedUpToWhereItEndedAtTheRestore() {
+        DueEvent fire = fires.fire("agent-a", "sk", "one");
+        Instant then = Instant.now().minusSeconds(5);
+        FollowedRun run = new FollowedRun("run-restored", fire, then, then, false, 200);
+        statuses.put("run-restored", "completed");
+        gated.restored(Map.of(0, List.of(new AgentRuns("agent-a", List.of(run), List.of()))), Map.of(DUE_0, 10L));
+        await("the run looked up and ended at Letta").atMost(Duration.ofSeconds(5)).until(() -> gate.followedRuns() == 0);
+
+        assertThat(gated.side().ends()).as("its partition not yet committed up to 10").isEmpty();
+        gated.committedUpTo(Map.of(DUE_0, 9L));
+        assertThat(gated.side().ends()).isEmpty();
+        assertThat(gated.isWaiting()).as("the loop keeps looking").isTrue();
+
+        gated.committedUpTo(Map.of(DUE_0, 10L));
+        assertThat(gated.side().ends()).singleElement().satisfies(e -> assertThat(e.result().getFireId()).isEqualTo(fire.getFireId()));
+    }
+
+    @Test
+    void aRunStartedFromABatchEndsOnlyOnceItsFiresRecordIsCommitted() {
+        DueEvent fire = fires.fire("agent-a", "sk", "one");
+        statuses.put("run-1", "completed");
+
+        assertThat(gated.admitAndDeliver(fire, 0, 41)).as("delivered at once").isCompleted();
+        await("the run looked up and ended at Letta").atMost(Duration.ofSeconds(5)).until(() -> gate.followedRuns() == 0);
+        assertThat(gated.side().ends()).as("record 41 not committed").isEmpty();
+
+        gated.committedUpTo(Map.of(DUE_0, 42L));
+        assertThat(gated.side().ends()).singleElement().satisfies(e -> assertThat(e.result().getRunEnd()).isTrue());
+    }
+
+    private static final TopicPartition DUE_0 = new TopicPartition(Topics.DUE.name(), 0);
 }
