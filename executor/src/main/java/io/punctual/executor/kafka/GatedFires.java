@@ -66,7 +66,24 @@ final class GatedFires {
     private record Hold(int partition, long untilOffset) {
     }
 
-    private record Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
+    /** A waiting fire let go: its delivery, and whether the gate has learnt its outcome yet (in {@link #side()}). */
+    private static final class Released {
+        private final AgentGate.Release release;
+        private final CompletableFuture<ExecutionResult> result;
+        private boolean applied;
+
+        Released(AgentGate.Release release, CompletableFuture<ExecutionResult> result) {
+            this.release = release;
+            this.result = result;
+        }
+
+        AgentGate.Release release() {
+            return release;
+        }
+
+        CompletableFuture<ExecutionResult> result() {
+            return result;
+        }
     }
 
     /** What a transaction carries besides a batch: released fires' results, run ends, agents' states. */
@@ -168,9 +185,7 @@ final class GatedFires {
                     // (the agent's state was): the result is written now, from the run, not delivered again.
                     LOG.info("Fire {} attempt {} was delivered (run {}) before a restart; its result is written now", event.getFireId(),
                             event.getAttempt(), run.getRunId());
-                    return CompletableFuture.completedFuture(ExecutionResult.newBuilder(ExecutionResults.delivered(event, run.getStartedAt(),
-                                    run.getDeliveredAt(), run.getHttpStatus(), run.getRunId()))
-                            .setRunFollowed(true).setOverlapped(run.getOverlapped()).build());
+                    return CompletableFuture.completedFuture(resultOf(run));
                 }
                 LOG.info("Fire {} attempt {} is waiting already; not delivered again", event.getFireId(), event.getAttempt());
                 return null;
@@ -182,6 +197,12 @@ final class GatedFires {
     private boolean isReleasedHere(DueEvent event) {
         String key = attemptKey(event);
         return released.stream().anyMatch(r -> attemptKey(r.release().fire()).equals(key));
+    }
+
+    /** The delivery result of the fire that started {@code run}, from the run: its times, status and run id. */
+    private static ExecutionResult resultOf(FollowedRun run) {
+        return ExecutionResult.newBuilder(ExecutionResults.delivered(run.getFire(), run.getStartedAt(), run.getDeliveredAt(), run.getHttpStatus(),
+                run.getRunId())).setRunFollowed(true).setOverlapped(run.getOverlapped()).build();
     }
 
     private static String attemptKey(DueEvent fire) {
@@ -199,11 +220,12 @@ final class GatedFires {
             if (release.overlapped()) {
                 LOG.info("Fire {} waited the longest wait allowed for agent {}; delivered while an earlier run works", fire.getFireId(), AgentGate.agentOf(fire));
             }
-            CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire).thenApply(r -> {
-                ExecutionResult out = release.overlapped() && r != null ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r;
-                gate.delivered(fire, release.partition(), out, release.overlapped());
-                return out;
-            });
+            // The gate learns of the outcome (the run it started) in side(), on this thread, not here: an agent's state
+            // then holds a released fire's run only in the very commit that writes the fire's result and takes it off
+            // the waiting list. Learnt here, a commit in between wrote the run with the fire still waiting and no
+            // result, and a restart took the fire for settled once the run ended (drill 1's lost fire, fifth session).
+            CompletableFuture<ExecutionResult> result = dispatcher.deliver(fire)
+                    .thenApply(r -> release.overlapped() && r != null ? ExecutionResult.newBuilder(r).setOverlapped(true).build() : r);
             released.add(new Released(release, result));
         }
     }
@@ -212,7 +234,14 @@ final class GatedFires {
     Side side() {
         pendingEnds.addAll(gate.drainEnded(this::mayEnd));
         List<Released> done = released.stream().filter(r -> r.result().isDone()).toList();
-        done.forEach(r -> gate.released(r.release().fire(), r.release().partition()));
+        for (Released r : done) {
+            AgentGate.Release release = r.release();
+            if (!r.applied) {
+                gate.delivered(release.fire(), release.partition(), r.result().join(), release.overlapped());
+                r.applied = true;
+            }
+            gate.released(release.fire(), release.partition());
+        }
         return new Side(done, List.copyOf(pendingEnds), gate.dirty());
     }
 
@@ -302,7 +331,14 @@ final class GatedFires {
         states.forEach((partition, agents) -> {
             long until = dueEnds.get(new TopicPartition(Topics.DUE.name(), partition));
             agents.forEach(agent -> agent.getRuns().forEach(run -> holds.put(attemptKey(run.getFire()), new Hold(partition, until))));
-            gate.restore(partition, agents);
+            for (FollowedRun run : gate.restore(partition, agents)) {
+                LOG.info("Fire {} attempt {} was let go and delivered (run {}) before a restart; its result is written now", run.getFire().getFireId(),
+                        run.getFire().getAttempt(), run.getRunId());
+                Released recovered = new Released(new AgentGate.Release(run.getFire(), partition, run.getOverlapped()),
+                        CompletableFuture.completedFuture(resultOf(run)));
+                recovered.applied = true; // its run came with the state
+                released.add(recovered);
+            }
         });
     }
 

@@ -274,18 +274,32 @@ public final class AgentGate {
         }
     }
 
-    /** Takes over the agents of newly owned partitions, as last committed, and follows their runs. */
-    public synchronized void restore(int partition, Collection<AgentRuns> states) {
+    /**
+     * Takes over the agents of newly owned partitions, as last committed, and follows their runs. Returns the runs of
+     * fires that a state still lists as waiting: let go and delivered, but their results never committed (a state
+     * written before 2026-11-29 could hold both); they no longer wait, and their results are for the caller to write.
+     */
+    public synchronized List<FollowedRun> restore(int partition, Collection<AgentRuns> states) {
+        List<FollowedRun> delivered = new ArrayList<>();
         for (AgentRuns state : states) {
             Agent agent = new Agent(state.getAgentId(), partition);
             agent.runs.addAll(state.getRuns());
-            state.getWaiting().forEach(w -> agent.waiting.add(new Waiting(w)));
+            for (WaitingFire w : state.getWaiting()) {
+                FollowedRun run = agent.runs.stream().filter(r -> sameAttempt(r.getFire(), w.getFire())).findFirst().orElse(null);
+                if (run == null) {
+                    agent.waiting.add(new Waiting(w));
+                } else {
+                    delivered.add(run);
+                    touch(agent);
+                }
+            }
             agents.put(agent.id, agent);
             if (!agent.waiting.isEmpty()) {
                 withWaiting.add(agent.id);
             }
             agent.runs.forEach(follower::follow);
         }
+        return delivered;
     }
 
     /** Gives up the agents of these partitions: their next owner follows their runs and releases their fires. */

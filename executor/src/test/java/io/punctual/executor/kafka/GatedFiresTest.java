@@ -129,5 +129,50 @@ class GatedFiresTest {
         assertThat(gated.side().ends()).singleElement().satisfies(e -> assertThat(e.result().getRunEnd()).isTrue());
     }
 
+    /**
+     * Drill 1's last lost fire: a commit between a released fire's delivery and the commit of its result wrote the
+     * agent's state with the fire's run and the fire still waiting. The gate now learns of a released fire's run only
+     * in the side that also carries its result and takes it off the waiting list.
+     */
+    @Test
+    void aReleasedFiresRunEntersItsAgentsStateOnlyWithItsResult() {
+        DueEvent fire = fires.fire("agent-a", "sk", "one");
+        gated.restored(Map.of(0, List.of(new AgentRuns("agent-a", List.of(), List.of(new WaitingFire(fire, Instant.now()))))), Map.of(DUE_0, 0L));
+        gate.written(gate.dirty());
+
+        gated.releaseWaiting();
+        assertThat(requests).as("delivered").hasValue(1);
+        assertThat(gate.dirty()).as("no state to write before its result is").isEmpty();
+
+        GatedFires.Side side = gated.side();
+        assertThat(side.released()).hasSize(1);
+        assertThat(side.states()).singleElement().satisfies(state -> {
+            assertThat(state.value().getRuns()).extracting(FollowedRun::getRunId).containsExactly("run-1");
+            assertThat(state.value().getWaiting()).isEmpty();
+        });
+    }
+
+    /** A state written before that fix can hold both; after a restart the fire's result is written from its run, once. */
+    @Test
+    void aRestoredStateWithAFireBothWaitingAndRunningWritesItsResultFromTheRun() {
+        DueEvent fire = fires.fire("agent-a", "sk", "one");
+        Instant then = Instant.now().minusSeconds(5);
+        FollowedRun run = new FollowedRun("run-before", fire, then, then, false, 200);
+        gated.restored(Map.of(0, List.of(new AgentRuns("agent-a", List.of(run), List.of(new WaitingFire(fire, then))))), Map.of(DUE_0, 0L));
+
+        gated.releaseWaiting();
+        GatedFires.Side side = gated.side();
+        List<ExecutionResult> outcomes = new ArrayList<>();
+        gated.addSide(side, new ArrayList<ProducerRecord<byte[], byte[]>>(), outcomes, new ArrayList<>());
+
+        assertThat(requests).as("not delivered again").hasValue(0);
+        assertThat(outcomes).singleElement().satisfies(r -> {
+            assertThat(r.getFireId()).isEqualTo(fire.getFireId());
+            assertThat(r.getLettaRunId()).isEqualTo("run-before");
+            assertThat(r.getRunFollowed()).isTrue();
+        });
+        assertThat(side.states()).singleElement().satisfies(state -> assertThat(state.value().getWaiting()).isEmpty());
+    }
+
     private static final TopicPartition DUE_0 = new TopicPartition(Topics.DUE.name(), 0);
 }
