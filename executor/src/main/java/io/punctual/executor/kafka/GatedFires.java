@@ -153,7 +153,9 @@ final class GatedFires {
                 if (AgentGate.agentOf(event) != null) {
                     holds.put(attemptKey(event), new Hold(partition, offset + 1));
                 }
-                // The gate learns of the run before the result counts as settled, so both are committed together.
+                // The gate learns of the run before the result counts as settled. Its state may still be committed
+                // ahead of the result (a commit of other fires carries it): a re-read record then writes the result
+                // from the run (REPEAT below), and the hold keeps the run from ending before that.
                 return dispatcher.deliver(event).thenApply(result -> {
                     gate.delivered(event, partition, result, false);
                     return result;
