@@ -1,5 +1,6 @@
 package io.punctual.executor;
 
+import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.ApplicationContext;
 import io.punctual.executor.kafka.DeliveryService;
 import io.punctual.executor.support.ExecutorContexts;
@@ -269,18 +270,17 @@ class RunTrackingTest {
     }
 
     @Test
-    void aFireWhoseScheduleIsDeletedWhileItIsHeldForItsTimeIsNotDelivered() throws InterruptedException {
+    void aFireWhoseScheduleIsDeletedWhileItIsHeldForItsTimeIsNotDelivered() {
         String warmAgent = agent();
         DueEvent warm = fires.fire(warmAgent, "sk-1", "the executor is polling");
         planner.publish(warm);
         awaitResult(warm, false);
         String agent = agent();
         DueEvent held = DueEvent.newBuilder(fires.fire(agent, "sk-1", "deleted while held")).setDeliverAt(Instant.now().plusSeconds(4)).build();
+        long handedOver = firesHandedOver();
         planner.publish(held);
-        // A sleep, not a wait on a condition: nothing outside the executor shows that it has read a fire it holds
-        // (no result, no committed offset, no request yet). A polling executor (its idle poll waits 500 ms at most,
-        // and the warm fire above proved it polls) reads it well within this, then holds it until 4 s from now.
-        Thread.sleep(1_500);
+        // Read and held (no result, no offset, no request yet): what shows it is the fire handed to its agent's queue.
+        await("the held fire read").atMost(WAIT).until(() -> firesHandedOver() > handedOver);
         publishDelete(held);
 
         DueEvent marker = fires.fire(agent, "sk-1", "marker");
@@ -290,6 +290,11 @@ class RunTrackingTest {
         assertThat(awaitResult(marker, false).getOverlapped()).isFalse();
         assertThat(letta.messagesTo(agent)).hasSize(1);
         assertThat(resultsOf(held)).isEmpty();
+    }
+
+    /** Fires the executor has handed to their agents' queues so far (its {@code punctual.executor.agent.queue.depth}). */
+    private static long firesHandedOver() {
+        return Metrics.globalRegistry.get("punctual.executor.agent.queue.depth").summary().count();
     }
 
     /** The planner's answer to an accepted delete, as it writes it to punctual.command-results. */
