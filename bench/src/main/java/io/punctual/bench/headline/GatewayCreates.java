@@ -17,7 +17,13 @@ final class GatewayCreates {
     private GatewayCreates() {
     }
 
-    static BenchHttp.LoopResult run(StandaloneChild child, int concurrency, int warmupSeconds, int seconds) throws Exception {
+    static void warmUp(StandaloneChild child, int concurrency, int seconds) throws Exception {
+        if (seconds > 0) {
+            measure(child, concurrency, seconds);
+        }
+    }
+
+    static BenchHttp.LoopResult measure(StandaloneChild child, int concurrency, int seconds) throws Exception {
         String key = "sk-let-bench-" + UUID.randomUUID();
         String at = Instant.now().plusSeconds(86_400).toString();
         try (HttpClient client = BenchHttp.client(child.baseUrl(), concurrency)) {
@@ -25,9 +31,6 @@ final class GatewayCreates {
                             ("{\"agent_id\":\"agent-create-" + (i % 1000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"tick\"}],"
                                     + "\"schedule\":{\"type\":\"once\",\"at\":\"" + at + "\"}}").getBytes(StandardCharsets.UTF_8))
                     .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth(key);
-            if (warmupSeconds > 0) {
-                BenchHttp.closedLoop(client, concurrency, warmupSeconds, create, 201);
-            }
             return BenchHttp.closedLoop(client, concurrency, seconds, create, 201);
         }
     }

@@ -35,7 +35,7 @@ import java.util.Set;
  * Arguments (defaults in brackets): {@code only} [endpoint,burst,peer,steady,creates,planner,executor,profile],
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60],
- * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [5],
+ * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}),
  * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
@@ -187,10 +187,26 @@ public final class Headline {
         // hops through Kafka per create, see the README's Quota section).
         Map<String, String> limitsOff = Map.of("punctual.gateway.rate-limit.per-second", "0", QUOTA, "0");
         try (StandaloneChild child = child("creates-" + concurrency, List.of(), limitsOff)) {
-            BenchHttp.LoopResult r = GatewayCreates.run(child, concurrency, args.integer("creates-warmup", 5), args.integer("creates-seconds", 20));
+            GatewayCreates.warmUp(child, concurrency, args.integer("creates-warmup", 120));
+            // creates-jfr=true records the measured run alone (not start-up and warm-up) to <out>/creates-<C>.jfr.
+            boolean jfr = args.string("creates-jfr", "false").equals("true");
+            if (jfr) {
+                jcmd(child, "JFR.start", "name=creates", "settings=profile");
+            }
+            Duration cpuBefore = child.cpuTime();
+            Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
+            BenchHttp.LoopResult r = GatewayCreates.measure(child, concurrency, args.integer("creates-seconds", 20));
+            int acknowledged = Math.max(1, r.ok());
+            double cpuMicros = child.cpuTime().minus(cpuBefore).toNanos() / 1_000.0 / acknowledged;
+            String threads = ThreadCpu.top(threadsBefore, ThreadCpu.snapshot(child.pid()), acknowledged, 20);
+            Files.writeString(out.resolve("creates-" + concurrency + "-threads.txt"), threads);
+            notes.append(String.format("%ncreates, %d in flight: the child's CPU per create by thread (kernel names, 15 characters)%n%s", concurrency, threads));
+            if (jfr) {
+                jcmd(child, "JFR.stop", "name=creates", "filename=" + out.resolve("creates-" + concurrency + ".jfr").toAbsolutePath());
+            }
             row(String.format("creates POST /v1/schedules, %d in flight", concurrency), String.format(
-                    "**%,.0f/s** acknowledged (201 after the planner applied), p50 %s, **p99 %s**; %d not 201",
-                    r.perSecond(), Percentiles.ms(r.latency().p50Ms()), Percentiles.ms(r.latency().p99Ms()), r.failed()),
+                    "**%,.0f/s** acknowledged (201 after the planner applied), p50 %s, **p99 %s**; %d not 201; the child's CPU %,.0f µs per create",
+                    r.perSecond(), Percentiles.ms(r.latency().p50Ms()), Percentiles.ms(r.latency().p99Ms()), r.failed(), cpuMicros),
                     "≥ 5,000/s, p99 ≤ 100 ms", load);
         }
     }
