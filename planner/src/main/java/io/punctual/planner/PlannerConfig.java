@@ -20,8 +20,12 @@ public class PlannerConfig {
     private String applicationId = "punctual-planner";
     /** Where RocksDB keeps the local copies of the stores; empty: {@link PlannerSettings#defaultStateDir()}. */
     private String stateDir;
-    /** How often the timeline is scanned for due fires (wall-clock); bounds the delivery delay. */
-    private Duration punctuateInterval = Duration.ofMillis(100);
+    /**
+     * How often the timeline is scanned for due fires (wall-clock); bounds the delivery delay. 25 ms: a scan that
+     * emits fires commits at once (fire/ScanCommits), so the scan is most of a fire's delay (steady 1,000 fires/s:
+     * p99 132 ms at 25 ms, 213 ms at 100 ms); an idle standalone spends 14 ms more CPU a second on it.
+     */
+    private Duration punctuateInterval = Duration.ofMillis(25);
     /** Most due events one scan (one transaction) emits; the rest go out on the next scans. */
     private int maxFiresPerPunctuation = 10_000;
     /** Stream threads of this instance. */

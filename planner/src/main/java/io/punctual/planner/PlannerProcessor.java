@@ -9,6 +9,7 @@ import io.punctual.planner.command.DeadLetterHeaders;
 import io.punctual.planner.command.Decision;
 import io.punctual.planner.command.PoisonCommandException;
 import io.punctual.planner.fire.DeliverAt;
+import io.punctual.planner.fire.ScanCommits;
 import io.punctual.planner.fire.DueEvents;
 import io.punctual.planner.fire.Fired;
 import io.punctual.planner.fire.Firing;
@@ -91,6 +92,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private Purges purges;
     private KeyValueStore<String, String> meta;
     private boolean upgraded;
+    /** The latest due time of the fires and retries the running scan emitted (none: Long.MIN_VALUE). */
+    private long freshestDueMs;
     /**
      * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
      * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
@@ -327,7 +330,12 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
         upgradeOnce(nowMs);
+        freshestDueMs = Long.MIN_VALUE;
         emitDueFires(now, nowMs);
+        if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
+            // They are due: the executor sees them once this transaction commits, so not at the next commit interval.
+            context.commit();
+        }
         deleteCompleted(now, nowMs);
         punctuationDeltas.forEach((tenant, delta) -> {
             if (delta != 0) {
@@ -391,6 +399,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
             // A paused schedule's retries still go out: they finish a fire that was already emitted.
             emit(DeliverAt.ahead(DueEvents.of(state, timer.fireId(), timer.scheduledFor(), timer.attempt(), timer.manual(), 0, now), timer.fireAt(), now), nowMs);
+            freshestDueMs = Math.max(freshestDueMs, timer.fireAt().toEpochMilli());
         }
         while (budget > 0) {
             List<TimelineKey> due = timeline.due(horizon, budget);
@@ -410,6 +419,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 Fired fired = firing.fire(state, now);
                 if (fired.event().isPresent()) {
                     emit(DeliverAt.ahead(fired.event().get(), entry.fireAt(), now), nowMs);
+                    freshestDueMs = Math.max(freshestDueMs, entry.fireAt().toEpochMilli());
                 }
                 // The timeline entry is gone already; the completion stamp compares with the state before the fire.
                 ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs);

@@ -153,6 +153,59 @@ class PlannerServiceTest {
         assertThat(planner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
+    /**
+     * Under exactly-once nothing the planner writes is visible before it commits. With a commit interval of a minute,
+     * a fire is readable on punctual.due within seconds of its due time: a scan that emitted due fires commits at once
+     * (ScanCommits), not at the interval. (The create is committed with it: one transaction.)
+     */
+    @Test
+    void aDueFireIsCommittedRightAfterItsScan() {
+        KafkaFixture kafka = KafkaFixture.shared();
+        String applicationId = kafka.uniqueName("planner-scan-commit-test");
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
+                ConfigKeys.TOPIC_PARTITIONS, "2",
+                ConfigKeys.PLANNER_APPLICATION_ID, applicationId,
+                ConfigKeys.PLANNER_STATE_DIR, stateDir.toString(),
+                ConfigKeys.PLANNER_COMMIT_INTERVAL, "60s",
+                ConfigKeys.PLANNER_STREAM_THREADS, "1"));
+        // Kafka Streams refuses a commit interval above the transaction timeout (10 s by default).
+        properties.put("kafka.producer.transaction.timeout.ms", "120000");
+        // No quota: its admission is a hop through Kafka that only a commit (here: the interval's) lets through.
+        properties.put(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, "0");
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            PlannerService planner = context.getBean(PlannerService.class);
+            await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
+            TopicSerdes serdes = context.getBean(TopicSerdes.class);
+            String scheduleId = kafka.uniqueName("s-scan-commit");
+            // Due in two seconds: a scan emits it (a create due in the past would be fired by the command itself).
+            Instant at = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+            List<DueEvent> fires = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+                consumer.subscribe(List.of(Topics.DUE.name()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
+                send(kafka, serdes, TestCommands.createOnce(scheduleId, "agent-" + scheduleId, at));
+                long sent = System.nanoTime();
+                // Well inside the minute the commit interval would take, with room for a slow machine.
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        DueEvent event = serdes.valueSerde(Topics.DUE).deserializer().deserialize(record.topic(), record.value());
+                        if (event.getScheduleId().equals(scheduleId)) {
+                            fires.add(event);
+                        }
+                    }
+                    return !fires.isEmpty();
+                });
+                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(20));
+            }
+            assertThat(fires).singleElement().satisfies(fire -> assertThat(fire.getFireId()).isEqualTo(FireIds.of(scheduleId, at)));
+        }
+    }
+
     static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
         Map<String, Object> props = kafka.producerProps();
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
