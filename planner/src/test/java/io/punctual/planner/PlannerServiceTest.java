@@ -81,16 +81,10 @@ class PlannerServiceTest {
     void appliesACommandAndDeliversItsFireThroughKafka() {
         KafkaFixture kafka = KafkaFixture.shared();
         String applicationId = kafka.uniqueName("planner-service-test");
-        Map<String, Object> properties = new HashMap<>(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
-                ConfigKeys.TOPIC_PARTITIONS, "2",
-                ConfigKeys.PLANNER_APPLICATION_ID, applicationId,
-                ConfigKeys.PLANNER_STATE_DIR, stateDir.toString(),
-                ConfigKeys.PLANNER_PUNCTUATE_INTERVAL, "50ms",
-                ConfigKeys.PLANNER_COMMIT_INTERVAL, "50ms",
-                ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION, "500",
-                ConfigKeys.PLANNER_STREAM_THREADS, "1"));
+        Map<String, Object> properties = plannerProperties(kafka, applicationId);
+        properties.put(ConfigKeys.PLANNER_PUNCTUATE_INTERVAL, "50ms");
+        properties.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, "50ms");
+        properties.put(ConfigKeys.PLANNER_MAX_FIRES_PER_PUNCTUATION, "500");
         properties.put(ConfigKeys.PLANNER_ROCKSDB_MEMORY, "96MB");
         properties.put(ConfigKeys.PLANNER_ROCKSDB_WRITE_BUFFER_MEMORY, "24MB");
         PlannerService planner;
@@ -161,15 +155,8 @@ class PlannerServiceTest {
     @Test
     void aDueFireIsCommittedRightAfterItsScan() {
         KafkaFixture kafka = KafkaFixture.shared();
-        String applicationId = kafka.uniqueName("planner-scan-commit-test");
-        Map<String, Object> properties = new HashMap<>(Map.of(
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
-                ConfigKeys.TOPIC_PARTITIONS, "2",
-                ConfigKeys.PLANNER_APPLICATION_ID, applicationId,
-                ConfigKeys.PLANNER_STATE_DIR, stateDir.toString(),
-                ConfigKeys.PLANNER_COMMIT_INTERVAL, "60s",
-                ConfigKeys.PLANNER_STREAM_THREADS, "1"));
+        Map<String, Object> properties = plannerProperties(kafka, kafka.uniqueName("planner-scan-commit-test"));
+        properties.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, "60s");
         // Kafka Streams refuses a commit interval above the transaction timeout (10 s by default).
         properties.put("kafka.producer.transaction.timeout.ms", "120000");
         // No quota: its admission is a hop through Kafka that only a commit (here: the interval's) lets through.
@@ -204,6 +191,17 @@ class PlannerServiceTest {
             }
             assertThat(fires).singleElement().satisfies(fire -> assertThat(fire.getFireId()).isEqualTo(FireIds.of(scheduleId, at)));
         }
+    }
+
+    /** A planner alone on the shared broker, with its own application id and state directory, one stream thread. */
+    private Map<String, Object> plannerProperties(KafkaFixture kafka, String applicationId) {
+        return new HashMap<>(Map.of(
+                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ConfigKeys.SCHEMA_REGISTRY_URL, kafka.schemaRegistryUrl(),
+                ConfigKeys.TOPIC_PARTITIONS, "2",
+                ConfigKeys.PLANNER_APPLICATION_ID, applicationId,
+                ConfigKeys.PLANNER_STATE_DIR, stateDir.toString(),
+                ConfigKeys.PLANNER_STREAM_THREADS, "1"));
     }
 
     static void send(KafkaFixture kafka, TopicSerdes serdes, ScheduleCommand command) {
