@@ -92,8 +92,6 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private Purges purges;
     private KeyValueStore<String, String> meta;
     private boolean upgraded;
-    /** The latest due time of the fires and retries the running scan emitted (none: Long.MIN_VALUE). */
-    private long freshestDueMs;
     /**
      * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
      * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
@@ -330,8 +328,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
         upgradeOnce(nowMs);
-        freshestDueMs = Long.MIN_VALUE;
-        emitDueFires(now, nowMs);
+        long freshestDueMs = emitDueFires(now, nowMs);
         if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
             // They are due: the executor sees them once this transaction commits, so not at the next commit interval.
             context.commit();
@@ -380,8 +377,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * Fires and retries are emitted up to the fire lead before they are due, each with its time as
      * {@code deliver_at}, and the executor holds them until then: a fire then reaches its endpoint on time instead of
      * up to a scan interval plus a commit interval late. The schedule moves on when its fire is emitted.
+     *
+     * @return the latest due time among the fires and retries emitted, {@code Long.MIN_VALUE} when none
      */
-    private void emitDueFires(Instant now, long nowMs) {
+    private long emitDueFires(Instant now, long nowMs) {
+        long freshestDueMs = Long.MIN_VALUE;
         int budget = settings.maxFiresPerPunctuation();
         Instant horizon = now.plus(settings.fireLead());
         for (RetryTimer timer : retries.due(horizon, budget)) {
@@ -426,6 +426,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 LiveCounts.change(state, after).ifPresent(e -> punctuationDeltas.merge(e.getTenant(), e.getDelta(), Integer::sum));
             }
         }
+        return freshestDueMs;
     }
 
     /** The state as {@link #save} should see it when its timeline entry was removed already: not on the timeline. */
