@@ -40,7 +40,7 @@ import java.util.Set;
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
- * {@code out} [bench/target/headline-&lt;time&gt;], {@code props} [none]: {@code key:value,...} system properties of every
+ * {@code out} [bench/target/headline-&lt;time&gt;], {@code child-flags} [none]: JVM flags of every child, space-separated, {@code {name}} standing for the row's child, {@code props} [none]: {@code key:value,...} system properties of every
  * child (the quota's limit is 100,000,000 unless set: one tenant holds every schedule of a run).
  *
  * <p>Long (about 350 lines) because it runs eight benchmarks in one process, one short method each, and prints their
@@ -142,6 +142,7 @@ public final class Headline {
                     o.appliedBeforeDue() ? "" : " (NOT before the due second)",
                     o.rejected() == 0 ? "" : String.format("; %,d creates REJECTED (applied too late)", o.rejected())),
                     "≥ 3× db-scheduler, p99 ≤ 6 s, one final result each", load);
+            notes.append(String.format("%nburst lag by part: %s%n", o.parts().describe()));
             return rate;
         }
     }
@@ -178,6 +179,7 @@ public final class Headline {
                     "due → request at endpoint min %.1f ms, p50 %s, **p99 %s**, max %s; %,d final results (%d duplicate finals), %d duplicate arrivals",
                     o.lag().minMs(), Percentiles.ms(o.lag().p50Ms()), Percentiles.ms(o.lag().p99Ms()), Percentiles.ms(o.lag().maxMs()),
                     o.finals(), o.duplicateFinals(), o.duplicateArrivals()), "p99 ≤ 100 ms", load);
+            notes.append(String.format("%nsteady lag by part: %s%n", o.parts().describe()));
         }
     }
 
@@ -375,7 +377,14 @@ public final class Headline {
                 all.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
             }
         }
-        return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), jvmFlags, all);
+        // child-flags="-XX:+UseZGC -XX:StartFlightRecording=..." adds JVM flags to every child (space-separated).
+        List<String> flags = new java.util.ArrayList<>(jvmFlags);
+        for (String flag : args.string("child-flags", "").trim().split("\\s+")) {
+            if (!flag.isBlank()) {
+                flags.add(flag.replace("{name}", name));
+            }
+        }
+        return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), flags, all);
     }
 
     private void row(String benchmark, String result, String goal, String loadBefore) {

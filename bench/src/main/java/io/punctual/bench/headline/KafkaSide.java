@@ -60,21 +60,26 @@ final class KafkaSide {
 
     /** Reads a topic from its current end, committed records only (what any reader of the topic would see). */
     <T> Tail<T> tail(TopicDef<T> topic) {
+        return new Tail<>(committedFromEnd(bootstrap, topic.name(), 20), serdes.valueSerde(topic).deserializer(), topic.name());
+    }
+
+    /** A read_committed consumer of every partition of a topic, positioned at its end; bytes in, bytes out. */
+    static KafkaConsumer<byte[], byte[]> committedFromEnd(String bootstrap, String topic, int fetchMaxWaitMs) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        return new Tail<>(consumer, serdes.valueSerde(topic).deserializer(), topic.name());
+        return consumer;
     }
 
     /** A committed-only reader of one topic, decoding each value. */

@@ -49,9 +49,24 @@ final class OnceSchedules {
      * @param lag                 arrival at the endpoint minus the due time, first arrival of each fire
      * @param arrivals            message calls that reached the endpoint
      * @param duplicateArrivals   message calls beyond the first for a fire
+     * @param parts               where the lag went (see {@link DueSightings})
      */
     record Outcomes(int creates, int rejected, double createsAppliedSec, boolean appliedBeforeDue, double allCommittedSec, int finals,
-                    int duplicateFinals, int delivered, Percentiles lag, int arrivals, int duplicateArrivals) {
+                    int duplicateFinals, int delivered, Percentiles lag, int arrivals, int duplicateArrivals, LagParts parts) {
+    }
+
+    /**
+     * A fire's lag in three parts: due → emitted by the planner's scan, emitted → readable (the planner's commit),
+     * readable → arrival at the endpoint (the executor's poll, delivery and batch). Each part's percentiles, and the
+     * mean of each part over the slowest 1 % of fires (what the tail waits for).
+     */
+    record LagParts(Percentiles scan, Percentiles commit, Percentiles executor, double slowScanMs, double slowCommitMs,
+                    double slowExecutorMs, int unseen) {
+        String describe() {
+            return String.format("due → emitted %s; emitted → readable %s; readable → request %s; the slowest 1 %%: %.0f + %.0f + %.0f ms%s",
+                    scan.describe(), commit.describe(), executor.describe(), slowScanMs, slowCommitMs, slowExecutorMs,
+                    unseen == 0 ? "" : String.format(" (%d fires not seen on punctual.due)", unseen));
+        }
     }
 
     private OnceSchedules() {
@@ -79,7 +94,8 @@ final class OnceSchedules {
         long lastDue = dueMillis.applyAsLong(n - 1);
         try (KafkaSide.Tail<CommandResult> commandResults = kafka.tail(Topics.COMMAND_RESULTS);
              KafkaSide.Tail<ExecutionResult> results = kafka.tail(Topics.RESULTS);
-             KafkaProducer<byte[], byte[]> producer = kafka.producer(null)) {
+             KafkaProducer<byte[], byte[]> producer = kafka.producer(null);
+             DueSightings sightings = new DueSightings(child.bootstrapServers())) {
             long sent = WallClock.micros();
             KafkaSide.sendAll(producer, records);
             int[] applied = {0, 0}; // results, rejections
@@ -133,6 +149,7 @@ final class OnceSchedules {
             }
 
             long[] lags = new long[n];
+            int[] lagOf = new int[n];
             boolean[] seen = new boolean[n];
             int firsts = 0;
             int total = 0;
@@ -149,12 +166,52 @@ final class OnceSchedules {
                 }
                 if (!seen[i]) {
                     seen[i] = true;
+                    lagOf[firsts] = i;
                     lags[firsts++] = a.epochMicros() - dueMillis.applyAsLong(i) * 1000;
                 }
             }
+            LagParts parts = parts(sightings, lags, lagOf, firsts, tag, dueMillis);
             return new Outcomes(n, applied[1], (appliedAt - sent) / 1e6, beforeDue, (lastFinal[0] - firstDue * 1000) / 1e6,
-                    counts[0], counts[1], counts[2], Percentiles.ofMicros(lags, firsts), total, duplicateArrivals);
+                    counts[0], counts[1], counts[2], Percentiles.ofMicros(lags, firsts), total, duplicateArrivals, parts);
         }
+    }
+
+    private static LagParts parts(DueSightings sightings, long[] lags, int[] lagOf, int count, String tag, LongUnaryOperator dueMillis) {
+        long[] scan = new long[count];
+        long[] commit = new long[count];
+        long[] executor = new long[count];
+        Integer[] order = new Integer[count];
+        int seen = 0;
+        for (int k = 0; k < count; k++) {
+            int i = lagOf[k];
+            DueSightings.Sighting s = sightings.of("agent-" + tag + "-" + i);
+            if (s == null) {
+                continue;
+            }
+            long due = dueMillis.applyAsLong(i) * 1000;
+            long arrival = due + lags[k];
+            scan[seen] = s.emittedMillis() * 1000 - due;
+            commit[seen] = s.readableMicros() - s.emittedMillis() * 1000;
+            executor[seen] = arrival - s.readableMicros();
+            order[seen] = seen;
+            seen++;
+        }
+        long[] total = new long[seen];
+        for (int k = 0; k < seen; k++) {
+            total[k] = scan[k] + commit[k] + executor[k];
+        }
+        Integer[] slowest = java.util.Arrays.copyOf(order, seen);
+        java.util.Arrays.sort(slowest, (a, b) -> Long.compare(total[b], total[a]));
+        int slow = Math.max(1, seen / 100);
+        double[] sums = new double[3];
+        for (int k = 0; k < Math.min(slow, seen); k++) {
+            sums[0] += scan[slowest[k]];
+            sums[1] += commit[slowest[k]];
+            sums[2] += executor[slowest[k]];
+        }
+        double div = Math.max(1, Math.min(slow, seen)) * 1000.0;
+        return new LagParts(Percentiles.ofMicros(scan, seen), Percentiles.ofMicros(commit, seen), Percentiles.ofMicros(executor, seen),
+                sums[0] / div, sums[1] / div, sums[2] / div, count - seen);
     }
 
     /** A pre-serialized {@code CreateSchedule} command, as the gateway would produce it (the key sealed with the keyset). */

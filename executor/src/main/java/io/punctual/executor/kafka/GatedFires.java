@@ -105,9 +105,9 @@ final class GatedFires {
         this.dropped = dropped;
     }
 
-    /** True while fires wait for their agents' runs: the loop then polls more often. */
+    /** True while fires wait for their agents' runs, or records wait for a transaction: the loop then polls more often. */
     boolean isWaiting() {
-        return gate.isWaiting();
+        return gate.isWaiting() || !released.isEmpty() || !pendingEnds.isEmpty();
     }
 
     boolean hasReleased() {
