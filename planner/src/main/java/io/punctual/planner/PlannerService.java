@@ -222,6 +222,10 @@ public class PlannerService implements ReadinessCheck {
         if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
             props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), BATCH_SIZE);
         }
+        // See KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS: a commit right after the last one waited Kafka's 100 ms.
+        if (!props.containsKey(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)) {
+            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS);
+        }
         // The changelogs are the planner's state: they must survive a broker's loss like the topics Punctual creates.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(durability.minInsyncReplicas()));

@@ -78,6 +78,18 @@ class PlannerServiceTest {
     }
 
     @Test
+    void theProducerRetriesAfterTenMillisecondsUnlessConfiguredOtherwise() {
+        String producerBackoff = StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG);
+        PlannerService byDefault = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092")), null,
+                PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(byDefault.streamsProperties()).containsEntry(producerBackoff, KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS);
+        PlannerService configured = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092",
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "250")), null, PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(configured.streamsProperties()).doesNotContainKey(producerBackoff)
+                .containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "250");
+    }
+
+    @Test
     void appliesACommandAndDeliversItsFireThroughKafka() {
         KafkaFixture kafka = KafkaFixture.shared();
         String applicationId = kafka.uniqueName("planner-service-test");

@@ -60,11 +60,12 @@ final class OnceSchedules {
      * readable → arrival at the endpoint (the executor's poll, delivery and batch). Each part's percentiles, and the
      * mean of each part over the slowest 1 % of fires (what the tail waits for).
      */
-    record LagParts(Percentiles scan, Percentiles commit, Percentiles executor, double slowScanMs, double slowCommitMs,
-                    double slowExecutorMs, int unseen) {
+    record LagParts(Percentiles scan, Percentiles commit, Percentiles executor, Percentiles send, double slowScanMs, double slowCommitMs,
+                    double slowExecutorMs, double slowSendMs, int unseen) {
         String describe() {
-            return String.format("due → emitted %s; emitted → readable %s; readable → request %s; the slowest 1 %%: %.0f + %.0f + %.0f ms%s",
-                    scan.describe(), commit.describe(), executor.describe(), slowScanMs, slowCommitMs, slowExecutorMs,
+            return String.format("due → emitted %s; emitted → readable %s; readable → request %s (of it, the result's started_at → request %s); "
+                            + "the slowest 1 %%: %.0f + %.0f + %.0f ms (%.0f of it after started_at)%s",
+                    scan.describe(), commit.describe(), executor.describe(), send.describe(), slowScanMs, slowCommitMs, slowExecutorMs, slowSendMs,
                     unseen == 0 ? "" : String.format(" (%d fires not seen on punctual.due)", unseen));
         }
     }
@@ -120,6 +121,7 @@ final class OnceSchedules {
             }
 
             Set<String> finished = new HashSet<>(n * 2);
+            Map<String, Long> startedAt = new HashMap<>(n * 2);
             int[] counts = new int[3]; // finals, duplicate finals, delivered
             long[] lastFinal = {0};
             while (counts[0] < fires) {
@@ -129,6 +131,7 @@ final class OnceSchedules {
                         return;
                     }
                     if (finished.add(r.getFireId())) {
+                        startedAt.put(r.getScheduleId(), r.getStartedAt().toEpochMilli());
                         counts[0]++;
                         counts[2] += r.getOutcome() == Outcome.DELIVERED ? 1 : 0;
                         lastFinal[0] = WallClock.micros();
@@ -170,16 +173,17 @@ final class OnceSchedules {
                     lags[firsts++] = a.epochMicros() - dueMillis.applyAsLong(i) * 1000;
                 }
             }
-            LagParts parts = parts(sightings, lags, lagOf, firsts, tag, dueMillis);
+            LagParts parts = parts(sightings, startedAt, lags, lagOf, firsts, tag, dueMillis);
             return new Outcomes(n, applied[1], (appliedAt - sent) / 1e6, beforeDue, (lastFinal[0] - firstDue * 1000) / 1e6,
                     counts[0], counts[1], counts[2], Percentiles.ofMicros(lags, firsts), total, duplicateArrivals, parts);
         }
     }
 
-    private static LagParts parts(DueSightings sightings, long[] lags, int[] lagOf, int count, String tag, LongUnaryOperator dueMillis) {
+    private static LagParts parts(DueSightings sightings, Map<String, Long> startedAt, long[] lags, int[] lagOf, int count, String tag, LongUnaryOperator dueMillis) {
         long[] scan = new long[count];
         long[] commit = new long[count];
         long[] executor = new long[count];
+        long[] send = new long[count];
         Integer[] order = new Integer[count];
         int seen = 0;
         for (int k = 0; k < count; k++) {
@@ -193,6 +197,9 @@ final class OnceSchedules {
             scan[seen] = s.emittedMillis() * 1000 - due;
             commit[seen] = s.readableMicros() - s.emittedMillis() * 1000;
             executor[seen] = arrival - s.readableMicros();
+            // started_at is the executor's own clock, to the millisecond (same machine as the endpoint's).
+            Long started = startedAt.get("bench-" + tag + "-" + i);
+            send[seen] = started == null ? 0 : arrival - started * 1000;
             order[seen] = seen;
             seen++;
         }
@@ -203,15 +210,16 @@ final class OnceSchedules {
         Integer[] slowest = java.util.Arrays.copyOf(order, seen);
         java.util.Arrays.sort(slowest, (a, b) -> Long.compare(total[b], total[a]));
         int slow = Math.max(1, seen / 100);
-        double[] sums = new double[3];
+        double[] sums = new double[4];
         for (int k = 0; k < Math.min(slow, seen); k++) {
             sums[0] += scan[slowest[k]];
             sums[1] += commit[slowest[k]];
             sums[2] += executor[slowest[k]];
+            sums[3] += send[slowest[k]];
         }
         double div = Math.max(1, Math.min(slow, seen)) * 1000.0;
         return new LagParts(Percentiles.ofMicros(scan, seen), Percentiles.ofMicros(commit, seen), Percentiles.ofMicros(executor, seen),
-                sums[0] / div, sums[1] / div, sums[2] / div, count - seen);
+                Percentiles.ofMicros(send, seen), sums[0] / div, sums[1] / div, sums[2] / div, sums[3] / div, count - seen);
     }
 
     /** A pre-serialized {@code CreateSchedule} command, as the gateway would produce it (the key sealed with the keyset). */

@@ -116,6 +116,10 @@ class ExecutorKafkaClients {
     }
 
     Producer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(producerProperties());
+    }
+
+    Map<String, Object> producerProperties() {
         Map<String, Object> props = kafka.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         // A transaction opens only once a batch's deliveries are done, so it lasts milliseconds. An instance that
@@ -127,10 +131,11 @@ class ExecutorKafkaClients {
         // 256 KB instead of Kafka's 16 KB make a few large record batches per partition, which cost the broker less
         // per record (measured: ~10 µs of broker CPU per fire less). kafka.batch.size still overrides it.
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
+        return props;
     }
 }

@@ -16,6 +16,7 @@ import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -75,6 +76,17 @@ class DeliveryLoopRebalanceTest {
                 .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         assertThat(new ExecutorKafkaClients(kafka, settings, 10, Optional.of("executor-0")).consumerProperties())
                 .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "executor-0");
+    }
+
+    @Test
+    void theTransactionalProducerRetriesAfterTenMillisecondsUnlessConfiguredOtherwise() {
+        ExecutorSettings settings = new ExecutorSettings("group", "executor-0", 4, Duration.ofSeconds(30), "http://letta");
+        KafkaSettings byDefault = new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092"));
+        assertThat(new ExecutorKafkaClients(byDefault, settings, 10).producerProperties())
+                .containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS);
+        KafkaSettings configured = new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092", ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "250"));
+        assertThat(new ExecutorKafkaClients(configured, settings, 10).producerProperties())
+                .containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "250");
     }
 
     @Test
