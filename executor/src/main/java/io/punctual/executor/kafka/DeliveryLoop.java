@@ -194,7 +194,7 @@ public final class DeliveryLoop implements Runnable {
         if (records.isEmpty()) {
             // What the gate has waiting (released fires' results, run ends, agent states) rides on the next batch's
             // transaction; only a poll that brought no batch commits it alone. Committed before every poll, it cost
-            // each round a second transaction, which fires readable meanwhile waited for (steady p99, sixth session).
+            // each round a second transaction, which fires readable meanwhile waited for (steady p99, seventh session).
             if (gated != null) {
                 gated.commitSide(committer);
             }

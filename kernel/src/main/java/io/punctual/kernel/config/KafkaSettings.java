@@ -19,9 +19,9 @@ public class KafkaSettings {
      * The first retry backoff of the transactional producers (planner, executor) unless {@code kafka.retry.backoff.ms}
      * sets one. They begin a transaction right after committing the last, and a transactional request the coordinator
      * turns away while it still completes that commit is sent again after this backoff, without a log line. Kafka's
-     * 100 ms held about one executor batch in a hundred for 100-150 ms (1-4 fires), most of the steady row's tail; with
-     * 10 ms the slowest batch of the same run took 53 ms. The backoff still doubles per retry, up to
-     * {@code retry.backoff.max.ms}.
+     * 100 ms held about one executor batch in a hundred for 100-150 ms (1-4 fires), most of the executor's share of
+     * the steady row's tail; with 10 ms the slowest batch of the same run took 53 ms. The backoff still doubles per
+     * retry, up to {@code retry.backoff.max.ms}.
      */
     public static final int TRANSACTIONAL_RETRY_BACKOFF_MS = 10;
 
