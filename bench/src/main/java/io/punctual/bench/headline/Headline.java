@@ -38,6 +38,7 @@ import java.util.Set;
  * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}),
  * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
+ * {@code creates-parts} [false] (where inside Kafka a create waits: produced → applied → readable, {@code CreateSightings}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
  * {@code endpoint-threads} [2], {@code warmup} [2000] fires of a burst before the measured one (Punctual and peer), {@code profile-burst} [= burst], {@code jar} [standalone/target/punctual.jar],
  * {@code out} [bench/target/headline-&lt;time&gt;], {@code child-flags} [none]: JVM flags of every child, space-separated, {@code {name}} standing for the row's child, {@code props} [none]: {@code key:value,...} system properties of every
@@ -197,7 +198,19 @@ public final class Headline {
             }
             Duration cpuBefore = child.cpuTime();
             Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
-            BenchHttp.LoopResult r = GatewayCreates.measure(child, concurrency, args.integer("creates-seconds", 20));
+            // creates-parts=true tails the command topics meanwhile (in this JVM, so off by default): where inside Kafka a create waits.
+            CreateSightings sightings = args.string("creates-parts", "false").equals("true") ? new CreateSightings(child) : null;
+            BenchHttp.LoopResult r;
+            try {
+                r = GatewayCreates.measure(child, concurrency, args.integer("creates-seconds", 20));
+            } finally {
+                if (sightings != null) {
+                    sightings.close();
+                }
+            }
+            if (sightings != null) {
+                notes.append(String.format("%ncreates, %d in flight, in parts: %s%n", concurrency, sightings.describe()));
+            }
             int acknowledged = Math.max(1, r.ok());
             double cpuMicros = child.cpuTime().minus(cpuBefore).toNanos() / 1_000.0 / acknowledged;
             String threads = ThreadCpu.top(threadsBefore, ThreadCpu.snapshot(child.pid()), acknowledged, 20);
