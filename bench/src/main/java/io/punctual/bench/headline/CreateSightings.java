@@ -26,8 +26,7 @@ final class CreateSightings implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> commandResults;
     private final Deserializer<ScheduleCommand> commandDecoder;
     private final Deserializer<CommandResult> resultDecoder;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollLoop loop;
 
     CreateSightings(StandaloneChild child) {
         KafkaSide kafka = new KafkaSide(child);
@@ -35,22 +34,18 @@ final class CreateSightings implements AutoCloseable {
         commandResults = KafkaSide.committedFromEnd(child.bootstrapServers(), Topics.COMMAND_RESULTS.name(), 5);
         commandDecoder = kafka.serdes.valueSerde(Topics.COMMANDS).deserializer();
         resultDecoder = kafka.serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer();
-        thread = new Thread(this::tail, "create-sightings");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new PollLoop("create-sightings", this::pollOnce);
     }
 
-    private void tail() {
-        while (running) {
-            for (ConsumerRecord<byte[], byte[]> r : commandResults.poll(Duration.ofMillis(10))) {
-                long now = WallClock.micros();
-                CommandResult result = resultDecoder.deserialize(Topics.COMMAND_RESULTS.name(), r.value());
-                results.putIfAbsent(result.getCommandId(), new long[]{result.getProcessedAt().toEpochMilli(), now});
-            }
-            for (ConsumerRecord<byte[], byte[]> r : commands.poll(Duration.ZERO)) {
-                if (r.value() != null) {
-                    producedMillis.putIfAbsent(commandDecoder.deserialize(Topics.COMMANDS.name(), r.value()).getCommandId(), r.timestamp());
-                }
+    private void pollOnce() {
+        for (ConsumerRecord<byte[], byte[]> r : commandResults.poll(Duration.ofMillis(10))) {
+            long now = WallClock.micros();
+            CommandResult result = resultDecoder.deserialize(Topics.COMMAND_RESULTS.name(), r.value());
+            results.putIfAbsent(result.getCommandId(), new long[]{result.getProcessedAt().toEpochMilli(), now});
+        }
+        for (ConsumerRecord<byte[], byte[]> r : commands.poll(Duration.ZERO)) {
+            if (r.value() != null) {
+                producedMillis.putIfAbsent(commandDecoder.deserialize(Topics.COMMANDS.name(), r.value()).getCommandId(), r.timestamp());
             }
         }
     }
@@ -75,8 +70,7 @@ final class CreateSightings implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        thread.join(5_000);
+        loop.close();
         commands.close();
         commandResults.close();
     }

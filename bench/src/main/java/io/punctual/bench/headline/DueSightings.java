@@ -22,23 +22,18 @@ final class DueSightings implements AutoCloseable {
 
     private final Map<String, Sighting> byKey = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollLoop loop;
 
     DueSightings(String bootstrap) {
         // A short fetch wait, so a commit shows within a few ms of happening.
         consumer = KafkaSide.committedFromEnd(bootstrap, Topics.DUE.name(), 5);
-        thread = new Thread(this::tail, "due-sightings");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new PollLoop("due-sightings", this::pollOnce);
     }
 
-    private void tail() {
-        while (running) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                long now = WallClock.micros();
-                byKey.putIfAbsent(new String(r.key(), StandardCharsets.UTF_8), new Sighting(r.timestamp(), now));
-            }
+    private void pollOnce() {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+            long now = WallClock.micros();
+            byKey.putIfAbsent(new String(r.key(), StandardCharsets.UTF_8), new Sighting(r.timestamp(), now));
         }
     }
 
@@ -48,8 +43,7 @@ final class DueSightings implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        thread.join(5_000);
+        loop.close();
         consumer.close();
     }
 }

@@ -391,7 +391,7 @@ public final class Headline {
             }
         }
         // child-flags="-XX:+UseZGC -XX:StartFlightRecording=..." adds JVM flags to every child (space-separated).
-        List<String> flags = new java.util.ArrayList<>(jvmFlags);
+        List<String> flags = new ArrayList<>(jvmFlags);
         for (String flag : args.string("child-flags", "").trim().split("\\s+")) {
             if (!flag.isBlank()) {
                 flags.add(flag.replace("{name}", name));
