@@ -121,7 +121,7 @@ final class OnceSchedules {
             }
 
             Set<String> finished = new HashSet<>(n * 2);
-            Map<String, Long> startedAt = new HashMap<>(n * 2);
+            long[] startedAtMillis = new long[n]; // by schedule index, as the lags; 0 until its first final result
             int[] counts = new int[3]; // finals, duplicate finals, delivered
             long[] lastFinal = {0};
             while (counts[0] < fires) {
@@ -131,7 +131,10 @@ final class OnceSchedules {
                         return;
                     }
                     if (finished.add(r.getFireId())) {
-                        startedAt.put(r.getScheduleId(), r.getStartedAt().toEpochMilli());
+                        Integer i = indexByAgent.get(r.getAgentId());
+                        if (i != null) {
+                            startedAtMillis[i] = r.getStartedAt().toEpochMilli();
+                        }
                         counts[0]++;
                         counts[2] += r.getOutcome() == Outcome.DELIVERED ? 1 : 0;
                         lastFinal[0] = WallClock.micros();
@@ -173,13 +176,13 @@ final class OnceSchedules {
                     lags[firsts++] = a.epochMicros() - dueMillis.applyAsLong(i) * 1000;
                 }
             }
-            LagParts parts = parts(sightings, startedAt, lags, lagOf, firsts, tag, dueMillis);
+            LagParts parts = parts(sightings, startedAtMillis, lags, lagOf, firsts, tag, dueMillis);
             return new Outcomes(n, applied[1], (appliedAt - sent) / 1e6, beforeDue, (lastFinal[0] - firstDue * 1000) / 1e6,
                     counts[0], counts[1], counts[2], Percentiles.ofMicros(lags, firsts), total, duplicateArrivals, parts);
         }
     }
 
-    private static LagParts parts(DueSightings sightings, Map<String, Long> startedAt, long[] lags, int[] lagOf, int count, String tag, LongUnaryOperator dueMillis) {
+    private static LagParts parts(DueSightings sightings, long[] startedAtMillis, long[] lags, int[] lagOf, int count, String tag, LongUnaryOperator dueMillis) {
         long[] scan = new long[count];
         long[] commit = new long[count];
         long[] executor = new long[count];
@@ -198,8 +201,7 @@ final class OnceSchedules {
             commit[seen] = s.readableMicros() - s.emittedMillis() * 1000;
             executor[seen] = arrival - s.readableMicros();
             // started_at is the executor's own clock, to the millisecond (same machine as the endpoint's).
-            Long started = startedAt.get("bench-" + tag + "-" + i);
-            send[seen] = started == null ? 0 : arrival - started * 1000;
+            send[seen] = startedAtMillis[i] == 0 ? 0 : arrival - startedAtMillis[i] * 1000;
             order[seen] = seen;
             seen++;
         }
