@@ -1,14 +1,12 @@
 package io.punctual.planner.lifecycle;
 
+import io.punctual.planner.timeline.DueScan;
 import io.punctual.planner.timeline.TimelineKey;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,13 +17,17 @@ import java.util.List;
  */
 public final class Purges {
     private final KeyValueStore<Bytes, byte[]> store;
+    private final DueScan scan;
 
     public Purges(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
+        this.scan = new DueScan(store);
     }
 
     public void add(Instant deleteAt, String scheduleId, Instant completedAt) {
-        store.put(new TimelineKey(deleteAt, scheduleId).toBytes(), ByteBuffer.allocate(Long.BYTES).putLong(completedAt.toEpochMilli()).array());
+        Bytes key = new TimelineKey(deleteAt, scheduleId).toBytes();
+        store.put(key, ByteBuffer.allocate(Long.BYTES).putLong(completedAt.toEpochMilli()).array());
+        scan.added(key);
     }
 
     public void remove(Due entry) {
@@ -34,15 +36,10 @@ public final class Purges {
 
     /** The earliest deletions due at {@code now}, oldest first, at most {@code limit}, as a list the caller may change the store under. */
     public List<Due> due(Instant now, int limit) {
-        List<Due> due = new ArrayList<>(Math.min(limit, 1024));
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(TimelineKey.start(), TimelineKey.endOfMillisecond(now))) {
-            while (due.size() < limit && it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                TimelineKey key = TimelineKey.fromBytes(entry.key);
-                due.add(new Due(key.fireAt(), key.scheduleId(), Instant.ofEpochMilli(ByteBuffer.wrap(entry.value).getLong())));
-            }
-        }
-        return due;
+        return scan.due(now, limit, (raw, value) -> {
+            TimelineKey key = TimelineKey.fromBytes(raw);
+            return new Due(key.fireAt(), key.scheduleId(), Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
+        });
     }
 
     /** A deletion due at {@code deleteAt} for the completion of {@code scheduleId} at {@code completedAt}. */

@@ -1,13 +1,11 @@
 package io.punctual.planner.retry;
 
+import io.punctual.planner.timeline.DueScan;
 import io.punctual.planner.timeline.TimelineKey;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,13 +15,17 @@ import java.util.List;
  */
 public final class RetryTimers {
     private final KeyValueStore<Bytes, byte[]> store;
+    private final DueScan scan;
 
     public RetryTimers(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
+        this.scan = new DueScan(store);
     }
 
     public void add(RetryTimer timer) {
-        store.put(new TimelineKey(timer.fireAt(), timer.timerId()).toBytes(), RetryTimerCodec.encode(timer));
+        Bytes key = new TimelineKey(timer.fireAt(), timer.timerId()).toBytes();
+        store.put(key, RetryTimerCodec.encode(timer));
+        scan.added(key);
     }
 
     public void remove(RetryTimer timer) {
@@ -32,16 +34,6 @@ public final class RetryTimers {
 
     /** The earliest timers due at {@code now}, at most {@code limit}, as a list so the caller may change the store. */
     public List<RetryTimer> due(Instant now, int limit) {
-        List<RetryTimer> due = new ArrayList<>(Math.min(limit, 256));
-        if (limit <= 0) {
-            return due;
-        }
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(TimelineKey.start(), TimelineKey.endOfMillisecond(now))) {
-            while (due.size() < limit && it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                due.add(RetryTimerCodec.decode(TimelineKey.fromBytes(entry.key).fireAt(), entry.value));
-            }
-        }
-        return due;
+        return scan.due(now, limit, (key, value) -> RetryTimerCodec.decode(TimelineKey.fromBytes(key).fireAt(), value));
     }
 }

@@ -1,12 +1,9 @@
 package io.punctual.planner.timeline;
 
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,13 +15,17 @@ public final class Timeline {
     private static final byte[] PRESENT = new byte[0];
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private final DueScan scan;
 
     public Timeline(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
+        this.scan = new DueScan(store);
     }
 
     public void add(Instant fireAt, String scheduleId) {
-        store.put(new TimelineKey(fireAt, scheduleId).toBytes(), PRESENT);
+        Bytes key = new TimelineKey(fireAt, scheduleId).toBytes();
+        store.put(key, PRESENT);
+        scan.added(key);
     }
 
     public void remove(Instant fireAt, String scheduleId) {
@@ -36,13 +37,6 @@ public final class Timeline {
      * Returned as a list rather than an open iterator so the caller can change the store while working through them.
      */
     public List<TimelineKey> due(Instant now, int limit) {
-        List<TimelineKey> due = new ArrayList<>(Math.min(limit, 1024));
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(TimelineKey.start(), TimelineKey.endOfMillisecond(now))) {
-            while (due.size() < limit && it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                due.add(TimelineKey.fromBytes(entry.key));
-            }
-        }
-        return due;
+        return scan.due(now, limit, (key, value) -> TimelineKey.fromBytes(key));
     }
 }
