@@ -133,7 +133,9 @@ public final class Headline {
         String load = load();
         try (StandaloneChild child = child("burst", List.of(), Map.of())) {
             warmUp(child);
+            CpuWindow cpu = new CpuWindow(dueSecond(n), child.pid());
             OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> dueSecond(n));
+            String cpuPerFire = cpu.describe(o.finals(), 12);
             double rate = o.finals() / o.allCommittedSec();
             row(String.format("burst %,d (Punctual)", n), String.format(
                     "**%,.0f fires/s**; all %,d final results committed %.1f s after the due second (%,d delivered, %d duplicate finals); "
@@ -144,6 +146,14 @@ public final class Headline {
                     o.rejected() == 0 ? "" : String.format("; %,d creates REJECTED (applied too late)", o.rejected())),
                     "≥ 3× db-scheduler, p99 ≤ 6 s, one final result each", load);
             notes.append(String.format("%nburst lag by part: %s%n", o.parts().describe()));
+            // What a fire costs the endpoint: its message, and the look-up of the run it started (the stand-in answers
+            // it completed, so one each). Beside the endpoint's own ceiling, this bounds the burst's rate.
+            long due = dueSecond(n) * 1000;
+            long lookups = endpoint.lookupsBetween(due, due + (long) (o.allCommittedSec() * 1_000_000));
+            double perFire = (o.arrivals() + lookups) / (double) o.finals();
+            notes.append(String.format("burst requests at the endpoint from the due second to the last final result: %,d messages + %,d run look-ups"
+                    + " = %.2f per fire, %,.0f req/s at the burst's rate%n", o.arrivals(), lookups, perFire, perFire * rate));
+            notes.append(String.format("burst CPU from the due second to the last final result: %s", cpuPerFire));
             return rate;
         }
     }
@@ -174,13 +184,16 @@ public final class Headline {
         try (StandaloneChild child = child("steady", List.of(), Map.of())) {
             warmUp(child);
             long begin = (System.currentTimeMillis() / 1000 + args.integer("steady-lead", 15 + n / 2_000)) * 1000;
+            CpuWindow cpu = new CpuWindow(begin, child.pid());
             OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> begin + i * 1000L / rate);
+            String cpuPerFire = cpu.describe(o.finals(), 12);
             row(String.format("steady %,d fires/s for %d s", rate, seconds), String.format(
                     // min: a fire reaching the endpoint before its time (the executor holds fires emitted early) shows below 0.
                     "due → request at endpoint min %.1f ms, p50 %s, **p99 %s**, max %s; %,d final results (%d duplicate finals), %d duplicate arrivals",
                     o.lag().minMs(), Percentiles.ms(o.lag().p50Ms()), Percentiles.ms(o.lag().p99Ms()), Percentiles.ms(o.lag().maxMs()),
                     o.finals(), o.duplicateFinals(), o.duplicateArrivals()), "p99 ≤ 100 ms", load);
             notes.append(String.format("%nsteady lag by part: %s%n", o.parts().describe()));
+            notes.append(String.format("steady CPU from the first due time to the last final result: %s", cpuPerFire));
         }
     }
 
@@ -340,14 +353,18 @@ public final class Headline {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         long due = 0;
         long done = 0;
+        CpuWindow cpu = null;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              Writer log = Files.newBufferedWriter(dir.resolve("peer.log"))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 log.write(line + "\n");
                 if (line.startsWith("DUE ")) {
                     due = Long.parseLong(line.substring(4).trim());
+                    cpu = new CpuWindow(due, 0);
                 } else if (line.startsWith("DONE ")) {
                     done = Long.parseLong(line.substring(5).trim());
+                    notes.append(String.format("%ndb-scheduler, %d threads, CPU from the due second to the last row done: %s%n", threads,
+                            cpu == null ? "not measured" : cpu.describe(n, 0)));
                 } else if (line.startsWith("WARM")) {
                     endpoint.reset();
                 } else if (line.startsWith("INSERTED") || line.startsWith("NOTE")) {

@@ -54,6 +54,8 @@ final class RunEndpoint implements AutoCloseable {
     private final ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_JSON.getBytes(StandardCharsets.UTF_8)));
     private final ByteBuf doneBody = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(RUN_DONE_JSON.getBytes(StandardCharsets.UTF_8)));
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+    // When each run look-up arrived: the burst row counts the requests a fire costs the endpoint, not only its message.
+    private final ConcurrentLinkedQueue<Long> lookups = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong runIds = new AtomicLong();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -92,8 +94,14 @@ final class RunEndpoint implements AutoCloseable {
         return arrivals.size();
     }
 
+    /** Run look-ups ({@code GET /v1/runs/…}) that arrived from {@code fromMicros} to {@code toMicros}, since the last {@link #reset()}. */
+    long lookupsBetween(long fromMicros, long toMicros) {
+        return lookups.stream().filter(at -> at >= fromMicros && at <= toMicros).count();
+    }
+
     void reset() {
         arrivals.clear();
+        lookups.clear();
     }
 
     /**
@@ -122,6 +130,8 @@ final class RunEndpoint implements AutoCloseable {
                 int end = uri.indexOf('/', AGENTS.length());
                 String agent = uri.substring(AGENTS.length(), end < 0 ? uri.length() : end);
                 arrivals.add(new Arrival(agent, request.headers().get("Idempotency-Key"), at));
+            } else if (request.method() == HttpMethod.GET && uri.startsWith(RUNS)) {
+                lookups.add(at);
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             ByteBuf answer = answer(request.method(), uri);
