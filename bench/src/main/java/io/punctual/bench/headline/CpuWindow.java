@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
  * by thread. Per fire, so a burst's rate can be read as its CPU per fire against the two cores. Empty off Linux.
  */
 final class CpuWindow {
-    private static final double TICKS_PER_SECOND = 100.0;
-
     /** Jiffies of the machine's CPU line: busy (user, nice, system, irq, softirq), steal, all. */
     private record Machine(long busy, long steal, long all) {
         static Machine now() {
@@ -61,7 +59,7 @@ final class CpuWindow {
         long busy = end.machine().busy() - begin.machine().busy();
         long steal = end.machine().steal() - begin.machine().steal();
         String machine = String.format("the machine's busy CPU %,.0f µs per fire (%.0f %% of its cores; %.1f %% stolen by the hypervisor)",
-                busy / TICKS_PER_SECOND * 1e6 / fires, 100.0 * busy / all, 100.0 * steal / all);
+                busy / ThreadCpu.TICKS_PER_SECOND * 1e6 / fires, 100.0 * busy / all, 100.0 * steal / all);
         // The bench's own JVM shares the machine: its endpoint answers both sides, its tails time Punctual's results.
         String bench = String.format("; this bench's JVM %,.0f µs, by thread:%n%s", (total(end.bench()) - total(begin.bench())) * 1e6 / fires,
                 ThreadCpu.top(begin.bench(), end.bench(), fires, 6));

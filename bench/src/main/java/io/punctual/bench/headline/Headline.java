@@ -146,8 +146,8 @@ public final class Headline {
                     o.rejected() == 0 ? "" : String.format("; %,d creates REJECTED (applied too late)", o.rejected())),
                     "≥ 3× db-scheduler, p99 ≤ 6 s, one final result each", load);
             notes.append(String.format("%nburst lag by part: %s%n", o.parts().describe()));
-            // What a fire costs the endpoint: its message, and the look-up of the run it started (the stand-in answers
-            // it completed, so one each). Beside the endpoint's own ceiling, this bounds the burst's rate.
+            // What a fire costs the endpoint: its message, and the look-ups of the run it started that fell inside the
+            // window (the stand-in answers a run completed at its first look-up).
             long due = dueSecond(n) * 1000;
             long lookups = endpoint.lookupsBetween(due, due + (long) (o.allCommittedSec() * 1_000_000));
             double perFire = (o.arrivals() + lookups) / (double) o.finals();
