@@ -33,7 +33,12 @@ import java.util.concurrent.TimeoutException;
 @Singleton
 public class CommandGateway {
     private final CommandProducer producer;
-    private final Map<String, CompletableFuture<CommandResult>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private volatile ShownWrites shown = ShownWrites.IMMEDIATE;
+
+    /** A write waiting for its result, and for its state to be shown on {@code punctual.schedules}. */
+    private record Pending(CompletableFuture<CommandResult> result, ShownWrites.Watch watch) {
+    }
     private final Duration timeout;
     private final MeterRegistry meters;
     private final Executor answers;
@@ -55,10 +60,13 @@ public class CommandGateway {
     public CompletableFuture<CommandResult> submit(ScheduleCommand command) {
         CompletableFuture<CommandResult> result = new CompletableFuture<>();
         long started = System.nanoTime();
-        pending.put(command.getCommandId(), result);
+        // Watched before it is published, so the state it writes cannot reach this replica unseen.
+        ShownWrites.Watch watch = shown.watch(command.getScheduleId());
+        pending.put(command.getCommandId(), new Pending(result, watch));
         publish(command).whenComplete((metadata, error) -> {
             if (error != null) {
                 pending.remove(command.getCommandId());
+                watch.close();
                 result.completeExceptionally(new ApiProblem(ProblemType.UNAVAILABLE, "The command could not be published to Kafka: "
                         + sendFailure(error).getMessage()));
             }
@@ -66,6 +74,7 @@ public class CommandGateway {
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> {
                     pending.remove(command.getCommandId());
+                    watch.close();
                     String outcome = e != null ? "unanswered" : r.getAccepted() ? "accepted" : "rejected";
                     // The gateway's view of acknowledgement: publish to the planner's result arriving here.
                     Timer.builder("punctual.gateway.command.ack")
@@ -91,12 +100,25 @@ public class CommandGateway {
         return pending.containsKey(commandId);
     }
 
-    /** Called for every command result on the topic; completes the matching pending write, if it is ours. */
+    /**
+     * Called for every command result on the topic; completes the matching pending write, if it is ours, once its
+     * state is shown on {@code punctual.schedules} (at once when the planner refused it: nothing was written).
+     */
     public void onResult(CommandResult result) {
-        CompletableFuture<CommandResult> waiting = pending.get(result.getCommandId());
-        if (waiting != null) {
-            waiting.completeAsync(() -> result, answers);
+        Pending waiting = pending.get(result.getCommandId());
+        if (waiting == null) {
+            return;
         }
+        if (result.getAccepted() && result.getState() != null) {
+            waiting.watch().until(result.getState()).thenRun(() -> waiting.result().completeAsync(() -> result, answers));
+        } else {
+            waiting.result().completeAsync(() -> result, answers);
+        }
+    }
+
+    /** Where writes wait to be shown before they answer: the schedule view ({@code view/GatewayViews} sets it). */
+    public void showWritesWith(ShownWrites shownWrites) {
+        this.shown = shownWrites;
     }
 
     /** The send, failed rather than thrown if the command cannot even be handed to the producer. */

@@ -92,9 +92,9 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         Deserializer<ExecutionResult> results = serdes.valueSerde(Topics.RESULTS).deserializer();
         Deserializer<CommandResult> commandResults = serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer();
         runs = new RunView(store, Topics.RESULTS.name(), results, runsMaxAge, runsPerSchedule);
-        schedules = new ScheduleView(store, Topics.SCHEDULES.name(), serdes.valueSerde(Topics.SCHEDULES).serializer(),
-                serdes.valueSerde(Topics.SCHEDULES).deserializer(),
-                deleted -> runs.removeSchedule(deleted.getScheduleId(), deleted.getSpec().getTenant()));
+        schedules = new ScheduleView(store, Topics.SCHEDULES.name(), serdes.valueSerde(Topics.SCHEDULES).deserializer(),
+                new ScheduleHeads(serdes.registry()), deleted -> runs.removeSchedule(deleted.scheduleId(), deleted.tenant()));
+        commands.showWritesWith(schedules::watch);
         scheduleTail = new TopicTail(Topics.SCHEDULES.name(), true, store.offsets(Topics.SCHEDULES.name()), kafka.clientProperties(),
                 schedules::applyRecords);
         resultTail = new TopicTail(Topics.RESULTS.name(), true, store.offsets(Topics.RESULTS.name()), kafka.clientProperties(),
@@ -110,14 +110,8 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         commandResultTail = new TopicTail(Topics.COMMAND_RESULTS.name(), false, kafka.clientProperties(), record -> {
             if (record.value() != null) {
                 CommandResult result = commandResults.deserialize(record.topic(), record.value());
-                // The snapshot first: this replica's own write answers only after its view shows it. Results of
-                // other replicas' writes and of commands produced straight to Kafka are left to the schedules tail
-                // (the same state, committed in the same transaction; the read barrier waits for it): applying each
-                // here as well was one RocksDB write per command under the view's lock, and after a million
-                // commands produced straight to Kafka it kept a core busy for minutes while reads queued behind it.
-                if (result.getAccepted() && result.getState() != null && commands.awaits(result.getCommandId())) {
-                    schedules.apply(result.getState());
-                }
+                // A write of this replica answers once this replica's view shows its state from punctual.schedules
+                // (CommandGateway waits for that), not from this snapshot: see ShownWrites for why.
                 commands.onResult(result);
             }
         });

@@ -7,7 +7,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +68,7 @@ public final class RunView {
     }
 
     private synchronized void applyRecordsNow(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
-        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+        try (WriteBatch batch = new WriteBatch()) {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.value() == null) {
                     continue;

@@ -1,24 +1,26 @@
 package io.punctual.gateway.view;
 
 import io.micronaut.core.annotation.Nullable;
+import io.punctual.gateway.command.ShownWrites;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatchWithIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -40,21 +42,23 @@ public final class ScheduleView {
 
     private final ViewStore store;
     private final String topic;
-    private final Serializer<ScheduleState> serializer;
     private final Deserializer<ScheduleState> deserializer;
-    private final Consumer<ScheduleState> onDeleted;
-    private final ReadOptions readOptions = new ReadOptions();
+    private final ScheduleHeads heads;
+    private final Consumer<ScheduleHead> onDeleted;
+    /** This replica's writes waiting to be shown by the topic, by schedule id. */
+    private final Map<String, List<TopicWatch>> watches = new ConcurrentHashMap<>();
 
     /**
      * @param onDeleted told of a schedule deleted while it could still fire (not one removed after it completed),
      *                  whose runs go with it
+     * @param heads     decodes what applying a state needs of it, and of the state it replaces, from the stored bytes
      */
-    public ScheduleView(ViewStore store, String topic, Serializer<ScheduleState> serializer, Deserializer<ScheduleState> deserializer,
-                        Consumer<ScheduleState> onDeleted) {
+    ScheduleView(ViewStore store, String topic, Deserializer<ScheduleState> deserializer, ScheduleHeads heads,
+                 Consumer<ScheduleHead> onDeleted) {
         this.store = store;
         this.topic = topic;
-        this.serializer = serializer;
         this.deserializer = deserializer;
+        this.heads = heads;
         this.onDeleted = onDeleted;
     }
 
@@ -162,128 +166,139 @@ public final class ScheduleView {
         store.run(() -> applyRecordsNow(records, positions));
     }
 
-    private synchronized void applyRecordsNow(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
-        List<ScheduleState> deletedLive = new ArrayList<>();
-        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
-            for (ConsumerRecord<String, byte[]> record : records) {
-                try {
-                    if (record.value() == null) {
-                        ScheduleState gone = drop(batch, record.key());
-                        batch.delete(store.deleted, Keys.of(record.key()));
-                        if (gone != null && gone.getStatus() != ScheduleStatus.COMPLETED) {
-                            deletedLive.add(gone);
-                        }
-                    } else {
-                        ScheduleState gone = apply(batch, deserializer.deserialize(record.topic(), record.value()), record.value());
-                        if (gone != null) {
-                            deletedLive.add(gone);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    UndecodableRecords.skipOrRethrow(record, e, LOG);
-                }
-            }
-            store.putOffsets(batch, positions);
-            store.write(batch);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("Cannot write the gateway's schedule view", e);
-        }
-        deletedLive.forEach(onDeleted);
-    }
-
-    /** A state snapshot from a command result. */
-    public void apply(ScheduleState incoming) {
-        store.run(() -> applyNow(incoming));
-    }
-
-    private void applyNow(ScheduleState incoming) {
-        ScheduleState gone;
+    private void applyRecordsNow(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions) {
+        List<ScheduleHead> deletedLive = new ArrayList<>();
+        // What each watched schedule's records showed, in order (null for a removal), noted once the batch is written.
+        List<Map.Entry<String, ScheduleHead>> seen = new ArrayList<>();
         synchronized (this) {
-            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
-                gone = apply(batch, incoming, serializer.serialize(topic, incoming));
-                store.write(batch);
+            try (ScheduleWrites writes = new ScheduleWrites(store, heads)) {
+                List<String> ids = new ArrayList<>(records.size());
+                records.forEach(record -> ids.add(record.key()));
+                writes.prefetch(ids);
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    try {
+                        ScheduleHead head = null;
+                        if (record.value() == null) {
+                            ScheduleHead gone = writes.remove(record.key());
+                            writes.forgetDeletion(record.key());
+                            if (gone != null && gone.status() != ScheduleStatus.COMPLETED) {
+                                deletedLive.add(gone);
+                            }
+                        } else {
+                            head = heads.read(record.value());
+                            ScheduleHead gone = apply(writes, head, record.value());
+                            if (gone != null) {
+                                deletedLive.add(gone);
+                            }
+                        }
+                        if (watches.containsKey(record.key())) {
+                            seen.add(new AbstractMap.SimpleImmutableEntry<>(record.key(), head));
+                        }
+                    } catch (RuntimeException e) {
+                        UndecodableRecords.skipOrRethrow(record, e, LOG);
+                    }
+                }
+                writes.write(positions);
             } catch (RocksDBException e) {
                 throw new IllegalStateException("Cannot write the gateway's schedule view", e);
             }
         }
-        if (gone != null) {
-            onDeleted.accept(gone);
+        for (Map.Entry<String, ScheduleHead> shown : seen) {
+            watches.getOrDefault(shown.getKey(), List.of()).forEach(watch -> watch.seen(shown.getValue()));
+        }
+        deletedLive.forEach(onDeleted);
+    }
+
+    /**
+     * Watches what {@code punctual.schedules} shows of the schedule from now on, so a write of this replica answers only
+     * once the topic shows its state (see {@link ShownWrites}).
+     */
+    public ShownWrites.Watch watch(String scheduleId) {
+        TopicWatch watch = new TopicWatch(scheduleId);
+        watches.compute(scheduleId, (id, list) -> {
+            List<TopicWatch> next = list == null ? new CopyOnWriteArrayList<>() : list;
+            next.add(watch);
+            return next;
+        });
+        return watch;
+    }
+
+    /** One write's wait: what the topic showed of its schedule since it was published, and the state it waits for. */
+    private final class TopicWatch implements ShownWrites.Watch {
+        private final String scheduleId;
+        private final CompletableFuture<Void> shown = new CompletableFuture<>();
+        /**
+         * The newest state the topic showed since the watch began (null before any), and whether it showed a removal:
+         * a later record (another writer's change or deletion) must not hide that the write's own record came.
+         */
+        private ScheduleHead newest;
+        private boolean removed;
+        private ScheduleHead target;
+
+        TopicWatch(String scheduleId) {
+            this.scheduleId = scheduleId;
+        }
+
+        @Override
+        public CompletableFuture<Void> until(ScheduleState state) {
+            synchronized (this) {
+                target = ScheduleHead.of(state);
+            }
+            check();
+            return shown;
+        }
+
+        void seen(ScheduleHead head) {
+            synchronized (this) {
+                if (head == null) {
+                    removed = true;
+                } else if (newest == null || head.isNotOlderThan(newest)) {
+                    newest = head;
+                }
+            }
+            check();
+        }
+
+        private void check() {
+            boolean done;
+            synchronized (this) {
+                done = target != null && (target.status() == ScheduleStatus.DELETED
+                        // The planner publishes a deletion as a tombstone.
+                        ? removed || newest != null && (newest.version() > target.version()
+                        || newest.status() == ScheduleStatus.DELETED && newest.version() >= target.version())
+                        : newest != null && newest.isNotOlderThan(target));
+            }
+            if (done) {
+                shown.complete(null);
+            }
+        }
+
+        @Override
+        public void close() {
+            watches.computeIfPresent(scheduleId, (id, list) -> {
+                list.remove(this);
+                return list.isEmpty() ? null : list;
+            });
         }
     }
 
     /** Applies a state; returns the schedule it deleted while it could still fire, if it did. */
-    private ScheduleState apply(WriteBatchWithIndex batch, ScheduleState incoming, byte[] raw) throws RocksDBException {
-        String id = incoming.getScheduleId();
-        byte[] key = Keys.of(id);
-        if (incoming.getStatus() == ScheduleStatus.DELETED) {
-            long deletedAt = Math.max(incoming.getVersion(), Keys.longOf(batch.getFromBatchAndDB(store.db(), store.deleted, readOptions, key)));
-            batch.put(store.deleted, key, Keys.longBytes(deletedAt));
-            ScheduleState gone = drop(batch, id);
-            return gone != null && gone.getStatus() != ScheduleStatus.COMPLETED ? gone : null;
+    private static ScheduleHead apply(ScheduleWrites writes, ScheduleHead incoming, byte[] raw) throws RocksDBException {
+        String id = incoming.scheduleId();
+        if (incoming.status() == ScheduleStatus.DELETED) {
+            writes.markDeleted(id, Math.max(incoming.version(), writes.deletedAt(id)));
+            ScheduleHead gone = writes.remove(id);
+            return gone != null && gone.status() != ScheduleStatus.COMPLETED ? gone : null;
         }
-        byte[] deletedAt = batch.getFromBatchAndDB(store.db(), store.deleted, readOptions, key);
-        if (deletedAt != null && incoming.getVersion() <= Keys.longOf(deletedAt)) {
+        long deletedAt = writes.deletedAt(id);
+        if (deletedAt != 0 && incoming.version() <= deletedAt) {
             return null;
         }
-        ScheduleState current = read(batch, id);
-        if (current != null) {
-            if (!isNotOlder(incoming, current)) {
-                return null;
-            }
-            unindex(batch, current);
-        } else {
-            addToCount(batch, incoming.getSpec().getTenant(), 1);
+        ScheduleHead current = writes.current(id);
+        if (current != null && !incoming.isNotOlderThan(current)) {
+            return null;
         }
-        batch.put(store.schedules, key, raw);
-        ScheduleSummary summary = ScheduleSummary.of(incoming);
-        byte[] value = summary.toBytes();
-        batch.put(store.byTenant, Keys.of(incoming.getSpec().getTenant(), id), value);
-        if (summary.agentId() != null) {
-            batch.put(store.byAgent, Keys.of(incoming.getSpec().getTenant(), summary.agentId(), id), value);
-        }
+        writes.put(incoming, raw);
         return null;
-    }
-
-    /** Removes the schedule and its index entries; returns what was there. */
-    private ScheduleState drop(WriteBatchWithIndex batch, String id) throws RocksDBException {
-        ScheduleState gone = read(batch, id);
-        if (gone != null) {
-            unindex(batch, gone);
-            batch.delete(store.schedules, Keys.of(id));
-            addToCount(batch, gone.getSpec().getTenant(), -1);
-        }
-        return gone;
-    }
-
-    private void unindex(WriteBatchWithIndex batch, ScheduleState state) throws RocksDBException {
-        String tenant = state.getSpec().getTenant();
-        batch.delete(store.byTenant, Keys.of(tenant, state.getScheduleId()));
-        String agent = ScheduleSummary.of(state).agentId();
-        if (agent != null) {
-            batch.delete(store.byAgent, Keys.of(tenant, agent, state.getScheduleId()));
-        }
-    }
-
-    private ScheduleState read(WriteBatchWithIndex batch, String id) throws RocksDBException {
-        byte[] raw = batch.getFromBatchAndDB(store.db(), store.schedules, readOptions, Keys.of(id));
-        return raw == null ? null : deserializer.deserialize(topic, raw);
-    }
-
-    private void addToCount(WriteBatchWithIndex batch, String tenant, long delta) throws RocksDBException {
-        byte[] key = Keys.of(tenant);
-        long count = Keys.longOf(batch.getFromBatchAndDB(store.db(), store.counts, readOptions, key)) + delta;
-        if (count <= 0) {
-            batch.delete(store.counts, key);
-        } else {
-            batch.put(store.counts, key, Keys.longBytes(count));
-        }
-    }
-
-    private static boolean isNotOlder(ScheduleState next, ScheduleState current) {
-        if (next.getVersion() != current.getVersion()) {
-            return next.getVersion() > current.getVersion();
-        }
-        // Fires change the state without a new version; the later update wins.
-        return !next.getUpdatedAt().isBefore(current.getUpdatedAt());
     }
 }

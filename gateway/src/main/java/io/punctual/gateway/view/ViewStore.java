@@ -1,6 +1,7 @@
 package io.punctual.gateway.view;
 
 import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.IndexType;
@@ -12,7 +13,7 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
@@ -154,14 +155,14 @@ public final class ViewStore implements AutoCloseable {
         return found;
     }
 
-    void putOffsets(WriteBatchWithIndex batch, Map<TopicPartition, Long> positions) throws RocksDBException {
+    void putOffsets(AbstractWriteBatch batch, Map<TopicPartition, Long> positions) throws RocksDBException {
         for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
             byte[] key = (e.getKey().topic() + "\u0000" + e.getKey().partition()).getBytes(StandardCharsets.UTF_8);
             batch.put(offsets, key, Keys.longBytes(e.getValue()));
         }
     }
 
-    void write(WriteBatchWithIndex batch) throws RocksDBException {
+    void write(WriteBatch batch) throws RocksDBException {
         db.write(writeOptions, batch);
     }
 

@@ -37,8 +37,7 @@ class RunHistoryTest {
     void open() {
         store = new ViewStore(dir);
         runs = new RunView(store, RESULTS, ViewFixtures.results(), Duration.ofDays(30), 3);
-        schedules = new ScheduleView(store, SCHEDULES, ViewFixtures.serializer(), ViewFixtures.states(),
-                gone -> runs.removeSchedule(gone.getScheduleId(), gone.getSpec().getTenant()));
+        schedules = ViewFixtures.scheduleView(store, gone -> runs.removeSchedule(gone.scheduleId(), gone.tenant()));
     }
 
     @AfterEach

@@ -3,12 +3,9 @@ package io.punctual.gateway.view;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,26 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Listing from the on-disk indexes: cursors that neither skip nor repeat under concurrent writes, filters, counts. */
 class ScheduleListingTest {
-    @TempDir
-    Path dir;
-    private ViewStore store;
-    private ScheduleView view;
-
-    @BeforeEach
-    void open() {
-        store = new ViewStore(dir);
-        view = new ScheduleView(store, SCHEDULES, ViewFixtures.serializer(), ViewFixtures.states(), gone -> { });
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
+    @RegisterExtension
+    final OpenScheduleView open = new OpenScheduleView();
 
     private void put(List<ScheduleState> states) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         states.forEach(s -> records.add(record(SCHEDULES, s.getScheduleId(), s)));
-        view.applyRecords(records, ViewFixtures.position(SCHEDULES));
+        open.view().applyRecords(records, ViewFixtures.position(SCHEDULES));
     }
 
     private static String id(int n) {
@@ -69,13 +53,13 @@ class ScheduleListingTest {
                 put(List.of(schedule(id(2 * n + 1), "t1", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of())));
                 String victim = id(2 * random.nextInt(1000));
                 deleted.add(victim);
-                view.applyRecords(List.of(record(SCHEDULES, victim, null)), ViewFixtures.position(SCHEDULES));
+                open.view().applyRecords(List.of(record(SCHEDULES, victim, null)), ViewFixtures.position(SCHEDULES));
             }
         });
         List<String> seen = new ArrayList<>();
         String after = null;
         do {
-            ScheduleView.Page page = view.page("t1", null, after, 37, s -> true);
+            ScheduleView.Page page = open.view().page("t1", null, after, 37, s -> true);
             page.items().forEach(s -> seen.add(s.getScheduleId()));
             after = page.after();
             Thread.onSpinWait();
@@ -101,29 +85,29 @@ class ScheduleListingTest {
                     last ? ScheduleStatus.PAUSED : ScheduleStatus.ACTIVE, 1, last ? Map.of("team", "ops") : Map.of()));
         }
         put(states);
-        assertThat(view.countOf("t2")).isEqualTo(ScheduleView.SCAN_BUDGET + 500);
+        assertThat(open.view().countOf("t2")).isEqualTo(ScheduleView.SCAN_BUDGET + 500);
 
-        ScheduleView.Page first = view.page("t2", null, null, 10, s -> s.status().equals("paused"));
+        ScheduleView.Page first = open.view().page("t2", null, null, 10, s -> s.status().equals("paused"));
         assertThat(first.items()).as("the budget ends the page before the match").isEmpty();
         assertThat(first.after()).isNotNull();
-        ScheduleView.Page second = view.page("t2", null, first.after(), 10, s -> s.status().equals("paused"));
+        ScheduleView.Page second = open.view().page("t2", null, first.after(), 10, s -> s.status().equals("paused"));
         assertThat(second.items()).extracting(ScheduleState::getScheduleId).containsExactly(id(ScheduleView.SCAN_BUDGET + 499));
         assertThat(second.after()).isNull();
 
-        assertThat(view.page("t2", "agent-9", null, 10, s -> true).items()).as("the agent index").hasSize(1);
-        assertThat(view.page("t2", "agent-9", null, 10, s -> "ops".equals(s.labels().get("team")) && s.type().equals("once")).items()).hasSize(1);
-        assertThat(view.page("t3", null, null, 10, s -> true).items()).as("another tenant").isEmpty();
+        assertThat(open.view().page("t2", "agent-9", null, 10, s -> true).items()).as("the agent index").hasSize(1);
+        assertThat(open.view().page("t2", "agent-9", null, 10, s -> "ops".equals(s.labels().get("team")) && s.type().equals("once")).items()).hasSize(1);
+        assertThat(open.view().page("t3", null, null, 10, s -> true).items()).as("another tenant").isEmpty();
     }
 
     @Test
     void anOlderRecordNeverReplacesANewerStateNorBringsBackADeletedOne() {
         put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.ACTIVE, 3, Map.of())));
         put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.PAUSED, 2, Map.of())));
-        assertThat(view.get("sch_x")).get().extracting(ScheduleState::getVersion).isEqualTo(3L);
-        view.apply(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.DELETED, 4, Map.of()));
+        assertThat(open.view().get("sch_x")).get().extracting(ScheduleState::getVersion).isEqualTo(3L);
+        put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.DELETED, 4, Map.of())));
         put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.ACTIVE, 3, Map.of())));
-        assertThat(view.get("sch_x")).isEmpty();
-        assertThat(view.countOf("t4")).isZero();
-        assertThat(view.page("t4", "agent-1", null, 10, s -> true).items()).isEmpty();
+        assertThat(open.view().get("sch_x")).isEmpty();
+        assertThat(open.view().countOf("t4")).isZero();
+        assertThat(open.view().page("t4", "agent-1", null, 10, s -> true).items()).isEmpty();
     }
 }

@@ -10,25 +10,67 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.fire.FireIds;
+import io.punctual.schemas.serde.AvroSerde;
+import io.punctual.schemas.serde.SchemaRegistry;
+import io.punctual.schemas.serde.SchemaRegistryException;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
-/** Records for view tests, serialized with Avro's single-object encoding (the views do not care which encoding). */
+/**
+ * Records for view tests: schedule states in the Confluent wire format the topic carries (the schedule view decodes
+ * the fields it indexes from those bytes, {@link ScheduleHeads}), results in Avro's single-object encoding (the run
+ * view does not care which encoding).
+ */
 final class ViewFixtures {
     static final String SCHEDULES = "punctual.schedules";
     static final String RESULTS = "punctual.results";
     private static final AtomicLong OFFSET = new AtomicLong();
+    /** A registry holding the one schema the view tests write: the state's own. */
+    static final SchemaRegistry REGISTRY = new SchemaRegistry() {
+        @Override
+        public int register(String subject, Schema schema) {
+            return lookup(subject, schema);
+        }
+
+        @Override
+        public int lookup(String subject, Schema schema) {
+            if (!schema.equals(ScheduleState.getClassSchema())) {
+                throw new SchemaRegistryException(404, "Schema not found under subject " + subject);
+            }
+            return 1;
+        }
+
+        @Override
+        public Schema schemaById(int id) {
+            if (id != 1) {
+                throw new SchemaRegistryException(404, "Schema " + id + " not found");
+            }
+            return ScheduleState.getClassSchema();
+        }
+
+        @Override
+        public boolean ping(Duration timeout) {
+            return true;
+        }
+    };
+    private static final AvroSerde<ScheduleState> STATES = new AvroSerde<>(ScheduleState.class, REGISTRY);
 
     private ViewFixtures() {
     }
@@ -53,25 +95,21 @@ final class ViewFixtures {
     }
 
     static ConsumerRecord<String, byte[]> record(String topic, String key, SpecificRecordBase value) {
-        return new ConsumerRecord<>(topic, 0, OFFSET.getAndIncrement(), key, value == null ? null : bytes(value));
+        byte[] bytes = value == null ? null : value instanceof ScheduleState state ? stateBytes(state) : bytes(value);
+        return new ConsumerRecord<>(topic, 0, OFFSET.getAndIncrement(), key, bytes);
     }
 
     static Map<TopicPartition, Long> position(String topic) {
         return Map.of(new TopicPartition(topic, 0), OFFSET.get());
     }
 
-    static <T extends SpecificRecordBase> Serializer<T> serializer() {
-        return (topic, value) -> bytes(value);
+    /** A schedule view over the store, with the serde and the registry of these fixtures. */
+    static ScheduleView scheduleView(ViewStore store, Consumer<ScheduleHead> onDeleted) {
+        return new ScheduleView(store, SCHEDULES, STATES.deserializer(), new ScheduleHeads(REGISTRY), onDeleted);
     }
 
-    static Deserializer<ScheduleState> states() {
-        return (topic, bytes) -> {
-            try {
-                return ScheduleState.fromByteBuffer(ByteBuffer.wrap(bytes));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
+    static byte[] stateBytes(ScheduleState state) {
+        return STATES.serialize(SCHEDULES, state);
     }
 
     static Deserializer<ExecutionResult> results() {
@@ -82,6 +120,15 @@ final class ViewFixtures {
                 throw new UncheckedIOException(e);
             }
         };
+    }
+
+    /** Deletes a directory and what is in it. */
+    static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] bytes(SpecificRecordBase value) {

@@ -88,14 +88,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (data == null) {
             return null;
         }
-        if (data.length < HEADER_SIZE || data[0] != MAGIC_BYTE) {
-            throw new SerializationException("Not in the Confluent wire format (no magic byte 0 and schema id)");
-        }
-        int id = ByteBuffer.wrap(data, 1, 4).getInt();
+        int id = writerSchemaId(data);
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id,
                 i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, DECODERS.get());
-        DECODERS.set(decoder);
+        BinaryDecoder decoder = payloadDecoder(data);
         try {
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
@@ -108,6 +104,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             }
             throw new SerializationException("Could not read a " + type.getSimpleName() + " written with schema id " + id + ": " + e, e);
         }
+    }
+
+    /** The registry id of the schema {@code data} was written with; refuses bytes not in the Confluent wire format. */
+    public static int writerSchemaId(byte[] data) {
+        if (data.length < HEADER_SIZE || data[0] != MAGIC_BYTE) {
+            throw new SerializationException("Not in the Confluent wire format (no magic byte 0 and schema id)");
+        }
+        return ByteBuffer.wrap(data, 1, 4).getInt();
+    }
+
+    /** This thread's decoder, pointed at the Avro binary after the header (for a reader of its own, such as a projection). */
+    public static BinaryDecoder payloadDecoder(byte[] data) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, DECODERS.get());
+        DECODERS.set(decoder);
+        return decoder;
     }
 
     @Override
