@@ -149,7 +149,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         ExecutionResult result = decoded.get();
         ScheduleState state = schedules.get(result.getScheduleId());
-        if (state == null || appliedResults.seen(result)) {
+        if (state == null || !appliedResults.rememberIfNew(result)) {
             // A deleted or unknown schedule has nothing left to count; a result seen before was counted then.
             return;
         }
@@ -159,11 +159,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             if (result.getOutcome() == Outcome.RETRYING) {
                 outcomes.apply(state, result, Instant.ofEpochMilli(now)).retry().ifPresent(retries::add);
             }
-            appliedResults.remember(result);
             return;
         }
         Applied applied = outcomes.apply(state, result, Instant.ofEpochMilli(now));
-        appliedResults.remember(result);
         applied.retry().ifPresent(retries::add);
         ScheduleState after = state;
         if (applied.state() != null) {

@@ -23,19 +23,24 @@ public final class AppliedResults {
         this.store = store;
     }
 
-    public boolean seen(ExecutionResult result) {
+    /**
+     * Remembers the result and returns true, or returns false when it was applied before. One read of the store
+     * for both: a seen-then-remember pair read each result's list twice.
+     */
+    public boolean rememberIfNew(ExecutionResult result) {
         String remembered = store.get(result.getScheduleId());
-        return remembered != null && Arrays.asList(remembered.split(SEPARATOR)).contains(idOf(result));
-    }
-
-    public void remember(ExecutionResult result) {
-        String remembered = store.get(result.getScheduleId());
-        Deque<String> ids = new ArrayDeque<>(remembered == null ? List.of() : Arrays.asList(remembered.split(SEPARATOR)));
-        ids.addLast(idOf(result));
+        List<String> known = remembered == null ? List.of() : Arrays.asList(remembered.split(SEPARATOR));
+        String id = idOf(result);
+        if (known.contains(id)) {
+            return false;
+        }
+        Deque<String> ids = new ArrayDeque<>(known);
+        ids.addLast(id);
         while (ids.size() > REMEMBERED_PER_SCHEDULE) {
             ids.removeFirst();
         }
         store.put(result.getScheduleId(), String.join(SEPARATOR, ids));
+        return true;
     }
 
     public void forget(String scheduleId) {
