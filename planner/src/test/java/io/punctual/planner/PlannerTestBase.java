@@ -3,6 +3,7 @@ package io.punctual.planner;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.kernel.kafkatarget.KafkaTopicPolicy;
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.schemas.serde.InMemorySchemaRegistry;
 import io.punctual.schemas.serde.TopicSerdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.punctual.bench.gateway;
 
+import io.punctual.gateway.view.ScheduleHeads;
 import io.punctual.gateway.view.ScheduleView;
 import io.punctual.gateway.view.ViewStore;
 import io.punctual.schemas.LettaMessage;
@@ -8,9 +9,11 @@ import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.AvroSerde;
+import io.punctual.schemas.serde.InMemorySchemaRegistry;
+import io.punctual.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.IOException;
@@ -27,9 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cost of one list page (and one read by id) of the gateway's schedule view alone, without HTTP, as the number
- * of stored schedules grows: fills a {@link ScheduleView} on disk with N schedules of one tenant (each applied twice,
- * as the gateway sees them: the command result's snapshot, then the {@code punctual.schedules} record), then times
- * pages of 50 at random cursors and random reads by id.
+ * of stored schedules grows: fills a {@link ScheduleView} on disk with N schedules of one tenant, as records of
+ * {@code punctual.schedules} in the Confluent wire format (a registry in memory), then times pages of 50 at random
+ * cursors and random reads by id.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.punctual.bench.gateway.ViewPageCost [schedules,...] [dir]</pre>
  */
@@ -47,9 +50,10 @@ public final class ViewPageCost {
             Path dir = root.resolve(Integer.toString(n));
             deleteTree(dir);
             try (ViewStore store = new ViewStore(dir)) {
-                Serializer<ScheduleState> serializer = (topic, state) -> toBytes(state);
-                Deserializer<ScheduleState> deserializer = (topic, bytes) -> fromBytes(bytes);
-                ScheduleView view = new ScheduleView(store, TOPIC, serializer, deserializer, gone -> { });
+                SchemaRegistry registry = new InMemorySchemaRegistry();
+                AvroSerde<ScheduleState> serde = new AvroSerde<>(ScheduleState.class, registry);
+                Serializer<ScheduleState> serializer = serde.serializer();
+                ScheduleView view = new ScheduleView(store, TOPIC, serde.deserializer(), new ScheduleHeads(registry), gone -> { });
                 List<String> ids = fill(view, n, serializer);
                 measure(n, view, ids, store);
             }
@@ -67,7 +71,6 @@ public final class ViewPageCost {
             String id = String.format("sch_%012x%016x", 1_700_000_000_000L, (long) i);
             ids.add(id);
             ScheduleState state = state(id, i, at.plusSeconds(i));
-            view.apply(state); // the snapshot of the command result first, as on the replica that took the write
             batch.add(new ConsumerRecord<>(TOPIC, 0, offset++, id, serializer.serialize(TOPIC, state)));
             if (batch.size() == 500) {
                 view.applyRecords(batch, Map.of(new TopicPartition(TOPIC, 0), offset));
@@ -113,25 +116,6 @@ public final class ViewPageCost {
         Instant created = Instant.parse("2026-01-01T00:00:00Z").plusMillis(i);
         return ScheduleState.newBuilder().setScheduleId(id).setSpec(spec).setStatus(ScheduleStatus.ACTIVE).setVersion(1)
                 .setCreatedAt(created).setUpdatedAt(created).setNextFireAt(at).build();
-    }
-
-    private static byte[] toBytes(ScheduleState state) {
-        try {
-            ByteBuffer buffer = state.toByteBuffer();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ScheduleState fromBytes(byte[] bytes) {
-        try {
-            return ScheduleState.fromByteBuffer(ByteBuffer.wrap(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static double pct(long[] nanos, int p) {

@@ -7,7 +7,7 @@ import io.punctual.schemas.ScheduleStatus;
  * What the schedule view needs of a state to apply it: which is newer, and where it is indexed. The whole state is
  * stored as it came; only this much of it is decoded ({@link ScheduleHeads}).
  */
-record ScheduleHead(String scheduleId, String tenant, ScheduleStatus status, long version, long updatedAtMillis, ScheduleSummary summary) {
+public record ScheduleHead(String scheduleId, String tenant, ScheduleStatus status, long version, long updatedAtMillis, ScheduleSummary summary) {
 
     static ScheduleHead of(ScheduleState state) {
         return new ScheduleHead(state.getScheduleId(), state.getSpec().getTenant(), state.getStatus(), state.getVersion(),

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a whole state, and the view compares it with the one it holds; decoding both in full was most of its tail's CPU
  * in a burst (JFR: 57 % of the {@code punctual.schedules} tail's samples in Avro's reader).
  */
-final class ScheduleHeads {
+public final class ScheduleHeads {
     /** Kept whole when a field maps to null; a nested map keeps those fields of a record (of each record of a union). */
     private static final Map<String, Object> KEPT = Map.of(
             "schedule_id", KeepWhole.YES, "status", KeepWhole.YES, "version", KeepWhole.YES, "updated_at", KeepWhole.YES,
@@ -58,7 +58,7 @@ final class ScheduleHeads {
     private final SchemaRegistry registry;
     private final Map<Integer, GenericDatumReader<GenericRecord>> readersByWriterId = new ConcurrentHashMap<>();
 
-    ScheduleHeads(SchemaRegistry registry) {
+    public ScheduleHeads(SchemaRegistry registry) {
         this.registry = registry;
     }
 

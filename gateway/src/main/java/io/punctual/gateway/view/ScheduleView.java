@@ -53,7 +53,7 @@ public final class ScheduleView {
      *                  whose runs go with it
      * @param heads     decodes what applying a state needs of it, and of the state it replaces, from the stored bytes
      */
-    ScheduleView(ViewStore store, String topic, Deserializer<ScheduleState> deserializer, ScheduleHeads heads,
+    public ScheduleView(ViewStore store, String topic, Deserializer<ScheduleState> deserializer, ScheduleHeads heads,
                  Consumer<ScheduleHead> onDeleted) {
         this.store = store;
         this.topic = topic;
@@ -173,7 +173,11 @@ public final class ScheduleView {
         synchronized (this) {
             try (ScheduleWrites writes = new ScheduleWrites(store, heads)) {
                 List<String> ids = new ArrayList<>(records.size());
-                records.forEach(record -> ids.add(record.key()));
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    if (record.key() != null) {
+                        ids.add(record.key()); // without a key, a state is applied under its own id, a tombstone skipped
+                    }
+                }
                 writes.prefetch(ids);
                 for (ConsumerRecord<String, byte[]> record : records) {
                     try {
@@ -191,7 +195,7 @@ public final class ScheduleView {
                                 deletedLive.add(gone);
                             }
                         }
-                        if (watches.containsKey(record.key())) {
+                        if (record.key() != null && watches.containsKey(record.key())) {
                             seen.add(new AbstractMap.SimpleImmutableEntry<>(record.key(), head));
                         }
                     } catch (RuntimeException e) {

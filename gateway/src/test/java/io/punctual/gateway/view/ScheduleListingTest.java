@@ -100,6 +100,17 @@ class ScheduleListingTest {
     }
 
     @Test
+    void recordsWithoutAKeyDoNotStopTheirBatch() {
+        ScheduleState keyless = schedule("sch_k", "t5", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of());
+        open.view().applyRecords(List.of(record(SCHEDULES, null, null), record(SCHEDULES, null, keyless),
+                record(SCHEDULES, "sch_m", schedule("sch_m", "t5", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of()))),
+                ViewFixtures.position(SCHEDULES));
+        assertThat(open.view().get("sch_k")).as("a state carries its id").isPresent();
+        assertThat(open.view().get("sch_m")).isPresent();
+        assertThat(open.view().countOf("t5")).isEqualTo(2);
+    }
+
+    @Test
     void anOlderRecordNeverReplacesANewerStateNorBringsBackADeletedOne() {
         put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.ACTIVE, 3, Map.of())));
         put(List.of(schedule("sch_x", "t4", "agent-1", true, ScheduleStatus.PAUSED, 2, Map.of())));

@@ -12,8 +12,7 @@ import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.fire.FireIds;
 import io.punctual.schemas.serde.AvroSerde;
 import io.punctual.schemas.serde.SchemaRegistry;
-import io.punctual.schemas.serde.SchemaRegistryException;
-import org.apache.avro.Schema;
+import io.punctual.schemas.serde.InMemorySchemaRegistry;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -24,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -42,34 +40,7 @@ final class ViewFixtures {
     static final String SCHEDULES = "punctual.schedules";
     static final String RESULTS = "punctual.results";
     private static final AtomicLong OFFSET = new AtomicLong();
-    /** A registry holding the one schema the view tests write: the state's own. */
-    static final SchemaRegistry REGISTRY = new SchemaRegistry() {
-        @Override
-        public int register(String subject, Schema schema) {
-            return lookup(subject, schema);
-        }
-
-        @Override
-        public int lookup(String subject, Schema schema) {
-            if (!schema.equals(ScheduleState.getClassSchema())) {
-                throw new SchemaRegistryException(404, "Schema not found under subject " + subject);
-            }
-            return 1;
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            if (id != 1) {
-                throw new SchemaRegistryException(404, "Schema " + id + " not found");
-            }
-            return ScheduleState.getClassSchema();
-        }
-
-        @Override
-        public boolean ping(Duration timeout) {
-            return true;
-        }
-    };
+    static final SchemaRegistry REGISTRY = new InMemorySchemaRegistry();
     private static final AvroSerde<ScheduleState> STATES = new AvroSerde<>(ScheduleState.class, REGISTRY);
 
     private ViewFixtures() {

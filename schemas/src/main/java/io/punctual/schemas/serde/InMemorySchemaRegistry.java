@@ -1,7 +1,5 @@
-package io.punctual.planner;
+package io.punctual.schemas.serde;
 
-import io.punctual.schemas.serde.SchemaRegistry;
-import io.punctual.schemas.serde.SchemaRegistryException;
 import org.apache.avro.Schema;
 
 import java.time.Duration;
@@ -11,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A schema registry in memory for the TopologyTestDriver tests, which need schema ids and nothing of a broker:
- * like Confluent's, one id per distinct schema over all subjects, and an unknown id or schema is a 404 answer.
+ * A schema registry in memory, for what needs schema ids and no registry server (the planner's TopologyTestDriver
+ * tests, the gateway's view tests, the view benchmark): like Confluent's, one id per distinct schema over all
+ * subjects, and an unknown id or schema is a 404 answer. Not for services: ids are not shared between processes.
  */
-final class InMemorySchemaRegistry implements SchemaRegistry {
+public final class InMemorySchemaRegistry implements SchemaRegistry {
     private final List<Schema> byId = new ArrayList<>();
     private final Map<String, List<Schema>> bySubject = new HashMap<>();
 
