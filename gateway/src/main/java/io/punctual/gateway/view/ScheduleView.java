@@ -54,7 +54,7 @@ public final class ScheduleView {
      * @param heads     decodes what applying a state needs of it, and of the state it replaces, from the stored bytes
      */
     public ScheduleView(ViewStore store, String topic, Deserializer<ScheduleState> deserializer, ScheduleHeads heads,
-                 Consumer<ScheduleHead> onDeleted) {
+                        Consumer<ScheduleHead> onDeleted) {
         this.store = store;
         this.topic = topic;
         this.deserializer = deserializer;

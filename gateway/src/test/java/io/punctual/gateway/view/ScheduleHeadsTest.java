@@ -10,6 +10,7 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.WebhookTarget;
+import io.punctual.schemas.serde.InMemorySchemaRegistry;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -17,11 +18,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -58,33 +62,32 @@ class ScheduleHeadsTest {
         }
         Schema older = Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, fields);
         ScheduleState state = ViewFixtures.schedule("sch_1", "t1", "agent-9", true, ScheduleStatus.PAUSED, 7, Map.of("team", "a"));
-        GenericRecord full1 = (GenericRecord) GenericData.get().deepCopy(full, toGeneric(state));
-        GenericData.Record record = new GenericData.Record(older);
-        fields.forEach(f -> record.put(f.name(), full1.get(f.name())));
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        int olderId = registry.register("punctual.schedules-value", older);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[]{0, 0, 0, 0, 2});
+        out.write(new byte[]{0, (byte) (olderId >>> 24), (byte) (olderId >>> 16), (byte) (olderId >>> 8), (byte) olderId});
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(older).write(record, encoder);
+        new GenericDatumWriter<GenericRecord>(older).write(asOlder(state, older), encoder);
         encoder.flush();
-        ScheduleHeads withOlder = new ScheduleHeads(new OneMoreSchema(older));
 
-        assertThat(withOlder.read(out.toByteArray())).isEqualTo(ScheduleHead.of(state));
+        assertThat(new ScheduleHeads(registry).read(out.toByteArray())).isEqualTo(ScheduleHead.of(state));
     }
 
     @Test
     void bytesNotInTheWireFormatAreRefused() {
         assertThatThrownBy(() -> heads.read(new byte[]{1, 2})).isInstanceOf(SerializationException.class);
         byte[] truncated = ViewFixtures.stateBytes(ViewFixtures.schedule("sch_1", "t1", "a", false, ScheduleStatus.ACTIVE, 1, Map.of()));
-        assertThatThrownBy(() -> heads.read(java.util.Arrays.copyOf(truncated, 12))).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> heads.read(Arrays.copyOf(truncated, 12))).isInstanceOf(SerializationException.class);
     }
 
-    private static GenericRecord toGeneric(ScheduleState state) throws IOException {
+    /** The state as a record of the older schema: written with its own, read back through resolution to the older one. */
+    private static GenericRecord asOlder(ScheduleState state, Schema older) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new org.apache.avro.specific.SpecificDatumWriter<ScheduleState>(ScheduleState.getClassSchema()).write(state, encoder);
+        new SpecificDatumWriter<ScheduleState>(ScheduleState.getClassSchema()).write(state, encoder);
         encoder.flush();
-        return new org.apache.avro.generic.GenericDatumReader<GenericRecord>(ScheduleState.getClassSchema())
-                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        return new GenericDatumReader<GenericRecord>(ScheduleState.getClassSchema(), older)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 
     @Provide
@@ -110,28 +113,5 @@ class ScheduleHeadsTest {
                         .setCreatedAt(Instant.ofEpochMilli(updated / 2)).setUpdatedAt(Instant.ofEpochMilli(updated)).setFireCount(fires)
                         .setNextFireAt(fires % 2 == 0 ? null : Instant.ofEpochMilli(updated + fires)).setLastOutcome(fires % 3 == 0 ? "delivered" : null)
                         .build());
-    }
-
-    /** The fixtures' registry, and one more schema under id 2. */
-    private record OneMoreSchema(Schema second) implements io.punctual.schemas.serde.SchemaRegistry {
-        @Override
-        public int register(String subject, Schema schema) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int lookup(String subject, Schema schema) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return id == 2 ? second : ViewFixtures.REGISTRY.schemaById(id);
-        }
-
-        @Override
-        public boolean ping(java.time.Duration timeout) {
-            return true;
-        }
     }
 }
