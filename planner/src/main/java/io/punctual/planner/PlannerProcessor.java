@@ -2,6 +2,7 @@ package io.punctual.planner;
 
 import io.punctual.cadence.NextFireCalculator;
 import io.punctual.planner.command.Change;
+import io.punctual.planner.command.CommandCommits;
 import io.punctual.planner.command.CommandDecoder;
 import io.punctual.planner.command.CommandHandler;
 import io.punctual.planner.command.SpecGuard;
@@ -97,6 +98,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
      */
     private final Map<String, Integer> punctuationDeltas = new HashMap<>();
+    /** Commits asked for by commands a writer may be waiting for, rather than left to the commit interval. */
+    private final CommandCommits commandCommits;
 
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
         this.settings = settings;
@@ -107,6 +110,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         NextFireCalculator nextFire = new NextFireCalculator(settings.onceGrace());
         this.firing = new Firing(nextFire, settings.misfireThreshold());
         this.handler = new CommandHandler(nextFire, firing, guard);
+        this.commandCommits = new CommandCommits(settings.commitInterval(), settings.punctuateInterval());
     }
 
     @Override
@@ -194,6 +198,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         long now = context.currentSystemTimeMs();
+        if (commandCommits.handled(record.timestamp(), now)) {
+            // Its writer waits for its result (and the quota for its request): not until the next commit interval.
+            context.commit();
+        }
         Decision decision;
         try {
             decision = handler.handle(command, schedules.get(command.getScheduleId()), Instant.ofEpochMilli(now));
@@ -212,7 +220,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         boolean revives = decision.change() instanceof Change.Upsert upsert && LiveCounts.revives(upsert.previous(), upsert.state());
         if (revives && !admitted && lifecycle.maxSchedulesPerTenant() > 0) {
             // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
-            forwardQuota(LiveCounts.request(command, record.value()), now);
+            // Stamped with the command's own time, not now: the quota hop stays as fresh as the command (CommandCommits),
+            // so a backlog's admissions are not taken for writes someone waits for.
+            forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now));
             return;
         }
         apply(command.getScheduleId(), decision.change(), now);
@@ -247,8 +257,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         event.ifPresent(e -> forwardQuota(e, now));
     }
 
-    private void forwardQuota(QuotaEvent event, long now) {
-        context.forward(new Record<>(event.getTenant(), event, now), PlannerTopology.QUOTA_SINK);
+    private void forwardQuota(QuotaEvent event, long timestamp) {
+        context.forward(new Record<>(event.getTenant(), event, timestamp), PlannerTopology.QUOTA_SINK);
     }
 
     /** The decision with its state's {@code completed_at} set (or cleared) as its status says, in the store and the answer. */
@@ -329,6 +339,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         long freshestDueMs = emitDueFires(now, nowMs);
         if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
             // They are due: the executor sees them once this transaction commits, so not at the next commit interval.
+            commandCommits.asked(nowMs);
+            context.commit();
+        } else if (commandCommits.takePending(nowMs)) {
             context.commit();
         }
         deleteCompleted(now, nowMs);

@@ -95,7 +95,7 @@ public final class PlannerTopology {
         // A second sub-topology, keyed by tenant: the one place a tenant's live schedules are counted.
         topology.addSource(QUOTA_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA.name());
         topology.addProcessor(QUOTA_PROCESSOR, () -> new QuotaProcessor(serdes, lifecycle.maxSchedulesPerTenant(),
-                TENANT_COUNTS_STORE, ADMITTED_SINK, QUOTA_RESULTS_SINK), QUOTA_SOURCE);
+                TENANT_COUNTS_STORE, ADMITTED_SINK, QUOTA_RESULTS_SINK, settings.commitInterval(), settings.punctuateInterval()), QUOTA_SOURCE);
         // Cached: a burst of one tenant's creates puts its count thousands of times per commit; the cache writes the
         // store and its changelog once per key and commit (flushed before the transaction commits).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_COUNTS_STORE),

@@ -167,15 +167,8 @@ class PlannerServiceTest {
     @Test
     void aDueFireIsCommittedRightAfterItsScan() {
         KafkaFixture kafka = KafkaFixture.shared();
-        Map<String, Object> properties = plannerProperties(kafka, kafka.uniqueName("planner-scan-commit-test"));
-        properties.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, "60s");
-        // Kafka Streams refuses a commit interval above the transaction timeout (10 s by default).
-        properties.put("kafka.producer.transaction.timeout.ms", "120000");
-        // No quota: its admission is a hop through Kafka that only a commit (here: the interval's) lets through.
-        properties.put(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, "0");
-        try (ApplicationContext context = ApplicationContext.run(properties)) {
-            PlannerService planner = context.getBean(PlannerService.class);
-            await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
+        // No quota: its admission is a hop through Kafka, committed by its own asks (see the test below).
+        try (ApplicationContext context = readyWithACommitIntervalOfAMinute(kafka, "planner-scan-commit-test", 0)) {
             TopicSerdes serdes = context.getBean(TopicSerdes.class);
             String scheduleId = kafka.uniqueName("s-scan-commit");
             // Due in two seconds: a scan emits it (a create due in the past would be fired by the command itself).
@@ -202,6 +195,63 @@ class PlannerServiceTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(20));
             }
             assertThat(fires).singleElement().satisfies(fire -> assertThat(fire.getFireId()).isEqualTo(FireIds.of(scheduleId, at)));
+        }
+    }
+
+    /**
+     * A create a writer waits for does not wait for the commit interval either (CommandCommits): with a commit interval
+     * of a minute and the quota on, so that a create takes three transactions (the command, the tenant's admission, the
+     * admitted command), two creates sent back to back are both answered on punctual.command-results within seconds.
+     */
+    @Test
+    void freshCreatesAreCommittedWithoutWaitingForTheInterval() {
+        KafkaFixture kafka = KafkaFixture.shared();
+        try (ApplicationContext context = readyWithACommitIntervalOfAMinute(kafka, "planner-command-commit-test", 100)) {
+            TopicSerdes serdes = context.getBean(TopicSerdes.class);
+            List<String> scheduleIds = List.of(kafka.uniqueName("s-command-commit"), kafka.uniqueName("s-command-commit"));
+            Instant at = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+            Map<String, CommandResult> results = new HashMap<>();
+            try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+                consumer.subscribe(List.of(Topics.COMMAND_RESULTS.name()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
+                long sent = System.nanoTime();
+                for (String scheduleId : scheduleIds) {
+                    send(kafka, serdes, TestCommands.createOnce(scheduleId, "agent-" + scheduleId, at));
+                }
+                // Three commit intervals would be three minutes; well inside one, with room for a slow machine.
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        CommandResult result = serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer().deserialize(record.topic(), record.value());
+                        if (scheduleIds.contains(result.getScheduleId())) {
+                            results.put(result.getScheduleId(), result);
+                        }
+                    }
+                    return results.size() == scheduleIds.size();
+                });
+                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(20));
+            }
+            assertThat(results.values()).allSatisfy(result -> assertThat(result.getAccepted()).isTrue());
+        }
+    }
+
+    /** A running planner of its own whose commit interval (a minute) is far longer than any test waits. */
+    private ApplicationContext readyWithACommitIntervalOfAMinute(KafkaFixture kafka, String applicationId, int maxSchedulesPerTenant) {
+        Map<String, Object> properties = plannerProperties(kafka, kafka.uniqueName(applicationId));
+        properties.put(ConfigKeys.PLANNER_COMMIT_INTERVAL, "60s");
+        // Kafka Streams refuses a commit interval above the transaction timeout (10 s by default).
+        properties.put("kafka.producer.transaction.timeout.ms", "120000");
+        properties.put(ConfigKeys.PLANNER_MAX_SCHEDULES_PER_TENANT, Integer.toString(maxSchedulesPerTenant));
+        ApplicationContext context = ApplicationContext.run(properties);
+        try {
+            PlannerService planner = context.getBean(PlannerService.class);
+            await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
+            return context;
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
         }
     }
 

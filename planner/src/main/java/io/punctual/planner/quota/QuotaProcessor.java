@@ -1,11 +1,13 @@
 package io.punctual.planner.quota;
 
+import io.punctual.planner.command.CommandCommits;
 import io.punctual.schemas.command.Reasons;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -30,6 +33,10 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
     private final String admittedSink;
     private final String resultsSink;
 
+    /** A create waits for its admission: fresh requests ask for a commit, as the planner's fresh commands do. */
+    private final CommandCommits commits;
+    private final Duration punctuateInterval;
+
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Long> counts;
 
@@ -38,9 +45,14 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
      * @param countsStore           the store of tenant to live count
      * @param admittedSink          where admitted commands go (punctual.quota.admitted)
      * @param resultsSink           where refusals are answered (punctual.command-results)
+     * @param commitInterval        the planner's commit interval (see {@link CommandCommits})
+     * @param punctuateInterval     how often a pending ask for a commit is made at the latest
      */
-    public QuotaProcessor(TopicSerdes serdes, int maxSchedulesPerTenant, String countsStore, String admittedSink, String resultsSink) {
+    public QuotaProcessor(TopicSerdes serdes, int maxSchedulesPerTenant, String countsStore, String admittedSink, String resultsSink,
+                          Duration commitInterval, Duration punctuateInterval) {
         this.decoder = serdes.valueSerde(Topics.QUOTA).deserializer();
+        this.commits = new CommandCommits(commitInterval, punctuateInterval);
+        this.punctuateInterval = punctuateInterval;
         this.maxSchedulesPerTenant = maxSchedulesPerTenant;
         this.countsStore = countsStore;
         this.admittedSink = admittedSink;
@@ -51,6 +63,11 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.counts = context.getStateStore(countsStore);
+        context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, nowMs -> {
+            if (commits.takePending(nowMs)) {
+                context.commit();
+            }
+        });
     }
 
     @Override
@@ -73,12 +90,16 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
             set(tenant, count + event.getDelta());
             return;
         }
+        if (commits.handled(record.timestamp(), now)) {
+            context.commit();
+        }
         if (maxSchedulesPerTenant > 0 && count >= maxSchedulesPerTenant) {
             context.forward(new Record<>(event.getScheduleId(), refusal(event, now), now), resultsSink);
             return;
         }
         set(tenant, count + 1);
-        context.forward(new Record<>(event.getScheduleId(), bytes(event.getCommand()), now), admittedSink);
+        // With the command's time (see the planner's request): only a command written moments ago asks for a commit.
+        context.forward(new Record<>(event.getScheduleId(), bytes(event.getCommand()), commits.hopTimestamp(record.timestamp(), now)), admittedSink);
     }
 
     private long countOf(String tenant) {

@@ -1,0 +1,86 @@
+package io.punctual.planner.command;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandCommitsTest {
+    private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final Duration GAP = Duration.ofMillis(25);
+
+    /** A task's instance on a stream thread of its own. */
+    private static CommandCommits alone() {
+        CommandCommits.ThreadAsks thread = new CommandCommits.ThreadAsks();
+        return new CommandCommits(INTERVAL, GAP, () -> thread);
+    }
+
+    @Test
+    void aFreshCommandAsksAtOnce() {
+        CommandCommits commits = alone();
+        assertThat(commits.handled(9_990, 10_000)).isTrue();
+        assertThat(commits.takePending(10_025)).as("nothing left for the punctuation").isFalse();
+    }
+
+    @Test
+    void freshCommandsWithinTheGapAskOnceMoreAtTheNextPunctuation() {
+        CommandCommits commits = alone();
+        assertThat(commits.handled(10_000, 10_000)).isTrue();
+        assertThat(commits.handled(10_001, 10_001)).isFalse();
+        assertThat(commits.handled(10_010, 10_010)).isFalse();
+        assertThat(commits.takePending(10_020)).as("a punctuation within the gap leaves it pending").isFalse();
+        assertThat(commits.takePending(10_025)).isTrue();
+        assertThat(commits.takePending(10_050)).as("asked once for both").isFalse();
+        // The punctuation's ask starts the gap again.
+        assertThat(commits.handled(10_030, 10_030)).isFalse();
+        assertThat(commits.handled(10_050, 10_050)).isTrue();
+    }
+
+    @Test
+    void aBacklogWaitsForTheInterval() {
+        CommandCommits commits = alone();
+        assertThat(commits.handled(9_900, 10_000)).isFalse();
+        assertThat(commits.handled(1_000, 10_100)).isFalse();
+        assertThat(commits.takePending(10_200)).isFalse();
+    }
+
+    @Test
+    void aCommitAskedForFiresCarriesThePendingCommands() {
+        CommandCommits commits = alone();
+        assertThat(commits.handled(10_000, 10_000)).isTrue();
+        assertThat(commits.handled(10_005, 10_005)).isFalse();
+        commits.asked(10_010);
+        assertThat(commits.takePending(10_035)).isFalse();
+        assertThat(commits.handled(10_020, 10_020)).as("within the gap of that ask").isFalse();
+        assertThat(commits.handled(10_040, 10_040)).isTrue();
+    }
+
+    @Test
+    void theTasksOfOneStreamThreadShareTheGap() {
+        CommandCommits.ThreadAsks thread = new CommandCommits.ThreadAsks();
+        CommandCommits first = new CommandCommits(INTERVAL, GAP, () -> thread);
+        CommandCommits second = new CommandCommits(INTERVAL, GAP, () -> thread);
+        assertThat(first.handled(10_000, 10_000)).isTrue();
+        assertThat(second.handled(10_005, 10_005)).as("the thread asked 5 ms ago").isFalse();
+        assertThat(first.handled(10_010, 10_010)).isFalse();
+        assertThat(first.takePending(10_026)).isTrue();
+        assertThat(second.takePending(10_030)).as("covered by the first task's ask, which commits the whole thread").isFalse();
+        // An ask covers only what was handled before it.
+        assertThat(second.handled(10_040, 10_040)).isFalse();
+        first.asked(10_045);
+        assertThat(second.handled(10_050, 10_050)).isFalse();
+        assertThat(second.takePending(10_070)).as("handled after the first task's ask").isTrue();
+        // A task on another thread is not held back by this one's asks.
+        assertThat(alone().handled(10_027, 10_027)).isTrue();
+    }
+
+    @Test
+    void aHopKeepsTheCommandsTimeWithinACommitIntervalOfNow() {
+        CommandCommits commits = alone();
+        assertThat(commits.hopTimestamp(9_990, 10_000)).isEqualTo(9_990);
+        assertThat(commits.hopTimestamp(5_000, 10_000)).as("stale stays stale, not ancient").isEqualTo(9_900);
+        assertThat(commits.handled(commits.hopTimestamp(5_000, 10_000), 10_001)).isFalse();
+        assertThat(commits.hopTimestamp(20_000, 10_000)).as("not in the future").isEqualTo(10_000);
+    }
+}
