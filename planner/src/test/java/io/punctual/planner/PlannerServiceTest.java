@@ -66,6 +66,16 @@ class PlannerServiceTest {
     }
 
     @Test
+    void anIdleStreamThreadPollsNoLongerThanThePunctuationInterval() {
+        PlannerService byDefault = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092")), null,
+                PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(byDefault.streamsProperties().get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(PlannerSettings.defaults().punctuateInterval().toMillis());
+        PlannerService configured = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092",
+                StreamsConfig.POLL_MS_CONFIG, "50")), null, PlannerSettings.defaults(), new TopicDurability((short) 1, 1, Duration.ofDays(7)));
+        assertThat(configured.streamsProperties().get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("50");
+    }
+
+    @Test
     void aCrashedPlannersTasksMoveAfterTenSecondsUnlessConfiguredOtherwise() {
         String mainSessionTimeout = StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
         PlannerService byDefault = new PlannerService(new KafkaSettings(Map.<String, Object>of("bootstrap.servers", "unused:9092")), null,
