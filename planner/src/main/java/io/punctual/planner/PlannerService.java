@@ -205,7 +205,7 @@ public class PlannerService implements ReadinessCheck {
         // Wall-clock punctuations run only between polls, and an idle stream thread blocks in poll for poll.ms
         // (Kafka Streams' 100 ms). A command's pending ask for a commit (CommandCommits) then waited for it: eight
         // creates in flight, each waiting for its answer, sent nothing new, and were answered after p50 114 ms
-        // instead of 36 ms. Polls no longer than the punctuation interval keep the scan and those asks on time;
+        // instead of 45 ms. Polls no longer than the punctuation interval keep the scan and those asks on time;
         // kafka.poll.ms still overrides it.
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, settings.punctuateInterval().toMillis());
         // The planner's inputs (commands, execution results, quota admissions) are independent: no record waits for

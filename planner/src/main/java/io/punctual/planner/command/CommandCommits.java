@@ -56,6 +56,11 @@ public final class CommandCommits {
         this.thread = thread;
     }
 
+    /** The least time between two asks of a stream thread; a pending ask is looked at this often. */
+    public Duration gap() {
+        return Duration.ofMillis(gapMs);
+    }
+
     /**
      * A command was handled.
      *

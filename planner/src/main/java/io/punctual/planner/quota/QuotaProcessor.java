@@ -35,7 +35,6 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
 
     /** A create waits for its admission: fresh requests ask for a commit, as the planner's fresh commands do. */
     private final CommandCommits commits;
-    private final Duration punctuateInterval;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Long> counts;
@@ -52,7 +51,6 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
                           Duration commitInterval, Duration punctuateInterval) {
         this.decoder = serdes.valueSerde(Topics.QUOTA).deserializer();
         this.commits = new CommandCommits(commitInterval, punctuateInterval);
-        this.punctuateInterval = punctuateInterval;
         this.maxSchedulesPerTenant = maxSchedulesPerTenant;
         this.countsStore = countsStore;
         this.admittedSink = admittedSink;
@@ -63,7 +61,7 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.counts = context.getStateStore(countsStore);
-        context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, nowMs -> {
+        context.schedule(commits.gap(), PunctuationType.WALL_CLOCK_TIME, nowMs -> {
             if (commits.takePending(nowMs)) {
                 context.commit();
             }
