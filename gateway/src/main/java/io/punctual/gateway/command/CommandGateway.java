@@ -34,6 +34,8 @@ import java.util.concurrent.TimeoutException;
 public class CommandGateway {
     private final CommandProducer producer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** How many of this replica's writes to each schedule await their result: see {@link #awaitsResultFor}. */
+    private final Map<String, Integer> awaitedSchedules = new ConcurrentHashMap<>();
     private volatile ShownWrites shown = ShownWrites.IMMEDIATE;
 
     /** A write waiting for its result, and for its state to be shown on {@code punctual.schedules}. */
@@ -62,6 +64,7 @@ public class CommandGateway {
         long started = System.nanoTime();
         // Watched before it is published, so the state it writes cannot reach this replica unseen.
         ShownWrites.Watch watch = shown.watch(command.getScheduleId());
+        awaitedSchedules.merge(command.getScheduleId(), 1, Integer::sum);
         pending.put(command.getCommandId(), new Pending(result, watch));
         publish(command).whenComplete((metadata, error) -> {
             if (error != null) {
@@ -74,6 +77,7 @@ public class CommandGateway {
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> {
                     pending.remove(command.getCommandId());
+                    awaitedSchedules.computeIfPresent(command.getScheduleId(), (id, n) -> n == 1 ? null : n - 1);
                     watch.close();
                     String outcome = e != null ? "unanswered" : r.getAccepted() ? "accepted" : "rejected";
                     // The gateway's view of acknowledgement: publish to the planner's result arriving here.
@@ -98,6 +102,14 @@ public class CommandGateway {
     /** True while this replica waits for the planner's result of {@code commandId} (a write it published). */
     public boolean awaits(String commandId) {
         return pending.containsKey(commandId);
+    }
+
+    /**
+     * True while this replica waits for a result of a write to {@code scheduleId}, the key of every record of
+     * {@code punctual.command-results}. Every replica reads every result; the others' need not be decoded.
+     */
+    public boolean awaitsResultFor(String scheduleId) {
+        return awaitedSchedules.containsKey(scheduleId);
     }
 
     /**

@@ -108,7 +108,8 @@ public class GatewayViews implements ReadinessCheck, AutoCloseable {
         // where a listener skips it or retries a set number of times; readiness waits for this tail to reach the end
         // offsets it found at start; and a group per replica and restart is broker state this reader has no use for.
         commandResultTail = new TopicTail(Topics.COMMAND_RESULTS.name(), false, kafka.clientProperties(), record -> {
-            if (record.value() != null) {
+            // Keyed by schedule id: a result of another replica's write is skipped before it is decoded.
+            if (record.value() != null && (record.key() == null || commands.awaitsResultFor(record.key()))) {
                 CommandResult result = commandResults.deserialize(record.topic(), record.value());
                 // A write of this replica answers once this replica's view shows its state from punctual.schedules
                 // (CommandGateway waits for that), not from this snapshot: see ShownWrites for why.
