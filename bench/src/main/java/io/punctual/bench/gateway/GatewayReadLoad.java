@@ -89,9 +89,10 @@ public final class GatewayReadLoad {
         String gatewayHeap = args.length > 3 ? args[3] : "256m";
         Path jar = Path.of(System.getProperty("punctual.jar", "standalone/target/punctual.jar")).toAbsolutePath();
         Path data = Files.createTempDirectory("punctual-read-bench");
-        int kafkaPort = freePort();
-        int registryPort = freePort();
-        int gatewayPort = freePort();
+        int[] ports = BenchPorts.freePorts(3);
+        int kafkaPort = ports[0];
+        int registryPort = ports[1];
+        int gatewayPort = ports[2];
         String gatewayUrl = "http://localhost:" + gatewayPort;
 
         try (LettaStandIn letta = new LettaStandIn().acceptKey(KEY).acceptOnlyKnownKeys()) {

@@ -3,6 +3,8 @@ package io.punctual.bench.headline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,13 +21,39 @@ public final class BenchPorts {
     }
 
     public static int freePort() throws IOException {
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code n} distinct free ports: each stays bound until all are chosen, so two picks cannot land on the same
+     * port (a child once got one port for both its broker and its HTTP server and failed to start).
+     */
+    public static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = bindFree();
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    private static ServerSocket bindFree() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW_EPHEMERAL);
-            try (ServerSocket socket = new ServerSocket()) {
+            ServerSocket socket = new ServerSocket();
+            try {
                 socket.bind(new InetSocketAddress(port));
-                return port;
+                return socket;
             } catch (IOException taken) {
-                // try another
+                socket.close(); // try another
             }
         }
         throw new IOException("no free port between " + LOWEST + " and " + BELOW_EPHEMERAL);

@@ -49,9 +49,10 @@ final class StandaloneChild implements AutoCloseable {
                                  Map<String, String> properties) throws Exception {
         Path dataDir = Files.createDirectories(workDir.resolve(name + "-data"));
         Path log = workDir.resolve(name + ".log");
-        int http = freePort();
-        int kafka = freePort();
-        int registry = freePort();
+        int[] ports = BenchPorts.freePorts(3);
+        int http = ports[0];
+        int kafka = ports[1];
+        int registry = ports[2];
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
@@ -140,9 +141,5 @@ final class StandaloneChild implements AutoCloseable {
         } catch (IOException e) {
             System.out.println("  note: could not delete " + dataDir + ": " + e.getMessage());
         }
-    }
-
-    private static int freePort() throws IOException {
-        return BenchPorts.freePort();
     }
 }
