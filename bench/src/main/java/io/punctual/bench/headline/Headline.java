@@ -35,8 +35,8 @@ import java.util.Set;
  * Arguments (defaults in brackets): {@code only} [endpoint,burst,peer,steady,creates,planner,executor,profile],
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60], {@code steady-warmup} [120] seconds of the same load first,
- * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}),
- * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires],
+ * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}), {@code jfr-settings} [profile] (JFR's settings for every recording; {@code default} costs far less),
+ * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires], {@code executor-warmup} [100000] due events first,
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code creates-parts} [false] (where inside Kafka a create waits: produced → applied → readable, {@code CreateSightings}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
@@ -223,7 +223,7 @@ public final class Headline {
             // creates-jfr=true records the measured run alone (not start-up and warm-up) to <out>/creates-<C>.jfr.
             boolean jfr = args.string("creates-jfr", "false").equals("true");
             if (jfr) {
-                jcmd(child, "JFR.start", "name=creates", "settings=profile");
+                jcmd(child, "JFR.start", "name=creates", "settings=" + jfrSettings());
             }
             Duration cpuBefore = child.cpuTime();
             Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
@@ -266,7 +266,7 @@ public final class Headline {
             boolean record = Boolean.parseBoolean(args.string("planner-jfr", "false"));
             Path recording = out.resolve("planner.jfr").toAbsolutePath();
             if (record) {
-                jcmd(child, "JFR.start", "name=planner", "settings=profile");
+                jcmd(child, "JFR.start", "name=planner", "settings=" + jfrSettings());
             }
             PlannerCommands.Outcome o = PlannerCommands.run(child, n);
             if (record) {
@@ -291,11 +291,16 @@ public final class Headline {
         int concurrency = args.integer("raw-concurrency", 64);
         BenchHttp.LoopResult raw = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
         try (StandaloneChild child = child("executor", List.of(), Map.of())) {
-            ExecutorAlone.run(child, Math.min(n, args.integer("warmup", 2_000)), agents);
+            // Warm, as the steady and creates rows: after 20,000 fires the child's JIT still took a third of its CPU.
+            int warm = args.integer("executor-warmup", 100_000);
+            if (warm > 0) {
+                System.out.printf("  warm-up: %,d due events%n", warm);
+                ExecutorAlone.run(child, warm, agents == n ? warm : agents);
+            }
             // executor-jfr=true records the measured run alone (not start-up and warm-up) to <out>/executor.jfr.
             boolean jfr = args.string("executor-jfr", "false").equals("true");
             if (jfr) {
-                jcmd(child, "JFR.start", "name=executor", "settings=profile");
+                jcmd(child, "JFR.start", "name=executor", "settings=" + jfrSettings());
             }
             // The child's CPU over the run (broker, planner and gateway included: they handle each fire's records too).
             Duration cpuBefore = child.cpuTime();
@@ -314,13 +319,21 @@ public final class Headline {
         }
     }
 
+    /**
+     * JFR's settings for every recording ({@code jfr-settings}, default {@code profile}): {@code default} samples
+     * Java threads every 20 ms instead of 10 and records less.
+     */
+    private String jfrSettings() {
+        return args.string("jfr-settings", "profile");
+    }
+
     private void profile(int n) throws Exception {
         String load = load();
         Path recording = out.resolve("burst.jfr").toAbsolutePath();
         try (StandaloneChild child = child("profile", List.of(), Map.of())) {
             warmUp(child);
             // Recording only the measured burst (not start-up and warm-up): started and stopped with jcmd.
-            jcmd(child, "JFR.start", "name=burst", "settings=profile");
+            jcmd(child, "JFR.start", "name=burst", "settings=" + jfrSettings());
             dueSecondCache = 0;
             OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> dueSecond(n));
             jcmd(child, "JFR.stop", "name=burst", "filename=" + recording);
@@ -430,7 +443,19 @@ public final class Headline {
                 flags.add(flag.replace("{name}", name));
             }
         }
+        if (recordsLater(name)) {
+            // After JFR's first start the JIT compiles much of the child again (most likely as JFR instruments JDK
+            // classes then): a recording first started mid-run (jcmd) gave 291 creates/s, the JIT 2,284 µs per
+            // create; with JFR started (for a second) with the child, 1,261/s and 332 µs; none, 1,874–1,932/s, 137–232 µs.
+            flags.add("-XX:StartFlightRecording=name=init,duration=1s,settings=" + jfrSettings());
+        }
         return StandaloneChild.start(jar, out, name, endpoint.baseUrl(), flags, all);
+    }
+
+    /** Whether the row {@code name} records its measured run with JFR (started with jcmd once it is warm). */
+    private boolean recordsLater(String name) {
+        return name.equals("profile") || name.startsWith("creates") && args.string("creates-jfr", "false").equals("true")
+                || args.string(name + "-jfr", "false").equals("true");
     }
 
     private void row(String benchmark, String result, String goal, String loadBefore) {
