@@ -16,12 +16,10 @@ import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -293,17 +290,36 @@ class ExecutorEndToEndTest {
         assertThat(agentIds).allSatisfy(agent -> assertThat(letta.maxConcurrentRequests(agent)).isEqualTo(1));
     }
 
-    /** Once the group's committed offsets reach the end of the due topic, no further result can appear. */
+    /**
+     * Once no due record is left beyond the group's committed offsets, no further result can appear. The committed
+     * offsets alone are no measure: one may stop just before a transaction's commit marker (the executor commits
+     * offsets with what it writes, and reading past a marker gives it nothing to write), which made this wait time
+     * out now and then. So the records between each committed offset and the end are read: caught up when none is.
+     */
     private static void awaitGroupCaughtUp() {
-        await("the executor group committed everything").atMost(WAIT).until(() -> {
+        await("the executor group committed every due record").atMost(WAIT).until(() -> {
             Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-            var ends = kafka.admin().listOffsets(latest, new ListOffsetsOptions(
-                    IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
-            return !committed.isEmpty() && committed.entrySet().stream()
-                    .allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()).offset());
+            if (committed.isEmpty()) {
+                return false;
+            }
+            try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(kafka.consumerProps(kafka.uniqueName("caught-up")))) {
+                List<TopicPartition> partitions = reader.partitionsFor(Topics.DUE.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                reader.assign(partitions);
+                for (TopicPartition p : partitions) {
+                    OffsetAndMetadata offset = committed.get(p);
+                    reader.seek(p, offset == null ? 0 : offset.offset());
+                }
+                Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
+                    if (!reader.poll(Duration.ofMillis(100)).isEmpty() || System.nanoTime() > deadline) {
+                        return false;
+                    }
+                }
+                return true;
+            }
         });
     }
 }
