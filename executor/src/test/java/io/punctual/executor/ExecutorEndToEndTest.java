@@ -293,8 +293,8 @@ class ExecutorEndToEndTest {
     /**
      * Once no due record is left beyond the group's committed offsets, no further result can appear. The committed
      * offsets alone are no measure: one may stop just before a transaction's commit marker (the executor commits
-     * offsets with what it writes, and reading past a marker gives it nothing to write), which made this wait time
-     * out now and then. So the records between each committed offset and the end are read: caught up when none is.
+     * offsets with what it writes, and reading past a marker gives it nothing to write), most likely why this wait
+     * once timed out in CI. So the records between each committed offset and the end are read: caught up when none is.
      */
     private static void awaitGroupCaughtUp() {
         await("the executor group committed every due record").atMost(WAIT).until(() -> {
