@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The headline benchmarks of issue 9 in one command, each against Punctual as a user runs it (the standalone jar
@@ -184,9 +185,9 @@ public final class Headline {
         try (StandaloneChild child = child("steady", List.of(), Map.of())) {
             warmUp(child);
             steadyWarmUp(child, rate);
-            long begin = (System.currentTimeMillis() / 1000 + args.integer("steady-lead", 15 + n / 2_000)) * 1000;
-            CpuWindow cpu = new CpuWindow(begin, child.pid());
-            OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, i -> begin + i * 1000L / rate);
+            LongUnaryOperator due = evenly(rate, args.integer("steady-lead", 15 + n / 2_000));
+            CpuWindow cpu = new CpuWindow(due.applyAsLong(0), child.pid());
+            OnceSchedules.Outcomes o = OnceSchedules.run(child, endpoint, n, due);
             String cpuPerFire = cpu.describe(o.finals(), 12);
             row(String.format("steady %,d fires/s for %d s", rate, seconds), String.format(
                     // min: a fire reaching the endpoint before its time (the executor holds fires emitted early) shows below 0.
@@ -208,9 +209,14 @@ public final class Headline {
         if (seconds > 0) {
             int n = rate * seconds;
             System.out.printf("  warm-up: %,d fires/s for %d s%n", rate, seconds);
-            long begin = (System.currentTimeMillis() / 1000 + 15 + n / 2_000) * 1000;
-            OnceSchedules.run(child, endpoint, n, i -> begin + i * 1000L / rate);
+            OnceSchedules.run(child, endpoint, n, evenly(rate, 15 + n / 2_000));
         }
+    }
+
+    /** Due times {@code rate} a second, to the millisecond, from {@code leadSeconds} ahead (time to create them). */
+    private static LongUnaryOperator evenly(int rate, int leadSeconds) {
+        long begin = (System.currentTimeMillis() / 1000 + leadSeconds) * 1000;
+        return i -> begin + i * 1000L / rate;
     }
 
     private void creates(int concurrency) throws Exception {
@@ -454,8 +460,8 @@ public final class Headline {
 
     /** Whether the row {@code name} records its measured run with JFR (started with jcmd once it is warm). */
     private boolean recordsLater(String name) {
-        return name.equals("profile") || name.startsWith("creates") && args.string("creates-jfr", "false").equals("true")
-                || args.string(name + "-jfr", "false").equals("true");
+        String row = name.split("-")[0]; // creates-256 is the creates row
+        return row.equals("profile") || args.string(row + "-jfr", "false").equals("true");
     }
 
     private void row(String benchmark, String result, String goal, String loadBefore) {
