@@ -37,6 +37,7 @@ import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.EncodedOnce;
 import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.DueKeys;
@@ -169,7 +170,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         applied.retry().ifPresent(retries::add);
         ScheduleState after = state;
         if (applied.state() != null) {
-            after = save(state, applied.state(), now);
+            after = save(state, applied.state(), now).state();
         }
         for (DueEvent notification : Notifications.after(result, state, after, Instant.ofEpochMilli(now))) {
             emit(notification, now);
@@ -225,7 +226,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now));
             return;
         }
-        apply(command.getScheduleId(), decision.change(), now);
+        Saved saved = apply(command.getScheduleId(), decision.change(), now);
         if (admitted && !revives) {
             // Refused or changed meanwhile: the place the admission took is not used.
             forwardQuota(LiveCounts.release(command), now);
@@ -236,17 +237,25 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         for (DueEvent fire : decision.fires()) {
             emit(fire, now);
         }
-        context.forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
+        // The result carries the state just saved: written as the bytes the store got, not encoded a second time.
+        try (EncodedOnce ignored = saved == null ? EncodedOnce.reuse(null, null) : EncodedOnce.reuse(saved.state(), saved.encoded())) {
+            context.forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
+        }
     }
 
-    private void apply(String scheduleId, Change change, long now) {
+    /** @return what was saved, null for a removal or no change */
+    private Saved apply(String scheduleId, Change change, long now) {
         if (change instanceof Change.Upsert upsert) {
-            ScheduleState previous = upsert.previous();
-            ScheduleState state = upsert.state();
-            save(previous, state, now);
-        } else if (change instanceof Change.Removal removal) {
+            return save(upsert.previous(), upsert.state(), now);
+        }
+        if (change instanceof Change.Removal removal) {
             remove(scheduleId, removal.previous(), now);
         }
+        return null;
+    }
+
+    /** A state as stored, and its encoding (the store's, its changelog's and punctual.schedules' bytes). */
+    private record Saved(ScheduleState state, byte[] encoded) {
     }
 
     /** Tells the tenant's quota task how the change moved its count of live schedules, if it did. */
@@ -290,9 +299,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /**
      * Stores the state, publishes it and moves its timeline entry from where {@code previous} had it; a state that
-     * just completed gets its {@code completed_at} and its deletion indexed. Returns the state as stored.
+     * just completed gets its {@code completed_at} and its deletion indexed. Returns the state as stored, with its encoding.
      */
-    private ScheduleState save(ScheduleState previous, ScheduleState given, long now) {
+    private Saved save(ScheduleState previous, ScheduleState given, long now) {
         ScheduleState state = Completion.stamped(given, Instant.ofEpochMilli(now));
         if (previous != null) {
             unindex(previous);
@@ -312,7 +321,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 purges.add(deleteAt, state.getScheduleId(), state.getCompletedAt());
             }
         }
-        return state;
+        return new Saved(state, encoded);
     }
 
     private void unindex(ScheduleState state) {
@@ -433,7 +442,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                     freshestDueMs = Math.max(freshestDueMs, entry.fireAt().toEpochMilli());
                 }
                 // The timeline entry is gone already; the completion stamp compares with the state before the fire.
-                ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs);
+                ScheduleState after = save(withoutTimeline(state), fired.state(), nowMs).state();
                 LiveCounts.change(state, after).ifPresent(e -> punctuationDeltas.merge(e.getTenant(), e.getDelta(), Integer::sum));
             }
         }

@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
@@ -58,6 +59,30 @@ class ScheduleStoreFormatTest {
         assertThat(logged.get(0).value).isEqualTo(typed);
         assertThat(published.readKeyValuesToList()).singleElement().satisfies(kv -> assertThat(kv.value).isEqualTo(typed));
         assertThat(planner.rawScheduleStore().get("s-fmt")).isEqualTo(typed);
+    }
+
+    @Test
+    void theCommandResultCarriesTheSavedStateInTheBytesEncodingItAgainWouldWrite() {
+        planner = new PlannerHarness(serdes, settings.withStateDir(stateDir), PlannerHarness.START);
+        TestOutputTopic<String, byte[]> results = planner.driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+
+        // Piped, not sent: the harness's send reads the results it answers with, and the driver keeps one queue a topic.
+        for (var command : List.of(TestCommands.createOnce("s-result", "agent-1", PlannerHarness.START.plusSeconds(60)),
+                TestCommands.pause("s-result", "a second command, a second state"))) {
+            planner.commands.pipeInput(command.getScheduleId(), planner.encode(command));
+        }
+
+        List<KeyValue<String, byte[]>> written = results.readKeyValuesToList();
+        assertThat(written).hasSize(2);
+        var codec = serdes.valueSerde(Topics.COMMAND_RESULTS);
+        for (KeyValue<String, byte[]> kv : written) {
+            CommandResult result = codec.deserializer().deserialize(Topics.COMMAND_RESULTS.name(), kv.value);
+            // Encoded here, outside the planner's scope: every field, the state's included, by Avro itself.
+            assertThat(kv.value).isEqualTo(codec.serializer().serialize(Topics.COMMAND_RESULTS.name(), result));
+        }
+        CommandResult last = codec.deserializer().deserialize(Topics.COMMAND_RESULTS.name(), written.get(1).value);
+        assertThat(last.getState()).isEqualTo(planner.scheduleStore().get("s-result"));
+        assertThat(last.getState().getStatus()).isEqualTo(ScheduleStatus.PAUSED);
     }
 
     @Test

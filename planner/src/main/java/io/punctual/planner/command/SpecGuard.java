@@ -112,7 +112,9 @@ public final class SpecGuard {
         if (target.getMessages().size() > maxMessages) {
             return new Refusal(Reasons.TOO_LARGE, "The target has " + target.getMessages().size() + " messages; at most " + maxMessages + " are allowed.");
         }
-        Refusal size = maxMessageBytes == Integer.MAX_VALUE ? null : tooLarge("The target's messages", LettaMessagesJson.toJson(target.getMessages()).toString());
+        // The exact size only when the cheap bound does not already show the messages are within the limit.
+        Refusal size = maxMessageBytes == Integer.MAX_VALUE || LettaMessagesJson.utf8LengthAtMost(target.getMessages()) <= maxMessageBytes ? null
+                : tooLarge("The target's messages", LettaMessagesJson.toJson(target.getMessages()).toString());
         if (size != null || cipher == null) {
             return size;
         }

@@ -4,6 +4,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -49,7 +50,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.readerSchema = SpecificData.get().getSchema(type);
         this.registry = registry;
         this.autoRegister = autoRegister;
-        this.writer = new SpecificDatumWriter<>(readerSchema);
+        this.writer = new ReusingWriter<>(readerSchema);
     }
 
     public AvroSerde(Class<T> type, SchemaRegistry registry) {
@@ -119,6 +120,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, DECODERS.get());
         DECODERS.set(decoder);
         return decoder;
+    }
+
+    /** Writes a nested record this thread encoded already ({@link EncodedOnce}) as those bytes. */
+    private static final class ReusingWriter<T> extends SpecificDatumWriter<T> {
+        ReusingWriter(Schema schema) {
+            super(schema);
+        }
+
+        @Override
+        protected void writeRecord(Schema schema, Object datum, Encoder out) throws IOException {
+            byte[] encoded = EncodedOnce.encodingOf(datum, schema);
+            if (encoded != null) {
+                out.writeFixed(encoded, HEADER_SIZE, encoded.length - HEADER_SIZE);
+                return;
+            }
+            super.writeRecord(schema, datum, out);
+        }
     }
 
     @Override
