@@ -21,6 +21,7 @@ import io.punctual.planner.outcome.Applied;
 import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
+import io.punctual.planner.quota.AwaitingAdmission;
 import io.punctual.planner.quota.LiveCounts;
 import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
@@ -34,7 +35,10 @@ import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ExecutionResult;
 import io.punctual.schemas.Outcome;
 import io.punctual.schemas.QuotaEvent;
+import io.punctual.schemas.CreateSchedule;
+import io.punctual.schemas.ReplaceSchedule;
 import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.EncodedOnce;
@@ -76,6 +80,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private static final Logger LOG = LoggerFactory.getLogger(PlannerProcessor.class);
     /** Meta store key: when this task's stores were brought up to completion dates and quota counts. */
     static final String UPGRADED = "upgraded-for-completion-and-quota";
+    /**
+     * Commands remembered while they wait for the quota: more than a burst's commands in flight between two commits
+     * (a few thousand), and at most a few MB of decoded commands.
+     */
+    private static final int AWAITING_ADMISSION_CAPACITY = 10_000;
 
     private final PlannerSettings settings;
     private final LifecycleSettings lifecycle;
@@ -99,6 +108,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * tenant at its end (same transaction): a burst of 10,000 completing fires is one record, not 10,000.
      */
     private final Map<String, Integer> punctuationDeltas = new HashMap<>();
+    /** Commands waiting for the quota's admission, so their admitted copies are not decoded and checked again. */
+    private final AwaitingAdmission awaitingAdmission = new AwaitingAdmission(AWAITING_ADMISSION_CAPACITY);
     /** Commits asked for by commands a writer may be waiting for, rather than left to the commit interval. */
     private final CommandCommits commandCommits;
 
@@ -191,9 +202,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /** @param admitted the command comes back from the quota, which counted it already */
     private void processCommand(Record<String, byte[]> record, boolean admitted) {
-        ScheduleCommand command;
+        ScheduleCommand command = admitted ? awaitingAdmission.admitted(record.key(), record.value()) : null;
+        // The spec of a command remembered when it went to the quota passed the guard then (see AwaitingAdmission).
+        ScheduleSpec checked = command == null ? null : specOf(command);
         try {
-            command = decoder.decode(record.key(), record.value());
+            if (command == null) {
+                command = decoder.decode(record.key(), record.value());
+            }
         } catch (PoisonCommandException e) {
             deadLetter(record, e.getMessage());
             return;
@@ -205,7 +220,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         Decision decision;
         try {
-            decision = handler.handle(command, schedules.get(command.getScheduleId()), Instant.ofEpochMilli(now));
+            decision = handler.handle(command, schedules.get(command.getScheduleId()), Instant.ofEpochMilli(now), checked);
         } catch (RuntimeException e) {
             if (SchemaRegistryException.isUnavailable(e)) {
                 // Reading the schedule's state needed the registry, which is down: the command is fine. Failing the
@@ -224,6 +239,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             // Stamped with the command's own time, not now: the quota hop stays as fresh as the command (CommandCommits),
             // so a backlog's admissions are not taken for writes someone waits for.
             forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now));
+            awaitingAdmission.sent(command.getScheduleId(), record.value(), command);
             return;
         }
         Saved saved = apply(command.getScheduleId(), decision.change(), now);
@@ -256,6 +272,12 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     /** A state as stored, and its encoding (the store's, its changelog's and punctual.schedules' bytes). */
     private record Saved(ScheduleState state, byte[] encoded) {
+    }
+
+    /** The spec a create or replace carries (the ones the guard checks whole), null for other actions. */
+    private static ScheduleSpec specOf(ScheduleCommand command) {
+        return command.getAction() instanceof CreateSchedule create ? create.getSpec()
+                : command.getAction() instanceof ReplaceSchedule replace ? replace.getSpec() : null;
     }
 
     /** Tells the tenant's quota task how the change moved its count of live schedules, if it did. */

@@ -48,12 +48,20 @@ public final class CommandHandler {
      * @param now     the planner's clock
      */
     public Decision handle(ScheduleCommand command, ScheduleState current, Instant now) {
+        return handle(command, current, now, null);
+    }
+
+    /**
+     * @param checked a spec that passed {@link SpecGuard} already (this very object), so it is not checked again; a
+     *                create admitted by the quota comes back with the spec checked before it was sent there
+     */
+    public Decision handle(ScheduleCommand command, ScheduleState current, Instant now, ScheduleSpec checked) {
         if (command.getTenant() == null || command.getTenant().isBlank()) {
             return reject(command, null, now, Reasons.INVALID_COMMAND, "The command has no tenant.");
         }
         Object action = command.getAction();
         if (action instanceof CreateSchedule create) {
-            return create(command, create, current, now);
+            return create(command, create, current, now, checked);
         }
         // Another tenant's schedule is reported exactly like a missing one, so ids cannot be probed across tenants.
         if (current == null || !ownedBy(current, command)) {
@@ -68,7 +76,7 @@ public final class CommandHandler {
             return delete(command, current, now);
         }
         if (action instanceof ReplaceSchedule replace) {
-            return change(command, current, replace.getSpec(), now, "replaced");
+            return change(command, current, replace.getSpec(), now, "replaced", checked);
         }
         if (action instanceof PatchSchedule patch) {
             List<String> unclearable = SpecPatches.unclearable(patch);
@@ -76,7 +84,7 @@ public final class CommandHandler {
                 return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND,
                         "Only start_at, end_at and max_runs can be cleared, not " + String.join(", ", unclearable) + ".");
             }
-            return change(command, current, SpecPatches.apply(current.getSpec(), patch), now, "patched");
+            return change(command, current, SpecPatches.apply(current.getSpec(), patch), now, "patched", checked);
         }
         if (action instanceof PauseSchedule pause) {
             return pause(command, current, pause.getNote(), now);
@@ -91,14 +99,14 @@ public final class CommandHandler {
                 "Unknown action " + (action == null ? "null" : action.getClass().getSimpleName()) + ".");
     }
 
-    private Decision create(ScheduleCommand command, CreateSchedule create, ScheduleState current, Instant now) {
+    private Decision create(ScheduleCommand command, CreateSchedule create, ScheduleState current, Instant now, ScheduleSpec checked) {
         Long currentVersion = current != null && ownedBy(current, command) ? current.getVersion() : null;
         ScheduleSpec spec = create.getSpec();
         String invalid = SpecChecks.problem(spec, command.getTenant());
         if (invalid != null) {
             return reject(command, currentVersion, now, Reasons.INVALID_COMMAND, invalid);
         }
-        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        SpecGuard.Refusal refused = spec == checked ? null : guard.refusal(spec, command.getScheduleId());
         if (refused != null) {
             return reject(command, currentVersion, now, refused.reason(), refused.message());
         }
@@ -157,12 +165,12 @@ public final class CommandHandler {
     }
 
     /** Replace and patch: the new spec is checked whole, and the next fire recomputed when its timing changed. */
-    private Decision change(ScheduleCommand command, ScheduleState current, ScheduleSpec spec, Instant now, String verb) {
+    private Decision change(ScheduleCommand command, ScheduleState current, ScheduleSpec spec, Instant now, String verb, ScheduleSpec checked) {
         String invalid = SpecChecks.problem(spec, current.getSpec().getTenant());
         if (invalid != null) {
             return reject(command, current.getVersion(), now, Reasons.INVALID_COMMAND, invalid);
         }
-        SpecGuard.Refusal refused = guard.refusal(spec, command.getScheduleId());
+        SpecGuard.Refusal refused = spec == checked ? null : guard.refusal(spec, command.getScheduleId());
         if (refused != null) {
             return reject(command, current.getVersion(), now, refused.reason(), refused.message());
         }
