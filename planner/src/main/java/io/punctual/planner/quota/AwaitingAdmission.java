@@ -43,8 +43,4 @@ public final class AwaitingAdmission {
         Entry entry = entries.remove(scheduleId);
         return entry != null && Arrays.equals(entry.bytes(), bytes) ? entry.command() : null;
     }
-
-    int size() {
-        return entries.size();
-    }
 }

@@ -17,18 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * what encoding it there would write. The caller must not change the record while the scope is open.
  */
 public final class EncodedOnce implements AutoCloseable {
-    private static final ThreadLocal<EncodedOnce> CURRENT = new ThreadLocal<>();
+    /**
+     * This thread's scope, one object kept for the thread's life: the serde asks for it at every record it writes, and
+     * a thread-local removed and set again at each scope cost a map insertion at the next ask.
+     */
+    private static final ThreadLocal<EncodedOnce> CURRENT = ThreadLocal.withInitial(EncodedOnce::new);
     /** Whether a nested schema equals an encoding's, by the pair's identity: {@link Schema#equals} walks the whole tree. */
     private static final Map<SchemaPair, Boolean> SAME = new ConcurrentHashMap<>();
 
-    private final Object record;
-    private final Schema schema;
-    private final byte[] encoded;
+    private Object record;
+    private Schema schema;
+    private byte[] encoded;
 
-    private EncodedOnce(Object record, Schema schema, byte[] encoded) {
-        this.record = record;
-        this.schema = schema;
-        this.encoded = encoded;
+    private EncodedOnce() {
     }
 
     /**
@@ -37,16 +38,18 @@ public final class EncodedOnce implements AutoCloseable {
      * A null record or encoding opens a scope that reuses nothing.
      */
     public static EncodedOnce reuse(SpecificRecord record, byte[] encoded) {
-        EncodedOnce scope = record == null || encoded == null ? new EncodedOnce(null, null, null)
-                : new EncodedOnce(record, record.getSchema(), encoded);
-        CURRENT.set(scope);
+        EncodedOnce scope = CURRENT.get();
+        boolean given = record != null && encoded != null;
+        scope.record = given ? record : null;
+        scope.schema = given ? record.getSchema() : null;
+        scope.encoded = given ? encoded : null;
         return scope;
     }
 
     /** The encoding of {@code datum} written with {@code schema}, if this thread's scope holds it; else null. */
     static byte[] encodingOf(Object datum, Schema schema) {
         EncodedOnce scope = CURRENT.get();
-        if (scope == null || scope.record != datum || datum == null) {
+        if (scope.record != datum || datum == null) {
             return null;
         }
         boolean same = schema == scope.schema || SAME.computeIfAbsent(new SchemaPair(schema, scope.schema), p -> p.nested().equals(p.encoded()));
@@ -55,9 +58,9 @@ public final class EncodedOnce implements AutoCloseable {
 
     @Override
     public void close() {
-        if (CURRENT.get() == this) {
-            CURRENT.remove();
-        }
+        record = null;
+        schema = null;
+        encoded = null;
     }
 
     /** Two schemas compared by identity: each generated class holds its nested schemas once. */
