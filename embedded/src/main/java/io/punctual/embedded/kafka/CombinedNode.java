@@ -35,6 +35,8 @@ final class CombinedNode {
     private final BrokerServer broker;
 
     CombinedNode(KafkaConfig config, ServerSocketFactory socketFactory) {
+        // Before anything of the node registers its own (see UniformRequestHistograms).
+        UniformRequestHistograms.register();
         Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> dirs =
             KafkaRaftServer.initializeLogDirs(config, LOG, "[EmbeddedKafka] ");
         MetaPropertiesEnsemble metaProperties = dirs._1();
