@@ -148,7 +148,7 @@ public class PlannerService implements ReadinessCheck {
         streams = created;
         gauges = new PlannerGauges(created, PlannerMeters.global().registry(), List.of(PlannerTopology.SCHEDULES_STORE,
                 PlannerTopology.TIMELINE_STORE, PlannerTopology.RETRIES_STORE, PlannerTopology.APPLIED_RESULTS_STORE),
-                PlannerTopology.SCHEDULES_STORE, serdes.valueSerde(Topics.SCHEDULES).deserializer(), censusInterval);
+                PlannerTopology.SCHEDULES_STORE, serdes.registry(), censusInterval);
         LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
     }
 

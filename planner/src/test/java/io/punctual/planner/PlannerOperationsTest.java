@@ -66,7 +66,9 @@ class PlannerOperationsTest {
                     .contains("punctual_planner_punctuation_seconds_count")
                     .contains("punctual_planner_punctuation_fires_count")
                     .contains("punctual_planner_store_entries{store=\"schedules\"}")
-                    .contains("punctual_planner_schedules{status=\"completed\"}")
+                    // The census (every 200 ms here) counted the one schedule, fired and so completed.
+                    .contains("punctual_planner_schedules{status=\"completed\"} 1.0")
+                    .contains("punctual_planner_schedules{status=\"active\"} 0.0")
                     .doesNotContain(scheduleId));
         }
     }

@@ -3,10 +3,8 @@ package io.punctual.planner.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.topic.Topics;
-import org.apache.kafka.common.serialization.Deserializer;
+import io.punctual.schemas.serde.SchemaRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -29,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Gauges over one planner instance's stores, read through Kafka Streams' interactive queries (active tasks only, so
  * summing over instances counts each entry once): whether the planner runs, the approximate entries of each store
  * (a RocksDB estimate, free to read), and the schedules by status, counted by a scan of the schedules store on a
- * background thread every {@code censusInterval} (a scan per scrape would cost too much with millions of schedules).
+ * background thread every {@code censusInterval} (a scan per scrape would cost too much with millions of schedules),
+ * reading each state's status alone ({@link ScheduleStatuses}).
  */
 public final class PlannerGauges implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerGauges.class);
@@ -39,13 +38,13 @@ public final class PlannerGauges implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final Map<ScheduleStatus, Double> byStatus = new EnumMap<>(ScheduleStatus.class);
     private final ScheduledExecutorService census;
-    private final Deserializer<ScheduleState> states;
+    private final ScheduleStatuses statuses;
 
-    /** @param states reads the schedules store's values (encoded states, see {@code ScheduleStore}) */
+    /** @param schemas the registry of the schedules store's values (encoded states, see {@code ScheduleStore}) */
     public PlannerGauges(KafkaStreams streams, MeterRegistry registry, List<String> stores, String schedulesStore,
-                         Deserializer<ScheduleState> states, Duration censusInterval) {
+                         SchemaRegistry schemas, Duration censusInterval) {
         this.streams = streams;
-        this.states = states;
+        this.statuses = new ScheduleStatuses(schemas);
         this.registry = registry;
         meters.add(Gauge.builder("punctual.planner.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while this planner instance processes commands and emits fires").register(registry));
@@ -101,7 +100,7 @@ public final class PlannerGauges implements AutoCloseable {
                     streams.store(StoreQueryParameters.fromNameAndType(schedulesStore, QueryableStoreTypes.<String, byte[]>keyValueStore()));
             try (KeyValueIterator<String, byte[]> all = store.all()) {
                 while (all.hasNext()) {
-                    counted.merge(states.deserialize(Topics.SCHEDULES.name(), all.next().value).getStatus(), 1.0, Double::sum);
+                    counted.merge(statuses.of(all.next().value), 1.0, Double::sum);
                 }
             }
         } catch (RuntimeException e) {
