@@ -5,21 +5,17 @@ import io.punctual.schemas.LettaTarget;
 import io.punctual.schemas.OnceCadence;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.serde.AvroSerde;
+import io.punctual.schemas.serde.ProjectedReader;
 import io.punctual.schemas.serde.SchemaRegistry;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decodes only the {@link ScheduleHead} of a {@code ScheduleState} in the Confluent wire format, through Avro's
@@ -55,23 +51,14 @@ public final class ScheduleHeads {
 
     private enum KeepWhole { YES }
 
-    private final SchemaRegistry registry;
-    private final Map<Integer, GenericDatumReader<GenericRecord>> readersByWriterId = new ConcurrentHashMap<>();
+    private final ProjectedReader reader;
 
     public ScheduleHeads(SchemaRegistry registry) {
-        this.registry = registry;
+        this.reader = new ProjectedReader(registry, PROJECTION);
     }
 
     ScheduleHead read(byte[] data) {
-        int id = AvroSerde.writerSchemaId(data);
-        GenericDatumReader<GenericRecord> reader = readersByWriterId.computeIfAbsent(id,
-                i -> new GenericDatumReader<>(registry.schemaById(i), PROJECTION));
-        GenericRecord state;
-        try {
-            state = reader.read(null, AvroSerde.payloadDecoder(data));
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Could not read a ScheduleState written with schema id " + id + ": " + e, e);
-        }
+        GenericRecord state = reader.read(data);
         GenericRecord spec = (GenericRecord) state.get(SPEC);
         GenericRecord target = (GenericRecord) spec.get(TARGET);
         String cadence = ((GenericRecord) spec.get(CADENCE)).getSchema().getFullName();

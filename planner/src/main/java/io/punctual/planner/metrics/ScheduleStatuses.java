@@ -2,18 +2,11 @@ package io.punctual.planner.metrics;
 
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
-import io.punctual.schemas.serde.AvroSerde;
+import io.punctual.schemas.serde.ProjectedReader;
 import io.punctual.schemas.serde.SchemaRegistry;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads only the status of a stored {@code ScheduleState} (the Confluent wire format the schedules store keeps),
@@ -27,24 +20,14 @@ final class ScheduleStatuses {
     static final Schema PROJECTION = Schema.createRecord(ScheduleState.getClassSchema().getName(), null,
             ScheduleState.getClassSchema().getNamespace(), false,
             List.of(new Schema.Field(ScheduleState.getClassSchema().getField("status"), ScheduleStatus.getClassSchema())));
-    private static final ScheduleStatus[] BY_ORDINAL = ScheduleStatus.values();
 
-    private final SchemaRegistry registry;
-    private final Map<Integer, GenericDatumReader<GenericRecord>> readersByWriterId = new ConcurrentHashMap<>();
+    private final ProjectedReader reader;
 
     ScheduleStatuses(SchemaRegistry registry) {
-        this.registry = registry;
+        this.reader = new ProjectedReader(registry, PROJECTION);
     }
 
     ScheduleStatus of(byte[] stored) {
-        int id = AvroSerde.writerSchemaId(stored);
-        GenericDatumReader<GenericRecord> reader = readersByWriterId.computeIfAbsent(id,
-                i -> new GenericDatumReader<>(registry.schemaById(i), PROJECTION, GenericData.get()));
-        try {
-            GenericData.EnumSymbol status = (GenericData.EnumSymbol) reader.read(null, AvroSerde.payloadDecoder(stored)).get(0);
-            return BY_ORDINAL[ScheduleStatus.getClassSchema().getEnumOrdinal(status.toString())];
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Could not read the status of a ScheduleState written with schema id " + id + ": " + e, e);
-        }
+        return ScheduleStatus.valueOf(reader.read(stored).get(0).toString());
     }
 }
