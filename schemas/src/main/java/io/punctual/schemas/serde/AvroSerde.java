@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -136,6 +137,26 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                 return;
             }
             super.writeRecord(schema, datum, out);
+        }
+
+        /**
+         * An optional field's union, {@code ["null", X]} in either order, takes its branch from whether the value is
+         * null. Avro resolves every union by name: a look-up of the value's class among the conversions, its schema
+         * name and the union's index of names, three hash look-ups per optional field of every record written
+         * (most fields of a state are optional). The generated classes type every field, so a set value is one of X.
+         */
+        @Override
+        protected int resolveUnion(Schema union, Object datum) {
+            List<Schema> branches = union.getTypes();
+            if (branches.size() == 2) {
+                if (branches.get(0).getType() == Schema.Type.NULL) {
+                    return datum == null ? 0 : 1;
+                }
+                if (branches.get(1).getType() == Schema.Type.NULL) {
+                    return datum == null ? 1 : 0;
+                }
+            }
+            return super.resolveUnion(union, datum);
         }
     }
 
