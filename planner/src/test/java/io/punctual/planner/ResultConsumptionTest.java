@@ -8,6 +8,7 @@ import io.punctual.schemas.ScheduleSpec;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +65,48 @@ class ResultConsumptionTest extends PlannerTestBase {
 
         DueEvent second = nextFire(planner);
         assertThat(second.getPreviousLettaRunId()).isEqualTo("run-1");
+    }
+
+    @Test
+    void aRecurringSchedulesResultsAreRememberedWithoutItsIdAndTheLastOnesStillCountOnce() {
+        PlannerHarness planner = everyMinute(10);
+        List<DueEvent> fires = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            DueEvent fire = nextFire(planner);
+            fires.add(fire);
+            planner.sendResult(TestResults.delivered(fire, "run-" + i, planner.now()));
+        }
+        String remembered = appliedResults(planner).get("s-res");
+        List<String> ids = List.of(remembered.split("\n"));
+        assertThat(ids).hasSize(32).allSatisfy(id -> assertThat(id).startsWith("@").doesNotContain("s-res"));
+        assertThat(ids.get(31)).isEqualTo("@" + fires.get(39).getScheduledFor().toEpochMilli() + "#1");
+        assertThat(remembered.length()).as("about 20 characters a result, not 47").isLessThan(32 * 22);
+
+        planner.sendResult(TestResults.delivered(fires.get(39), "run-39", planner.now()));
+        planner.sendResult(TestResults.delivered(fires.get(8), "run-8", planner.now()));
+        assertThat(planner.scheduleStore().get("s-res").getDeliveredCount()).as("the last 32 results are known").isEqualTo(40);
+    }
+
+    @Test
+    void resultsRememberedWholeByAnEarlierVersionStillCountOnceAndAreShortenedWhenRewritten() {
+        PlannerHarness planner = everyMinute(10);
+        DueEvent first = nextFire(planner);
+        // As the store held it before: whole fire ids.
+        appliedResults(planner).put("s-res", first.getFireId() + "#1");
+        planner.sendResult(TestResults.delivered(first, "run-1", planner.now()));
+        assertThat(planner.scheduleStore().get("s-res").getDeliveredCount()).as("known from the whole id").isZero();
+
+        DueEvent second = nextFire(planner);
+        planner.sendResult(TestResults.delivered(second, "run-2", planner.now()));
+        assertThat(planner.scheduleStore().get("s-res").getDeliveredCount()).isEqualTo(1);
+        assertThat(appliedResults(planner).get("s-res")).isEqualTo(
+                "@" + first.getScheduledFor().toEpochMilli() + "#1\n@" + second.getScheduledFor().toEpochMilli() + "#1");
+        planner.sendResult(TestResults.delivered(first, "run-1", planner.now()));
+        assertThat(planner.scheduleStore().get("s-res").getDeliveredCount()).isEqualTo(1);
+    }
+
+    private static KeyValueStore<String, String> appliedResults(PlannerHarness planner) {
+        return planner.driver.getKeyValueStore(PlannerTopology.APPLIED_RESULTS_STORE);
     }
 
     @Test
