@@ -1,15 +1,13 @@
 package io.punctual.executor.kafka;
 
-import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.DueEvent;
-import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.SchemaRegistry;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -34,16 +33,17 @@ public final class DeletedSchedules implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
-    private final Deserializer<CommandResult> reader;
+    private final DeleteAnswers answers;
     private final Duration window;
     private final Clock clock;
     private final Map<String, Long> deletedAt;
     private volatile boolean stopped;
     private volatile Consumer<byte[], byte[]> consumer;
 
-    public DeletedSchedules(Supplier<Consumer<byte[], byte[]>> consumers, Deserializer<CommandResult> reader, Duration window, int capacity, Clock clock) {
+    /** @param registry the registry the answers' writer schemas are read from */
+    public DeletedSchedules(Supplier<Consumer<byte[], byte[]>> consumers, SchemaRegistry registry, Duration window, int capacity, Clock clock) {
         this.consumers = consumers;
-        this.reader = reader;
+        this.answers = new DeleteAnswers(registry);
         this.window = window;
         this.clock = clock;
         this.deletedAt = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -107,16 +107,14 @@ public final class DeletedSchedules implements Runnable, AutoCloseable {
                 if (record.value() == null) {
                     continue;
                 }
-                CommandResult result;
+                Optional<DeleteAnswers.Delete> delete;
                 try {
-                    result = reader.deserialize(record.topic(), record.value());
+                    delete = answers.deleteIn(record.value());
                 } catch (RuntimeException e) {
                     LOG.debug("Skipping an unreadable command result at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
                     continue;
                 }
-                if (result.getAccepted() && result.getState() != null && result.getState().getStatus() == ScheduleStatus.DELETED) {
-                    deleted(result.getScheduleId(), result.getProcessedAt().toEpochMilli());
-                }
+                delete.ifPresent(d -> deleted(d.scheduleId(), d.processedAtMillis()));
             }
         }
     }

@@ -78,7 +78,7 @@ public class DeliveryService implements ReadinessCheck, ApplicationEventListener
         this.follower = new RunFollower(letta::lookUpRun, runs, clock);
         AgentGate gate = new AgentGate(follower, new RunEndResults(retries), runs.maxWait(), clock);
         ExecutorMeters.global().bindRuns(gate);
-        this.deleted = new DeletedSchedules(clients::committedReader, serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer(),
+        this.deleted = new DeletedSchedules(clients::committedReader, serdes.registry(),
                 delivery.dedupRestoreWindow(), delivery.dedupCapacity(), clock);
         this.loop = new DeliveryLoop(
                 clients,

@@ -1,0 +1,53 @@
+package io.punctual.executor.kafka;
+
+import io.punctual.schemas.CommandResult;
+import io.punctual.schemas.ScheduleState;
+import io.punctual.schemas.ScheduleStatus;
+import io.punctual.schemas.serde.ProjectedReader;
+import io.punctual.schemas.serde.SchemaRegistry;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads of a planner's answer ({@code CommandResult}) only whether it is an accepted delete, and of which schedule
+ * when: through Avro's schema resolution to a projection with the schedule id, {@code accepted}, the state's status
+ * and {@code processed_at}. Every answer carries the whole state after its command, and the executor reads every
+ * answer to learn the few deletes among them ({@link DeletedSchedules}); decoding each whole cost about as much as
+ * the create it answered cost the planner to decode.
+ */
+final class DeleteAnswers {
+    /** {@code ScheduleState} with its status alone (same names, so Avro resolves the writer's state onto it). */
+    private static final Schema STATUS_ONLY = Schema.createRecord(ScheduleState.getClassSchema().getName(), null,
+            ScheduleState.getClassSchema().getNamespace(), false,
+            List.of(new Schema.Field(ScheduleState.getClassSchema().getField("status"), ScheduleStatus.getClassSchema())));
+    private static final Schema ANSWER = CommandResult.getClassSchema();
+    static final Schema PROJECTION = Schema.createRecord(ANSWER.getName(), null, ANSWER.getNamespace(), false, List.of(
+            new Schema.Field(ANSWER.getField("schedule_id"), ANSWER.getField("schedule_id").schema()),
+            new Schema.Field(ANSWER.getField("accepted"), ANSWER.getField("accepted").schema()),
+            new Schema.Field(ANSWER.getField("state"), Schema.createUnion(Schema.create(Schema.Type.NULL), STATUS_ONLY)),
+            new Schema.Field(ANSWER.getField("processed_at"), ANSWER.getField("processed_at").schema())));
+
+    /** A delete the planner applied: the schedule and when (epoch millis). */
+    record Delete(String scheduleId, long processedAtMillis) {
+    }
+
+    private final ProjectedReader reader;
+
+    DeleteAnswers(SchemaRegistry registry) {
+        this.reader = new ProjectedReader(registry, PROJECTION);
+    }
+
+    /** The delete {@code answer} reports, or empty when it answers anything else; fails as the reader does. */
+    Optional<Delete> deleteIn(byte[] answer) {
+        GenericRecord projected = reader.read(answer);
+        GenericRecord state = (GenericRecord) projected.get("state");
+        if (!(Boolean) projected.get("accepted") || state == null
+                || !ScheduleStatus.DELETED.name().equals(state.get("status").toString())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Delete(projected.get("schedule_id").toString(), (Long) projected.get("processed_at")));
+    }
+}
