@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,13 +174,29 @@ public final class ScheduleView {
         synchronized (this) {
             try (ScheduleWrites writes = new ScheduleWrites(store, heads)) {
                 List<String> ids = new ArrayList<>(records.size());
+                // Each state's head first: the tenant it names finds the head of the state it replaces in an index entry.
+                List<Object> decoded = new ArrayList<>(records.size());
+                Map<String, String> tenants = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     if (record.key() != null) {
                         ids.add(record.key()); // without a key, a state is applied under its own id, a tombstone skipped
                     }
+                    Object head = null;
+                    if (record.value() != null) {
+                        try {
+                            head = heads.read(record.value());
+                            if (record.key() != null) {
+                                tenants.put(record.key(), ((ScheduleHead) head).tenant());
+                            }
+                        } catch (RuntimeException e) {
+                            head = e; // skipped or rethrown in its place below, as when it was decoded there
+                        }
+                    }
+                    decoded.add(head);
                 }
-                writes.prefetch(ids);
-                for (ConsumerRecord<String, byte[]> record : records) {
+                writes.prefetch(ids, tenants);
+                for (int i = 0; i < records.size(); i++) {
+                    ConsumerRecord<String, byte[]> record = records.get(i);
                     try {
                         ScheduleHead head = null;
                         if (record.value() == null) {
@@ -189,7 +206,10 @@ public final class ScheduleView {
                                 deletedLive.add(gone);
                             }
                         } else {
-                            head = heads.read(record.value());
+                            if (decoded.get(i) instanceof RuntimeException undecodable) {
+                                throw undecodable;
+                            }
+                            head = (ScheduleHead) decoded.get(i);
                             ScheduleHead gone = apply(writes, head, record.value());
                             if (gone != null) {
                                 deletedLive.add(gone);
