@@ -175,22 +175,15 @@ public final class ScheduleView {
             try (ScheduleWrites writes = new ScheduleWrites(store, heads)) {
                 List<String> ids = new ArrayList<>(records.size());
                 // Each state's head first: the tenant it names finds the head of the state it replaces in an index entry.
-                List<Object> decoded = new ArrayList<>(records.size());
+                List<Decoded> decoded = new ArrayList<>(records.size());
                 Map<String, String> tenants = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     if (record.key() != null) {
                         ids.add(record.key()); // without a key, a state is applied under its own id, a tombstone skipped
                     }
-                    Object head = null;
-                    if (record.value() != null) {
-                        try {
-                            head = heads.read(record.value());
-                            if (record.key() != null) {
-                                tenants.put(record.key(), ((ScheduleHead) head).tenant());
-                            }
-                        } catch (RuntimeException e) {
-                            head = e; // skipped or rethrown in its place below, as when it was decoded there
-                        }
+                    Decoded head = Decoded.of(heads, record.value());
+                    if (head.head() != null && record.key() != null) {
+                        tenants.put(record.key(), head.head().tenant());
                     }
                     decoded.add(head);
                 }
@@ -206,10 +199,7 @@ public final class ScheduleView {
                                 deletedLive.add(gone);
                             }
                         } else {
-                            if (decoded.get(i) instanceof RuntimeException undecodable) {
-                                throw undecodable;
-                            }
-                            head = (ScheduleHead) decoded.get(i);
+                            head = decoded.get(i).orThrow();
                             ScheduleHead gone = apply(writes, head, record.value());
                             if (gone != null) {
                                 deletedLive.add(gone);
@@ -303,6 +293,30 @@ public final class ScheduleView {
                 list.remove(this);
                 return list.isEmpty() ? null : list;
             });
+        }
+    }
+
+    /**
+     * A record's decoded head, or why it did not decode: the failure is skipped or rethrown where the record is applied,
+     * as when the head was decoded there.
+     */
+    private record Decoded(ScheduleHead head, RuntimeException failure) {
+        static Decoded of(ScheduleHeads heads, byte[] value) {
+            if (value == null) {
+                return new Decoded(null, null);
+            }
+            try {
+                return new Decoded(heads.read(value), null);
+            } catch (RuntimeException e) {
+                return new Decoded(null, e);
+            }
+        }
+
+        ScheduleHead orThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return head;
         }
     }
 
