@@ -1,10 +1,10 @@
 package io.punctual.executor.kafka;
 
 import io.punctual.schemas.CommandResult;
-import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.ProjectedReader;
 import io.punctual.schemas.serde.SchemaRegistry;
+import io.punctual.schemas.serde.StateProjections;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
@@ -19,15 +19,11 @@ import java.util.Optional;
  * 0.77–0.89 µs this way, 1.74–1.90 whole.
  */
 final class DeleteAnswers {
-    /** {@code ScheduleState} with its status alone (same names, so Avro resolves the writer's state onto it). */
-    private static final Schema STATUS_ONLY = Schema.createRecord(ScheduleState.getClassSchema().getName(), null,
-            ScheduleState.getClassSchema().getNamespace(), false,
-            List.of(new Schema.Field(ScheduleState.getClassSchema().getField("status"), ScheduleStatus.getClassSchema())));
     private static final Schema ANSWER = CommandResult.getClassSchema();
     private static final Schema PROJECTION = Schema.createRecord(ANSWER.getName(), null, ANSWER.getNamespace(), false, List.of(
             new Schema.Field(ANSWER.getField("schedule_id"), ANSWER.getField("schedule_id").schema()),
             new Schema.Field(ANSWER.getField("accepted"), ANSWER.getField("accepted").schema()),
-            new Schema.Field(ANSWER.getField("state"), Schema.createUnion(Schema.create(Schema.Type.NULL), STATUS_ONLY)),
+            new Schema.Field(ANSWER.getField("state"), Schema.createUnion(Schema.create(Schema.Type.NULL), StateProjections.STATUS_ONLY)),
             new Schema.Field(ANSWER.getField("processed_at"), ANSWER.getField("processed_at").schema())));
 
     /** Fields by position: a look-up by name hashes the name each time. */

@@ -1,12 +1,10 @@
 package io.punctual.planner.metrics;
 
-import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.ProjectedReader;
 import io.punctual.schemas.serde.SchemaRegistry;
+import io.punctual.schemas.serde.StateProjections;
 import org.apache.avro.Schema;
-
-import java.util.List;
 
 /**
  * Reads only the status of a stored {@code ScheduleState} (the Confluent wire format the schedules store keeps),
@@ -16,10 +14,8 @@ import java.util.List;
  * (47 of 53 in a burst profile), and a scan of millions of states each interval.
  */
 final class ScheduleStatuses {
-    /** {@code ScheduleState} with its status alone (same record and enum names, so Avro resolves the writer's onto it). */
-    static final Schema PROJECTION = Schema.createRecord(ScheduleState.getClassSchema().getName(), null,
-            ScheduleState.getClassSchema().getNamespace(), false,
-            List.of(new Schema.Field(ScheduleState.getClassSchema().getField("status"), ScheduleStatus.getClassSchema())));
+    /** {@code ScheduleState} with its status alone. */
+    static final Schema PROJECTION = StateProjections.STATUS_ONLY;
 
     private final ProjectedReader reader;
 
