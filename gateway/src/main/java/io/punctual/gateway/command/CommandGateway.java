@@ -3,7 +3,6 @@ package io.punctual.gateway.command;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.messaging.exceptions.MessagingClientException;
-import io.micronaut.scheduling.TaskExecutors;
 import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.ProblemType;
@@ -46,12 +45,13 @@ public class CommandGateway {
     private final Executor answers;
 
     /**
-     * {@code answers} runs what follows a result (rendering the response, an idempotent retry's wait), so the
-     * thread that reads {@code punctual.command-results} for every write of this instance only hands results over.
+     * {@code answers} runs what follows a result (rendering the response), so the threads that read
+     * {@code punctual.command-results} and {@code punctual.schedules} for every write of this instance only hand
+     * results over.
      * {@code topicsReady}: commands are published only once the catalog's topics exist.
      */
     CommandGateway(CommandProducer producer, TopicsReady topicsReady, GatewayConfig config,
-                   MeterRegistry meters, @Named(TaskExecutors.BLOCKING) Executor answers) {
+                   MeterRegistry meters, @Named(AnswerThreads.NAME) Executor answers) {
         this.producer = producer;
         this.meters = meters;
         this.answers = answers;

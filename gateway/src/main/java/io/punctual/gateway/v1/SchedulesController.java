@@ -21,6 +21,7 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.body.BodyBinder;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -56,6 +57,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /** Door 1: Punctual's own API, {@code /v1/schedules}, with the whole schedule model. */
@@ -68,6 +70,8 @@ public class SchedulesController {
     private static final int MAX_LIMIT = 500;
 
     private final ScheduleCommands schedules;
+    /** Where an idempotent retry waits for the view (never on the answer threads). */
+    private final Executor blocking;
     private final GatewayViews views;
     private final ApiKeyCipher cipher;
     private final RequestLimits limits;
@@ -75,8 +79,10 @@ public class SchedulesController {
     private final BodyBinder bodies;
 
     public SchedulesController(ScheduleCommands schedules, GatewayViews views, KeyMaterial keys,
-                               RequestLimits limits, IdempotentCreates idempotency, BodyBinder bodies) {
+                               RequestLimits limits, IdempotentCreates idempotency, BodyBinder bodies,
+                               @Named(TaskExecutors.BLOCKING) Executor blocking) {
         this.bodies = bodies;
+        this.blocking = blocking;
         this.schedules = schedules;
         this.views = views;
         this.cipher = keys.apiKeyCipher();
@@ -113,14 +119,15 @@ public class SchedulesController {
      */
     private CompletableFuture<IdempotentCreates.CreatedSchedule> createIdempotently(Caller caller, JsonNode json, String idempotencyKey) {
         String scheduleId = ScheduleCommands.idempotentScheduleId(caller.tenant(), idempotencyKey);
-        // The planner's answer arrives on the gateway's answer threads (CommandGateway), where this wait may block.
-        return createNow(caller, json, scheduleId).exceptionally(e -> {
+        // The planner's answer arrives on the gateway's answer threads (AnswerThreads), which must not wait: the wait
+        // for the view runs on the blocking pool.
+        return createNow(caller, json, scheduleId).exceptionallyComposeAsync(e -> {
             if (!(CommandGateway.unwrap(e) instanceof ApiProblem problem) || problem.type() != ProblemType.CONFLICT) {
-                throw e instanceof CompletionException c ? c : new CompletionException(e);
+                return CompletableFuture.failedFuture(e instanceof CompletionException c ? c : new CompletionException(e));
             }
             ScheduleState existing = schedules.awaitVisible(caller, scheduleId, EXISTING_SCHEDULE_WAIT);
-            return new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.of(existing));
-        });
+            return CompletableFuture.completedFuture(new IdempotentCreates.CreatedSchedule(scheduleId, existing.getVersion(), ScheduleJson.of(existing)));
+        }, blocking);
     }
 
     private CompletableFuture<IdempotentCreates.CreatedSchedule> createNow(Caller caller, JsonNode json, String scheduleId) {
