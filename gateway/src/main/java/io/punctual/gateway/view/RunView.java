@@ -7,7 +7,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,6 @@ public final class RunView {
     private final Deserializer<ExecutionResult> deserializer;
     private final Duration maxAge;
     private final int maxPerSchedule;
-    private final WriteOptions writeOptions = new WriteOptions();
 
     RunView(ViewStore store, String topic, Deserializer<ExecutionResult> deserializer, Duration maxAge, int maxPerSchedule) {
         this.store = store;
@@ -256,8 +254,8 @@ public final class RunView {
     private synchronized void removeScheduleNow(String scheduleId, String tenant) {
         byte[] prefix = Keys.prefix(scheduleId);
         try {
-            store.db().deleteRange(store.runs, writeOptions, prefix, Keys.end(prefix));
-            store.db().delete(store.runTenants, writeOptions, Keys.of(tenant, scheduleId));
+            store.db().deleteRange(store.runs, store.writeOptions(), prefix, Keys.end(prefix));
+            store.db().delete(store.runTenants, store.writeOptions(), Keys.of(tenant, scheduleId));
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot remove the runs of " + scheduleId, e);
         }
@@ -316,7 +314,7 @@ public final class RunView {
     }
 
     private void flush(WriteBatch batch) throws RocksDBException {
-        store.db().write(writeOptions, batch);
+        store.db().write(store.writeOptions(), batch);
         batch.clear();
     }
 
@@ -329,7 +327,7 @@ public final class RunView {
             }
         }
         String scheduleId = new String(group, 0, group.length - 1, StandardCharsets.UTF_8);
-        store.db().delete(store.runTenants, writeOptions, Keys.of(tenant, scheduleId));
+        store.db().delete(store.runTenants, store.writeOptions(), Keys.of(tenant, scheduleId));
     }
 
     private static byte[] groupOf(byte[] key) {
