@@ -59,8 +59,9 @@ class ViewStoreCrashTest {
 
         try (ViewStore store = new ViewStore(dir)) {
             long offset = store.offsets(TOPIC).getOrDefault(new TopicPartition(TOPIC, 0), 0L);
-            // Flushes happened (the memtables hold 64 MB) and the last batches were lost with the memtables.
-            assertThat(offset).isPositive().isLessThan(reported + 1_000);
+            // 400 MB went through 64 MB of memtables, so flushes happened. How many batches the kill lost depends on
+            // when it landed (the writer goes on past its last report), so only the agreement below is asserted.
+            assertThat(offset).as("the offset of the last flush").isPositive();
             byte[] count = store.db().get(store.counts, COUNT_KEY);
             assertThat(count).isNotNull();
             assertThat(ByteBuffer.wrap(count).getLong()).as("the counter written with each record").isEqualTo(offset);
