@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -37,7 +38,7 @@ import java.util.function.LongUnaryOperator;
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60], {@code steady-warmup} [120] seconds of the same load first,
  * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}), {@code jfr-settings} [profile] (JFR's settings for every recording; {@code default} costs far less),
- * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer], {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires], {@code executor-warmup} [100000] due events first,
+ * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer] commands first, again in rounds until {@code planner-warmup-seconds} [120] have passed, {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires], {@code executor-warmup} [100000] due events first, again in rounds until {@code executor-warmup-seconds} [120] have passed,
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code creates-parts} [false] (where inside Kafka a create waits: produced → applied → readable, {@code CreateSightings}),
  * {@code raw-concurrency} [64, the executor's default max-in-flight], {@code raw-seconds} [10],
@@ -274,8 +275,14 @@ public final class Headline {
         int n = args.integer("planner-commands", 200_000);
         try (StandaloneChild child = child("planner", List.of(), Map.of())) {
             // The warm-up lets the child's JIT compile the command path first; at 10,000 its compiler threads
-            // still took a third of the child's CPU during the measured run (planner-warmup sets it).
-            PlannerCommands.run(child, args.integer("planner-warmup", Math.min(n, 10_000)));
+            // still took a third of the child's CPU during the measured run (planner-warmup sets it), and 52 of 137
+            // µs per command on the machine of 2026-12-01: rounds of it until planner-warmup-seconds have passed,
+            // as the creates and executor rows warm.
+            int warm = args.integer("planner-warmup", Math.min(n, 10_000));
+            if (warm > 0) {
+                int rounds = warmRounds("planner-warmup-seconds", () -> PlannerCommands.run(child, warm));
+                System.out.printf("  warm-up: %d rounds of %,d commands%n", rounds, warm);
+            }
             // planner-jfr=true records the measured run only (not start-up and warm-up), as the profile row does.
             boolean record = Boolean.parseBoolean(args.string("planner-jfr", "false"));
             Path recording = out.resolve("planner.jfr").toAbsolutePath();
@@ -305,11 +312,15 @@ public final class Headline {
         int concurrency = args.integer("raw-concurrency", 64);
         BenchHttp.LoopResult raw = ExecutorAlone.rawClient(endpoint, concurrency, args.integer("raw-seconds", 10));
         try (StandaloneChild child = child("executor", List.of(), Map.of())) {
-            // Warm, as the steady and creates rows: after 20,000 fires the child's JIT still took a third of its CPU.
+            // Warm, as the steady and creates rows: after 20,000 fires the child's JIT still took a third of its CPU,
+            // and after one warm-up of 100,000 (the child then 35 s old, -XX:+PrintCompilation: 1,200-2,700
+            // compilations and 200-600 deoptimizations every 5 s) still 57-66 µs of its 150-179 µs per fire. So
+            // rounds of executor-warmup due events until executor-warmup-seconds have passed, as long as the
+            // creates row's warm-up.
             int warm = args.integer("executor-warmup", 100_000);
             if (warm > 0) {
-                System.out.printf("  warm-up: %,d due events%n", warm);
-                ExecutorAlone.run(child, warm, agents == n ? warm : agents);
+                int rounds = warmRounds("executor-warmup-seconds", () -> ExecutorAlone.run(child, warm, agents == n ? warm : agents));
+                System.out.printf("  warm-up: %d rounds of %,d due events%n", rounds, warm);
             }
             // executor-jfr=true records the measured run alone (not start-up and warm-up) to <out>/executor.jfr.
             boolean jfr = args.string("executor-jfr", "false").equals("true");
@@ -331,6 +342,22 @@ public final class Headline {
                     "**%,.0f fires/s** with results committed = **%.0f %%** of the raw client's %,.0f req/s (%d in flight, same endpoint); child CPU %,.0f µs per fire",
                     o.perSecond(), 100 * o.perSecond() / raw.perSecond(), raw.perSecond(), concurrency, cpuMicrosPerFire), "≥ 25 % of raw", load);
         }
+    }
+
+    /** One warm-up round. */
+    private interface WarmRound {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code round} at least once, and again until the seconds of argument {@code secondsArg} (120) have passed. */
+    private int warmRounds(String secondsArg, WarmRound round) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.integer(secondsArg, 120));
+        int rounds = 0;
+        do {
+            round.run();
+            rounds++;
+        } while (System.nanoTime() < until);
+        return rounds;
     }
 
     /**
