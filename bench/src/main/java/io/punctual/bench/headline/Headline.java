@@ -106,6 +106,7 @@ public final class Headline {
         printTable();
     }
 
+    /** A benchmark, or one round of a warm-up. */
     private interface Phase {
         void run() throws Exception;
     }
@@ -344,13 +345,8 @@ public final class Headline {
         }
     }
 
-    /** One warm-up round. */
-    private interface WarmRound {
-        void run() throws Exception;
-    }
-
     /** Runs {@code round} at least once, and again until the seconds of argument {@code secondsArg} (120) have passed. */
-    private int warmRounds(String secondsArg, WarmRound round) throws Exception {
+    private int warmRounds(String secondsArg, Phase round) throws Exception {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.integer(secondsArg, 120));
         int rounds = 0;
         do {
