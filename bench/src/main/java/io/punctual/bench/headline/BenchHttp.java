@@ -45,6 +45,12 @@ public final class BenchHttp {
         }
     }
 
+    /** What runs when a closed loop's warm-up ends and its measured part begins, while the load goes on. */
+    @FunctionalInterface
+    interface MeasureStart {
+        void run() throws Exception;
+    }
+
     /**
      * Keeps {@code concurrency} requests in flight for {@code seconds}: each answer starts the next request.
      *
@@ -52,26 +58,45 @@ public final class BenchHttp {
      * @param okStatus   the status that counts as success
      */
     static LoopResult closedLoop(HttpClient client, int concurrency, int seconds, IntFunction<HttpRequest<byte[]>> request, int okStatus)
-            throws InterruptedException {
+            throws Exception {
+        return closedLoop(client, concurrency, 0, () -> { }, seconds, request, okStatus);
+    }
+
+    /**
+     * Keeps {@code concurrency} requests in flight for {@code warmSeconds} and then {@code seconds} more without a
+     * pause between them, and counts only the requests sent in the second part. A load that stopped between its
+     * warm-up and its measured part (a new client, a new tenant) made the child's JIT compile about ten times as
+     * much in the measured part's first 15 s as in the 15 s before it (the transactional and broker code it had
+     * compiled for the load, deoptimized in the lull): a cost a service under steady load does not pay.
+     *
+     * @param atMeasureStart run on this thread when the measured part begins (CPU snapshots, a recording)
+     */
+    static LoopResult closedLoop(HttpClient client, int concurrency, int warmSeconds, MeasureStart atMeasureStart, int seconds,
+                                 IntFunction<HttpRequest<byte[]>> request, int okStatus) throws Exception {
         long[] latencies = new long[Math.max(1_000_000, seconds * 200_000)];
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger sequence = new AtomicInteger();
         AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmSeconds);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch slots = new CountDownLatch(concurrency);
         for (int c = 0; c < concurrency; c++) {
-            new Slot(client, request, okStatus, end, latencies, ok, sequence, failed, slots).next();
+            new Slot(client, request, okStatus, measureFrom, end, latencies, ok, sequence, failed, slots).next();
         }
+        long untilMeasured = measureFrom - System.nanoTime();
+        if (untilMeasured > 0) {
+            TimeUnit.NANOSECONDS.sleep(untilMeasured);
+        }
+        atMeasureStart.run();
         if (!slots.await(seconds + 120L, TimeUnit.SECONDS)) {
             System.out.println("  note: some requests were still open two minutes after the end");
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = (System.nanoTime() - measureFrom) / 1e9;
         int count = Math.min(ok.get(), latencies.length);
         return new LoopResult(ok.get(), failed.get(), elapsed, Percentiles.ofMicros(latencies, count));
     }
 
-    private record Slot(HttpClient client, IntFunction<HttpRequest<byte[]>> request, int okStatus, long end, long[] latencies,
+    private record Slot(HttpClient client, IntFunction<HttpRequest<byte[]>> request, int okStatus, long measureFrom, long end, long[] latencies,
                         AtomicInteger ok, AtomicInteger sequence, AtomicLong failed, CountDownLatch slots) {
         void next() {
             if (System.nanoTime() >= end) {
@@ -82,13 +107,17 @@ public final class BenchHttp {
             Mono.from(client.exchange(request.apply(sequence.getAndIncrement()), BYTES, BYTES)).subscribe(
                     response -> record(response, t0),
                     error -> {
-                        failed.incrementAndGet();
+                        if (t0 >= measureFrom) {
+                            failed.incrementAndGet();
+                        }
                         next();
                     });
         }
 
         private void record(HttpResponse<byte[]> response, long t0) {
-            if (response.code() == okStatus) {
+            if (t0 < measureFrom) {
+                // Sent during the warm-up.
+            } else if (response.code() == okStatus) {
                 int n = ok.getAndIncrement();
                 if (n < latencies.length) {
                     latencies[n] = (System.nanoTime() - t0) / 1000;

@@ -17,13 +17,12 @@ final class GatewayCreates {
     private GatewayCreates() {
     }
 
-    static void warmUp(StandaloneChild child, int concurrency, int seconds) throws Exception {
-        if (seconds > 0) {
-            measure(child, concurrency, seconds);
-        }
-    }
-
-    static BenchHttp.LoopResult measure(StandaloneChild child, int concurrency, int seconds) throws Exception {
+    /**
+     * Creates from one client and one tenant, {@code warmSeconds} and then {@code seconds} measured, without a pause
+     * between them (see {@link BenchHttp#closedLoop(HttpClient, int, int, BenchHttp.MeasureStart, int, IntFunction, int)}).
+     */
+    static BenchHttp.LoopResult run(StandaloneChild child, int concurrency, int warmSeconds, BenchHttp.MeasureStart atMeasureStart,
+                                    int seconds) throws Exception {
         String key = "sk-let-bench-" + UUID.randomUUID();
         String at = Instant.now().plusSeconds(86_400).toString();
         try (HttpClient client = BenchHttp.client(child.baseUrl(), concurrency)) {
@@ -31,7 +30,7 @@ final class GatewayCreates {
                             ("{\"agent_id\":\"agent-create-" + (i % 1000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"tick\"}],"
                                     + "\"schedule\":{\"type\":\"once\",\"at\":\"" + at + "\"}}").getBytes(StandardCharsets.UTF_8))
                     .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth(key);
-            return BenchHttp.closedLoop(client, concurrency, seconds, create, 201);
+            return BenchHttp.closedLoop(client, concurrency, warmSeconds, atMeasureStart, seconds, create, 201);
         }
     }
 }

@@ -37,7 +37,7 @@ import java.util.function.LongUnaryOperator;
  * Arguments (defaults in brackets): {@code only} [endpoint,burst,peer,steady,creates,planner,executor,profile],
  * {@code burst} [100000] fires, {@code burst-lead} [15 + burst/2000] s from sending the creates to the due second,
  * {@code peer-threads} [20,64], {@code steady-rate} [1000]/s, {@code steady-seconds} [60], {@code steady-warmup} [120] seconds of the same load first,
- * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}), {@code jfr-settings} [profile] (JFR's settings for every recording; {@code default} costs far less),
+ * {@code creates-concurrency} [64,256], {@code creates-seconds} [20], {@code creates-warmup} [120] seconds of the same creates first, without a pause before the measured ones (the child's JIT compiler still took a third of its CPU after 40 s of creates), {@code creates-jfr} [false] (a JFR recording of each measured creates run, {@code <out>/creates-<C>.jfr}), {@code jfr-settings} [profile] (JFR's settings for every recording; {@code default} costs far less),
  * {@code planner-commands} [200000], {@code planner-warmup} [10000 or fewer] commands first, again in rounds until {@code planner-warmup-seconds} [120] have passed, {@code planner-jfr} [false] (a JFR recording of the measured planner run, {@code <out>/planner.jfr}), {@code executor-fires} [50000], {@code executor-agents} [= executor-fires], {@code executor-warmup} [100000] due events first, again in rounds until {@code executor-warmup-seconds} [120] have passed,
  * {@code executor-jfr} [false] (a JFR recording of the measured executor run, {@code <out>/executor.jfr}),
  * {@code creates-parts} [false] (where inside Kafka a create waits: produced → applied → readable, {@code CreateSightings}),
@@ -235,30 +235,36 @@ public final class Headline {
         // hops through Kafka per create, see the README's Quota section).
         Map<String, String> limitsOff = Map.of("punctual.gateway.rate-limit.per-second", "0", QUOTA, "0");
         try (StandaloneChild child = child("creates-" + concurrency, List.of(), limitsOff)) {
-            GatewayCreates.warmUp(child, concurrency, args.integer("creates-warmup", 120));
             // creates-jfr=true records the measured run alone (not start-up and warm-up) to <out>/creates-<C>.jfr.
             boolean jfr = args.string("creates-jfr", "false").equals("true");
-            if (jfr) {
-                jcmd(child, "JFR.start", "name=creates", "settings=" + jfrSettings());
-            }
-            Duration cpuBefore = child.cpuTime();
-            Map<String, Double> threadsBefore = ThreadCpu.snapshot(child.pid());
+            // What the measured part starts from, taken when the warm-up ends while the load goes on.
+            Duration[] cpuBefore = new Duration[1];
+            List<Map<String, Double>> threadsBefore = new ArrayList<>();
             // creates-parts=true tails the command topics meanwhile (in this JVM, so off by default): where inside Kafka a create waits.
-            CreateSightings sightings = args.string("creates-parts", "false").equals("true") ? new CreateSightings(child) : null;
+            CreateSightings[] sightings = new CreateSightings[1];
             BenchHttp.LoopResult r;
             try {
-                r = GatewayCreates.measure(child, concurrency, args.integer("creates-seconds", 20));
+                r = GatewayCreates.run(child, concurrency, args.integer("creates-warmup", 120), () -> {
+                    if (jfr) {
+                        jcmd(child, "JFR.start", "name=creates", "settings=" + jfrSettings());
+                    }
+                    cpuBefore[0] = child.cpuTime();
+                    threadsBefore.add(ThreadCpu.snapshot(child.pid()));
+                    if (args.string("creates-parts", "false").equals("true")) {
+                        sightings[0] = new CreateSightings(child);
+                    }
+                }, args.integer("creates-seconds", 20));
             } finally {
-                if (sightings != null) {
-                    sightings.close();
+                if (sightings[0] != null) {
+                    sightings[0].close();
                 }
             }
-            if (sightings != null) {
-                notes.append(String.format("%ncreates, %d in flight, in parts: %s%n", concurrency, sightings.describe()));
+            if (sightings[0] != null) {
+                notes.append(String.format("%ncreates, %d in flight, in parts: %s%n", concurrency, sightings[0].describe()));
             }
             int acknowledged = Math.max(1, r.ok());
-            double cpuMicros = child.cpuTime().minus(cpuBefore).toNanos() / 1_000.0 / acknowledged;
-            String threads = ThreadCpu.top(threadsBefore, ThreadCpu.snapshot(child.pid()), acknowledged, 20);
+            double cpuMicros = child.cpuTime().minus(cpuBefore[0]).toNanos() / 1_000.0 / acknowledged;
+            String threads = ThreadCpu.top(threadsBefore.get(0), ThreadCpu.snapshot(child.pid()), acknowledged, 20);
             Files.writeString(out.resolve("creates-" + concurrency + "-threads.txt"), threads);
             notes.append(String.format("%ncreates, %d in flight: the child's CPU per create by thread (kernel names, 15 characters)%n%s", concurrency, threads));
             if (jfr) {
