@@ -91,6 +91,10 @@ public record PlannerSettings(Duration punctuateInterval,
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, value, streamThreads, commitInterval, fireLead);
     }
 
+    PlannerSettings withStreamThreads(int value) {
+        return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, value, commitInterval, fireLead);
+    }
+
     PlannerSettings withCommitInterval(Duration value) {
         return new PlannerSettings(punctuateInterval, maxFiresPerPunctuation, onceGrace, misfireThreshold, applicationId, stateDir, streamThreads, value, fireLead);
     }

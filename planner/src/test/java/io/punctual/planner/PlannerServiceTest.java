@@ -115,6 +115,7 @@ class PlannerServiceTest {
             assertThat(planner.settings()).isEqualTo(PlannerSettings.defaults()
                     .withApplicationId(applicationId)
                     .withStateDir(stateDir)
+                    .withStreamThreads(1)
                     .withPunctuateInterval(Duration.ofMillis(50))
                     .withCommitInterval(Duration.ofMillis(50))
                     .withMaxFiresPerPunctuation(500));
