@@ -45,12 +45,6 @@ public final class BenchHttp {
         }
     }
 
-    /** What runs when a closed loop's warm-up ends and its measured part begins, while the load goes on. */
-    @FunctionalInterface
-    interface MeasureStart {
-        void run() throws Exception;
-    }
-
     /**
      * Keeps {@code concurrency} requests in flight for {@code seconds}: each answer starts the next request.
      *
@@ -71,7 +65,7 @@ public final class BenchHttp {
      *
      * @param atMeasureStart run on this thread when the measured part begins (CPU snapshots, a recording)
      */
-    static LoopResult closedLoop(HttpClient client, int concurrency, int warmSeconds, MeasureStart atMeasureStart, int seconds,
+    static LoopResult closedLoop(HttpClient client, int concurrency, int warmSeconds, Step atMeasureStart, int seconds,
                                  IntFunction<HttpRequest<byte[]>> request, int okStatus) throws Exception {
         long[] latencies = new long[Math.max(1_000_000, seconds * 200_000)];
         AtomicInteger ok = new AtomicInteger();
@@ -115,14 +109,13 @@ public final class BenchHttp {
         }
 
         private void record(HttpResponse<byte[]> response, long t0) {
-            if (t0 < measureFrom) {
-                // Sent during the warm-up.
-            } else if (response.code() == okStatus) {
+            // Requests sent during the warm-up are not counted.
+            if (t0 >= measureFrom && response.code() == okStatus) {
                 int n = ok.getAndIncrement();
                 if (n < latencies.length) {
                     latencies[n] = (System.nanoTime() - t0) / 1000;
                 }
-            } else {
+            } else if (t0 >= measureFrom) {
                 failed.incrementAndGet();
             }
             next();

@@ -19,9 +19,9 @@ final class GatewayCreates {
 
     /**
      * Creates from one client and one tenant, {@code warmSeconds} and then {@code seconds} measured, without a pause
-     * between them (see {@link BenchHttp#closedLoop(HttpClient, int, int, BenchHttp.MeasureStart, int, IntFunction, int)}).
+     * between them (see {@link BenchHttp#closedLoop(HttpClient, int, int, Step, int, IntFunction, int)}).
      */
-    static BenchHttp.LoopResult run(StandaloneChild child, int concurrency, int warmSeconds, BenchHttp.MeasureStart atMeasureStart,
+    static BenchHttp.LoopResult run(StandaloneChild child, int concurrency, int warmSeconds, Step atMeasureStart,
                                     int seconds) throws Exception {
         String key = "sk-let-bench-" + UUID.randomUUID();
         String at = Instant.now().plusSeconds(86_400).toString();

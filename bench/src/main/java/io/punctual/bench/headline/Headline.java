@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -106,13 +107,8 @@ public final class Headline {
         printTable();
     }
 
-    /** A benchmark, or one round of a warm-up. */
-    private interface Phase {
-        void run() throws Exception;
-    }
-
     /** Runs one benchmark if selected; a failure becomes a row of the table and the others still run. */
-    private void phase(Set<String> only, String name, Phase phase) {
+    private void phase(Set<String> only, String name, Step phase) {
         if (!only.contains(name)) {
             return;
         }
@@ -238,33 +234,29 @@ public final class Headline {
             // creates-jfr=true records the measured run alone (not start-up and warm-up) to <out>/creates-<C>.jfr.
             boolean jfr = args.string("creates-jfr", "false").equals("true");
             // What the measured part starts from, taken when the warm-up ends while the load goes on.
-            Duration[] cpuBefore = new Duration[1];
-            List<Map<String, Double>> threadsBefore = new ArrayList<>();
-            // creates-parts=true tails the command topics meanwhile (in this JVM, so off by default): where inside Kafka a create waits.
-            CreateSightings[] sightings = new CreateSightings[1];
+            AtomicReference<MeasuredFrom> from = new AtomicReference<>();
             BenchHttp.LoopResult r;
             try {
                 r = GatewayCreates.run(child, concurrency, args.integer("creates-warmup", 120), () -> {
                     if (jfr) {
                         jcmd(child, "JFR.start", "name=creates", "settings=" + jfrSettings());
                     }
-                    cpuBefore[0] = child.cpuTime();
-                    threadsBefore.add(ThreadCpu.snapshot(child.pid()));
-                    if (args.string("creates-parts", "false").equals("true")) {
-                        sightings[0] = new CreateSightings(child);
-                    }
+                    // creates-parts=true tails the command topics meanwhile (in this JVM, so off by default): where inside Kafka a create waits.
+                    from.set(new MeasuredFrom(child.cpuTime(), ThreadCpu.snapshot(child.pid()),
+                            args.string("creates-parts", "false").equals("true") ? new CreateSightings(child) : null));
                 }, args.integer("creates-seconds", 20));
             } finally {
-                if (sightings[0] != null) {
-                    sightings[0].close();
+                if (from.get() != null && from.get().sightings() != null) {
+                    from.get().sightings().close();
                 }
             }
-            if (sightings[0] != null) {
-                notes.append(String.format("%ncreates, %d in flight, in parts: %s%n", concurrency, sightings[0].describe()));
+            CreateSightings sightings = from.get().sightings();
+            if (sightings != null) {
+                notes.append(String.format("%ncreates, %d in flight, in parts: %s%n", concurrency, sightings.describe()));
             }
             int acknowledged = Math.max(1, r.ok());
-            double cpuMicros = child.cpuTime().minus(cpuBefore[0]).toNanos() / 1_000.0 / acknowledged;
-            String threads = ThreadCpu.top(threadsBefore.get(0), ThreadCpu.snapshot(child.pid()), acknowledged, 20);
+            double cpuMicros = child.cpuTime().minus(from.get().cpu()).toNanos() / 1_000.0 / acknowledged;
+            String threads = ThreadCpu.top(from.get().threads(), ThreadCpu.snapshot(child.pid()), acknowledged, 20);
             Files.writeString(out.resolve("creates-" + concurrency + "-threads.txt"), threads);
             notes.append(String.format("%ncreates, %d in flight: the child's CPU per create by thread (kernel names, 15 characters)%n%s", concurrency, threads));
             if (jfr) {
@@ -275,6 +267,10 @@ public final class Headline {
                     r.perSecond(), Percentiles.ms(r.latency().p50Ms()), Percentiles.ms(r.latency().p99Ms()), r.failed(), cpuMicros),
                     "≥ 5,000/s, p99 ≤ 100 ms", load);
         }
+    }
+
+    /** The child's CPU, its threads' CPU and the topic tails (or null) when a measured creates run began. */
+    private record MeasuredFrom(Duration cpu, Map<String, Double> threads, CreateSightings sightings) {
     }
 
     private void planner() throws Exception {
@@ -352,7 +348,7 @@ public final class Headline {
     }
 
     /** Runs {@code round} at least once, and again until the seconds of argument {@code secondsArg} (120) have passed. */
-    private int warmRounds(String secondsArg, Phase round) throws Exception {
+    private int warmRounds(String secondsArg, Step round) throws Exception {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.integer(secondsArg, 120));
         int rounds = 0;
         do {
