@@ -12,16 +12,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The gateway's one producer of schedule commands, implemented by micronaut-kafka: acknowledged by all in-sync
- * replicas, idempotent (a retried send is never a second command), lingering 1 ms to batch concurrent writes. The
- * client's base configuration is {@code kafka.*} as every Punctual client reads it (see {@code kafka/}), and the
- * value is written in the Confluent wire format by Punctual's own Avro serde ({@code kafka/TopicSerdeRegistry});
- * the key is the schedule id as a UTF-8 string. These properties override any under
- * {@code kafka.producers.punctual-gateway-commands.*}, so the guarantees cannot be configured away.
+ * replicas, idempotent (a retried send is never a second command). The client's base configuration is
+ * {@code kafka.*} as every Punctual client reads it (see {@code kafka/}), then {@code kafka.producers.punctual-gateway-commands.*},
+ * where {@code application.yml} sets {@code linger.ms} to 5 (why: there); the value is written in the Confluent wire
+ * format by Punctual's own Avro serde ({@code kafka/TopicSerdeRegistry}); the key is the schedule id as a UTF-8
+ * string. The properties below override any configuration, so the guarantees cannot be configured away.
  */
 @KafkaClient(id = CommandProducer.CLIENT_ID, acks = KafkaClient.Acknowledge.ALL, properties = {
         @Property(name = ProducerConfig.CLIENT_ID_CONFIG, value = CommandProducer.CLIENT_ID),
-        @Property(name = ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, value = "true"),
-        @Property(name = ProducerConfig.LINGER_MS_CONFIG, value = "1")})
+        @Property(name = ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, value = "true")})
 interface CommandProducer {
     String CLIENT_ID = "punctual-gateway-commands";
 

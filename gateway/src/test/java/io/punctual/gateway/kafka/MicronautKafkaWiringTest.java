@@ -2,10 +2,12 @@ package io.punctual.gateway.kafka;
 
 import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.configuration.kafka.config.KafkaProducerConfiguration;
 import io.micronaut.configuration.kafka.metrics.KafkaConsumerMetrics;
 import io.micronaut.configuration.kafka.metrics.KafkaProducerMetrics;
 import io.micronaut.configuration.kafka.serde.SerdeRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.KafkaSettings;
 import io.punctual.schemas.ScheduleCommand;
@@ -86,4 +88,20 @@ class MicronautKafkaWiringTest {
                     .isSameAs(context.getBean(TopicSerdes.class).valueSerde(Topics.COMMANDS));
         }
     }
+
+    /** The command producer batches 5 ms of creates (application.yml says why), and an operator can change that. */
+    @Test
+    void theCommandProducerLingersFiveMillisecondsUnlessConfigured() {
+        try (ApplicationContext context = run(Map.of())) {
+            assertThat(commandProducerConfig(context).get("linger.ms")).hasToString("5");
+        }
+        try (ApplicationContext context = run(Map.of("kafka.producers.punctual-gateway-commands.linger.ms", 0))) {
+            assertThat(commandProducerConfig(context).get("linger.ms")).hasToString("0");
+        }
+    }
+
+    private static Map<Object, Object> commandProducerConfig(ApplicationContext context) {
+        return context.getBean(KafkaProducerConfiguration.class, Qualifiers.byName("punctual-gateway-commands")).getConfig();
+    }
+
 }
