@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Load driver: how many {@code POST /v1/schedules} per second the gateway answers, each only after the planner
  * acknowledged it (201 means the planner applied the create), and their latency. Runs the gateway and the real
  * planner in one JVM on the embedded broker, with the Letta stand-in answering key checks (cached after the
- * first). {@code clients} threads send creates back to back for {@code seconds}, after a warm-up.
+ * first). {@code clients} threads send creates back to back for {@code warmupSeconds} and then {@code seconds}
+ * more, without a pause between the two (a lull made the JIT recompile at the start of the measured part, as in
+ * {@code Headline}'s creates row); only creates sent after the warm-up count.
  *
  * <pre>java -cp ... io.punctual.bench.gateway.GatewayCreateLoad [clients=32] [seconds=30] [warmupSeconds=10] [commitIntervalMs=100]</pre>
  */
@@ -64,10 +66,9 @@ public final class GatewayCreateLoad {
                     Thread.sleep(100);
                 }
                 URI uri = URI.create("http://localhost:" + server.getPort() + "/v1/schedules");
-                System.out.printf("warm-up %d s with %d clients...%n", warmup, clients);
-                run(uri, key, clients, warmup);
-                System.out.printf("measuring %d s with %d clients (planner commit interval %d ms)...%n", seconds, clients, commitIntervalMs);
-                Result r = run(uri, key, clients, seconds);
+                System.out.printf("warm-up %d s, then measuring %d s with %d clients (planner commit interval %d ms)...%n",
+                        warmup, seconds, clients, commitIntervalMs);
+                Result r = run(uri, key, clients, warmup, seconds);
                 long[] sorted = Arrays.copyOf(r.latenciesNanos, r.count);
                 Arrays.sort(sorted);
                 System.out.printf("creates acknowledged: %d in %.1f s = %.0f/s; errors %d%n", r.count, r.elapsedSeconds, r.count / r.elapsedSeconds, r.errors);
@@ -81,12 +82,13 @@ public final class GatewayCreateLoad {
     private record Result(int count, long[] latenciesNanos, double elapsedSeconds, long errors) {
     }
 
-    private static Result run(URI uri, String key, int clients, int seconds) throws InterruptedException {
+    /** One closed loop of {@code warmup + seconds}; what was sent in the first {@code warmup} seconds is not counted. */
+    private static Result run(URI uri, String key, int clients, int warmup, int seconds) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long[] latencies = new long[10_000_000];
         AtomicInteger count = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
-        long start = System.nanoTime();
+        long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
@@ -99,9 +101,13 @@ public final class GatewayCreateLoad {
                     HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key)
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long t0 = System.nanoTime();
+                    boolean counted = t0 >= start;
                     try {
                         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                         long took = System.nanoTime() - t0;
+                        if (!counted) {
+                            continue;
+                        }
                         if (response.statusCode() == 201) {
                             int n = count.getAndIncrement();
                             if (n < latencies.length) {
@@ -111,14 +117,17 @@ public final class GatewayCreateLoad {
                             errors.incrementAndGet();
                         }
                     } catch (Exception e) {
-                        errors.incrementAndGet();
+                        if (counted) {
+                            errors.incrementAndGet();
+                        }
                     }
                 }
                 return null;
             });
         }
         pool.shutdown();
-        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        pool.awaitTermination(warmup + seconds + 60L, TimeUnit.SECONDS);
+        // From the end of the warm-up to the last counted answer.
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(Math.min(count.get(), latencies.length), latencies, elapsed, errors.get());
     }
