@@ -103,5 +103,4 @@ class MicronautKafkaWiringTest {
     private static Map<Object, Object> commandProducerConfig(ApplicationContext context) {
         return context.getBean(KafkaProducerConfiguration.class, Qualifiers.byName("punctual-gateway-commands")).getConfig();
     }
-
 }
