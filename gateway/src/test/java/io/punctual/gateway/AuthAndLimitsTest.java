@@ -2,7 +2,9 @@ package io.punctual.gateway;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.punctual.gateway.auth.LettaKeyVerifier;
 import io.punctual.kernel.config.ConfigKeys;
+import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.RecordedRequest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -154,6 +157,34 @@ class AuthAndLimitsTest {
         }
     }
 
+    @Test
+    void newKeysWaitingForASlowLettaHoldNoThreadAndDoNotStallAKnownTenantsCreates() throws Exception {
+        try (LettaStandIn slow = new LettaStandIn();
+             ApplicationContext side = GatewayHarness.sideGateway(Map.of(ConfigKeys.LETTA_BASE_URL, slow.baseUrl()))) {
+            assertThat(send(side, "GET", "/v1/schedules", KEY_A, null).statusCode()).isEqualTo(200); // A is known now
+            slow.delayResponses(Duration.ofSeconds(6));
+            // More new keys than the create pool has threads: a check that held a thread would leave none for A.
+            int newKeys = 4 * Runtime.getRuntime().availableProcessors() + 2;
+            String prefix = "sk-let-slow-" + UUID.randomUUID() + "-";
+            List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+            for (int i = 0; i < newKeys; i++) {
+                held.add(sendAsync(side, "POST", "/v1/schedules", prefix + i, V1SchedulesTest.onceBody("agent-slow-" + i)));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> slow.requests().size() == newKeys + 1);
+            // Every check is at Letta and no thread is waiting for one.
+            assertThat(Thread.getAllStackTraces().values()).noneMatch(stack -> Arrays.stream(stack)
+                    .anyMatch(frame -> frame.getClassName().equals(LettaKeyVerifier.class.getName()) && frame.getMethodName().equals("isValid")));
+
+            HttpResponse<String> known = send(side, "POST", "/v1/schedules", KEY_A, V1SchedulesTest.onceBody("agent-slow-known"));
+            assertThat(known.statusCode()).as(known.body()).isEqualTo(201);
+            assertThat(held).as("answered before Letta answered the new keys").noneMatch(CompletableFuture::isDone);
+
+            for (CompletableFuture<HttpResponse<String>> response : held) {
+                assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(201);
+            }
+        }
+    }
+
     /** A GET of /v1/schedules over IPv4 loopback. */
     private static HttpResponse<String> sendFrom4(ApplicationContext side, String key) throws Exception {
         int port = side.getBean(EmbeddedServer.class).getPort();
@@ -166,6 +197,14 @@ class AuthAndLimitsTest {
     }
 
     private static HttpResponse<String> send(ApplicationContext side, String method, String path, String key, String body) throws Exception {
+        return HTTP.send(request(side, method, path, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> sendAsync(ApplicationContext side, String method, String path, String key, String body) {
+        return HTTP.sendAsync(request(side, method, path, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(ApplicationContext side, String method, String path, String key, String body) {
         int port = side.getBean(EmbeddedServer.class).getPort();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
@@ -175,6 +214,6 @@ class AuthAndLimitsTest {
             request.header("Content-Type", "application/json");
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 }

@@ -12,11 +12,10 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
- * Decides who is calling, once, for every endpoint that takes a {@link Caller} argument: the bearer key of the
- * {@code Authorization} header is verified and the tenant's rate limit spent by {@link Callers#fromAuthorization}
- * (401, 403 or 429 problems as before). Postponed, so Micronaut binds it after the filters, on the executor the
- * route runs on ({@code @ExecuteOn(BLOCKING)} on every controller), never on the event loop: verifying a key may
- * ask Letta. A problem thrown here is answered by the same exception handler as one thrown by the controller.
+ * Hands every endpoint that takes a {@link Caller} argument the caller {@link CallerFilter} resolved (the bearer key
+ * of the {@code Authorization} header verified, the tenant's rate limit spent). Postponed, so Micronaut binds it
+ * after the filters, on the executor the route runs on. Should the filter not have run for a request, the caller is
+ * resolved here, blocking that executor while an unknown key is checked.
  * {@link Callers} is looked up lazily: the Letta HTTP client it needs is itself built from the binder registry.
  */
 @Singleton
@@ -36,7 +35,8 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller>, Postpon
 
     @Override
     public BindingResult<Caller> bind(ArgumentConversionContext<Caller> context, HttpRequest<?> source) {
-        Caller caller = callers.get().fromAuthorization(source.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        Caller caller = source.getAttribute(CallerFilter.ATTRIBUTE, Caller.class)
+                .orElseGet(() -> callers.get().fromAuthorization(source.getHeaders().get(HttpHeaders.AUTHORIZATION)));
         return () -> Optional.of(caller);
     }
 }

@@ -1,6 +1,7 @@
 package io.punctual.gateway.auth;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
 import io.punctual.gateway.limits.TenantRateLimiter;
 import io.punctual.gateway.problem.ApiProblem;
@@ -14,6 +15,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Resolves the caller of a request from its {@code Authorization: Bearer <Letta API key>} header (or a key given
@@ -36,12 +39,22 @@ public class Callers {
         this.rateLimiter = rateLimiter;
     }
 
+    /** The caller of the current request; blocks while an unknown key is checked with Letta (see {@link #fromAuthorizationAsync}). */
     public Caller fromAuthorization(@Nullable String authorization) {
+        return join(fromAuthorizationAsync(authorization, clientAddress()));
+    }
+
+    /**
+     * The caller named by an {@code Authorization} header, without holding a thread: completed at once for a key
+     * this gateway knows, when Letta answers for one it does not. Fails with the 401, 403, 429 or 503 problem.
+     */
+    public CompletableFuture<Caller> fromAuthorizationAsync(@Nullable String authorization, String clientAddress) {
         String key = bearerKey(authorization);
         if (key == null) {
-            throw new ApiProblem(ProblemType.UNAUTHENTICATED, "Send your Letta API key as 'Authorization: Bearer <key>'.");
+            return CompletableFuture.failedFuture(
+                    new ApiProblem(ProblemType.UNAUTHENTICATED, "Send your Letta API key as 'Authorization: Bearer <key>'."));
         }
-        return fromKey(key);
+        return fromKeyAsync(key, clientAddress);
     }
 
     /** The bearer key of the header, or null if there is none. */
@@ -54,17 +67,44 @@ public class Callers {
         return key.isEmpty() ? null : key;
     }
 
+    /** The caller a key names (a key given in the body); blocks while an unknown key is checked with Letta. */
     public Caller fromKey(@Nullable String apiKey) {
+        return join(fromKeyAsync(apiKey, clientAddress()));
+    }
+
+    private CompletableFuture<Caller> fromKeyAsync(@Nullable String apiKey, String clientAddress) {
         if (apiKey == null || apiKey.isBlank()) {
-            throw new ApiProblem(ProblemType.UNAUTHENTICATED, "The Letta API key is empty.");
+            return CompletableFuture.failedFuture(new ApiProblem(ProblemType.UNAUTHENTICATED, "The Letta API key is empty."));
         }
         String tenant = tenantIds.of(apiKey);
         // A flood of made-up keys is held back by the unknown-key budget inside the verifier, before Letta is asked.
-        if (!verifier.isValid(apiKey, tenant, clientAddress())) {
+        CompletableFuture<Boolean> valid = verifier.isValidAsync(apiKey, tenant, clientAddress);
+        if (valid.isDone() && !valid.isCompletedExceptionally()) {
+            // The usual case, a key already verified: no dependent future, and a problem thrown as it is.
+            try {
+                return CompletableFuture.completedFuture(admit(apiKey, tenant, valid.join()));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return valid.thenApply(accepted -> admit(apiKey, tenant, accepted));
+    }
+
+    /** The caller once Letta's verdict is known: refused keys are 401, and a verified tenant spends from its rate limit. */
+    private Caller admit(String apiKey, String tenant, boolean accepted) {
+        if (!accepted) {
             throw new ApiProblem(ProblemType.UNAUTHENTICATED, "Letta does not accept this API key.");
         }
         rateLimiter.acquire(tenant);
         return new Caller(apiKey, tenant);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
@@ -73,11 +113,13 @@ public class Callers {
      * proxy every client shares the proxy's budget.
      */
     static String clientAddress() {
-        return ServerRequestContext.currentRequest()
-                .map(request -> request.getRemoteAddress())
-                .map(InetSocketAddress::getAddress)
-                .map(Callers::budgetKey)
-                .orElse("unknown");
+        return ServerRequestContext.currentRequest().map(Callers::clientAddress).orElse("unknown");
+    }
+
+    /** {@link #clientAddress()} of a given request. */
+    static String clientAddress(HttpRequest<?> request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : budgetKey(remote.getAddress());
     }
 
     private static String budgetKey(InetAddress address) {

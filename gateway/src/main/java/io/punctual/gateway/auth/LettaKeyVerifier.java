@@ -12,18 +12,16 @@ import io.punctual.gateway.problem.ProblemType;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.SharedConfig;
 import jakarta.inject.Inject;
-import io.micronaut.scheduling.TaskExecutors;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
 /**
  * Asks Letta whether an API key is valid ({@code GET /v1/agents/?limit=1}, the cheapest authenticated call) and
@@ -40,6 +38,10 @@ import java.util.concurrent.Executor;
  * (stale-while-revalidate). Holding them made every request of a busy tenant wait for Letta every 5 minutes, which
  * capped the gateway's read rate. A key Letta has since revoked is refused as soon as that re-check answers; only
  * a verdict older than twice {@code valid-ttl} (Letta unreachable all that time) is checked again in the request.
+ *
+ * <p>No thread waits for Letta here: a check is one asynchronous call of the HTTP client, and the requests it
+ * holds (the first of a new key, and any that join it) go on when it answers. Blocking checks held a thread of the
+ * request pool each, so that pool had to grow without bound (see {@link CallerFilter}).
  */
 @Singleton
 public class LettaKeyVerifier {
@@ -54,14 +56,12 @@ public class LettaKeyVerifier {
     private final Cache<String, Long> accepted;
     private final Cache<String, Boolean> refused;
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
-    /** Runs the background re-checks (blocking HTTP calls, one per tenant at a time). */
-    private final Executor refresher;
 
     @Inject
     public LettaKeyVerifier(@Client("${" + ConfigKeys.LETTA_BASE_URL + ":`" + SharedConfig.Letta.DEFAULT_BASE_URL + "`}") HttpClient letta,
-                            UnknownKeyBudget budget, GatewayConfig config, @Named(TaskExecutors.BLOCKING) Executor refresher) {
+                            UnknownKeyBudget budget, GatewayConfig config) {
         this(letta, budget, config.getAuth().getValidTtl(), config.getAuth().getInvalidTtl(), config.getAuth().getMaxAcceptedKeys(),
-                config.getAuth().getMaxRefusedKeys(), refresher);
+                config.getAuth().getMaxRefusedKeys());
     }
 
     public LettaKeyVerifier(HttpClient letta,
@@ -69,10 +69,8 @@ public class LettaKeyVerifier {
                             Duration validTtl,
                             Duration invalidTtl,
                             long maxAccepted,
-                            long maxRefused,
-                            Executor refresher) {
+                            long maxRefused) {
         this.letta = letta;
-        this.refresher = refresher;
         this.budget = budget;
         this.validTtlNanos = validTtl.toNanos();
         this.accepted = Caffeine.newBuilder().maximumSize(maxAccepted)
@@ -83,77 +81,89 @@ public class LettaKeyVerifier {
     /**
      * True if Letta accepts the key; a 503 problem if Letta cannot be asked; a 429 problem if the key is unknown
      * and the budget for checking unknown keys (over all clients, or from {@code clientAddress}) is spent.
-     * Blocks: call off the event loop.
+     * Blocks while Letta is asked: call off the event loop, or use {@link #isValidAsync}.
      */
     public boolean isValid(String apiKey, String tenant, String clientAddress) {
-        Long verifiedAt = accepted.getIfPresent(tenant);
-        if (verifiedAt != null) {
-            long age = System.nanoTime() - verifiedAt;
-            if (age < validTtlNanos) {
-                return true;
-            }
-            if (age < 2 * validTtlNanos) {
-                recheckInBackground(apiKey, tenant);
-                return true;
-            }
-        }
-        if (verifiedAt == null && refused.getIfPresent(tenant) != null) {
-            return false;
-        }
-        boolean known = verifiedAt != null;
-        CompletableFuture<Boolean> mine = new CompletableFuture<>();
-        CompletableFuture<Boolean> shared = inFlight.putIfAbsent(tenant, mine);
-        if (shared == null) {
-            try {
-                if (!known) {
-                    // Only the request that would call Letta spends: a burst with one new key costs one token.
-                    budget.acquire(clientAddress);
-                }
-                check(apiKey, tenant, mine);
-            } catch (RuntimeException e) {
-                // Over the budget: every request sharing this check gets the same answer.
-                mine.completeExceptionally(e);
-            } finally {
-                inFlight.remove(tenant, mine);
-            }
-            shared = mine;
-        }
         try {
-            return shared.join();
+            return isValidAsync(apiKey, tenant, clientAddress).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
+    /**
+     * {@link #isValid} without holding a thread: a known verdict is answered at once (an already completed future),
+     * and a key Letta must be asked about completes when Letta answers, on the HTTP client's thread. The problems
+     * of {@link #isValid} fail the future, unwrapped.
+     */
+    public CompletableFuture<Boolean> isValidAsync(String apiKey, String tenant, String clientAddress) {
+        Long verifiedAt = accepted.getIfPresent(tenant);
+        if (verifiedAt != null) {
+            long age = System.nanoTime() - verifiedAt;
+            if (age < validTtlNanos) {
+                return CompletableFuture.completedFuture(Boolean.TRUE);
+            }
+            if (age < 2 * validTtlNanos) {
+                recheckInBackground(apiKey, tenant);
+                return CompletableFuture.completedFuture(Boolean.TRUE);
+            }
+        }
+        if (verifiedAt == null && refused.getIfPresent(tenant) != null) {
+            return CompletableFuture.completedFuture(Boolean.FALSE);
+        }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> shared = inFlight.putIfAbsent(tenant, mine);
+        if (shared != null) {
+            return shared;
+        }
+        if (verifiedAt == null) {
+            try {
+                // Only the request that would call Letta spends: a burst with one new key costs one token.
+                budget.acquire(clientAddress);
+            } catch (RuntimeException e) {
+                // Over the budget: every request sharing this check gets the same answer.
+                inFlight.remove(tenant, mine);
+                mine.completeExceptionally(e);
+                return mine;
+            }
+        }
+        check(apiKey, tenant, mine);
+        return mine;
+    }
+
     /** Starts one re-check of a known tenant's key unless one is running; its verdict replaces the stale one. */
     private void recheckInBackground(String apiKey, String tenant) {
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
-        if (inFlight.putIfAbsent(tenant, mine) != null) {
-            return;
-        }
-        try {
-            refresher.execute(() -> {
-                try {
-                    check(apiKey, tenant, mine);
-                } finally {
-                    inFlight.remove(tenant, mine);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            // The pool refused (shutting down): the next request past the stale window checks in line.
-            inFlight.remove(tenant, mine);
+        if (inFlight.putIfAbsent(tenant, mine) == null) {
+            check(apiKey, tenant, mine);
         }
     }
 
-    /** Asks Letta and remembers the verdict; a failure (Letta unreachable) leaves the verdicts as they were. */
+    /**
+     * Asks Letta without waiting for it; once it answers, remembers the verdict (a failure, Letta unreachable,
+     * leaves the verdicts as they were), lets the next request start a check of its own, then completes the verdict.
+     */
     private void check(String apiKey, String tenant, CompletableFuture<Boolean> verdict) {
+        CompletableFuture<Boolean> asked;
         try {
-            boolean valid = ask(apiKey);
-            remember(tenant, valid);
-            verdict.complete(valid);
+            asked = Mono.from(letta.exchange(HttpRequest.GET("/v1/agents/?limit=1").bearerAuth(apiKey)))
+                    .map(response -> Boolean.TRUE)
+                    .onErrorResume(LettaKeyVerifier::refusal)
+                    .toFuture();
         } catch (RuntimeException e) {
-            verdict.completeExceptionally(e);
+            asked = CompletableFuture.failedFuture(e);
         }
+        asked.whenComplete((valid, error) -> {
+            if (error == null) {
+                remember(tenant, valid);
+            }
+            inFlight.remove(tenant, verdict);
+            if (error == null) {
+                verdict.complete(valid);
+            } else {
+                verdict.completeExceptionally(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+            }
+        });
     }
 
     /** How many accepted tenants are remembered (for tests). */
@@ -162,23 +172,20 @@ public class LettaKeyVerifier {
         return accepted.estimatedSize();
     }
 
-    private boolean ask(String apiKey) {
-        try {
-            letta.toBlocking().exchange(HttpRequest.GET("/v1/agents/?limit=1").bearerAuth(apiKey));
-            return true;
-        } catch (HttpClientResponseException e) {
-            int status = e.getStatus().getCode();
+    /** False for a key Letta refused (401, 403); a 503 problem for any other failure, never a pass. */
+    private static Mono<Boolean> refusal(Throwable e) {
+        if (e instanceof HttpClientResponseException refused) {
+            int status = refused.getStatus().getCode();
             if (status == 401 || status == 403) {
-                return false;
+                return Mono.just(Boolean.FALSE);
             }
             LOG.warn("Letta answered {} to a key check; refusing the request with 503", status);
-            throw new ApiProblem(ProblemType.UNAVAILABLE, "Letta answered " + status
-                    + " when asked to check the API key; try again later.");
-        } catch (RuntimeException e) {
-            // Never let a request through unchecked: an unreachable Letta is the caller's 503, not a pass.
-            LOG.warn("Letta could not be reached to check a key: {}", e.getClass().getSimpleName());
-            throw new ApiProblem(ProblemType.UNAVAILABLE, "Letta could not be reached to check the API key; try again later.");
+            return Mono.error(new ApiProblem(ProblemType.UNAVAILABLE, "Letta answered " + status
+                    + " when asked to check the API key; try again later."));
         }
+        // Never let a request through unchecked: an unreachable Letta is the caller's 503, not a pass.
+        LOG.warn("Letta could not be reached to check a key: {}", e.getClass().getSimpleName());
+        return Mono.error(new ApiProblem(ProblemType.UNAVAILABLE, "Letta could not be reached to check the API key; try again later."));
     }
 
     private void remember(String tenant, boolean valid) {

@@ -29,6 +29,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.punctual.gateway.command.CommandGateway;
+import io.punctual.gateway.command.CreateThreads;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
 import io.punctual.gateway.problem.FieldError;
@@ -94,6 +95,7 @@ public class SchedulesController {
     private static final Duration EXISTING_SCHEDULE_WAIT = Duration.ofSeconds(5);
 
     @Post
+    @ExecuteOn(CreateThreads.NAME)
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleBody.class)))
     @ApiResponse(responseCode = "201", description = "The new schedule", content = @Content(schema = @Schema(implementation = ScheduleJson.class)))

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +17,6 @@ class LettaKeyVerifierTest {
     private static final Duration TTL = Duration.ofMillis(300);
 
     private final LettaStandIn letta = new LettaStandIn();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
     private HttpClient client;
 
     @AfterEach
@@ -27,7 +24,6 @@ class LettaKeyVerifierTest {
         if (client != null) {
             client.close();
         }
-        pool.shutdownNow();
         letta.close();
     }
 
@@ -66,7 +62,7 @@ class LettaKeyVerifierTest {
     private LettaKeyVerifier verifier() throws Exception {
         client = HttpClient.create(new URL(letta.baseUrl()));
         UnknownKeyBudget budget = new UnknownKeyBudget(100, 100, 100, 100, 1000);
-        return new LettaKeyVerifier(client, budget, TTL, Duration.ofSeconds(30), 1000, 1000, pool);
+        return new LettaKeyVerifier(client, budget, TTL, Duration.ofSeconds(30), 1000, 1000);
     }
 
     private long keyChecks() {
