@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why here and not in the binder: a binder must answer at once, so an unknown key held a thread of the route's
  * pool while Letta answered; routes could then only run on a pool that grows without bound (Micronaut's blocking
  * pool), whose hand-offs cost creates a fifth of the request threads' CPU. Resolved here, routes that never block
- * otherwise (creates) can run on a small fixed pool ({@code RequestThreads}).
+ * otherwise (creates) can run on a small fixed pool ({@code CreateThreads}).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class CallerFilter {

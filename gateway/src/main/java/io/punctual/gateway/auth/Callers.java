@@ -5,6 +5,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
 import io.punctual.gateway.limits.TenantRateLimiter;
 import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.Failures;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.kernel.secrets.KeyMaterial;
 import io.punctual.kernel.secrets.TenantIds;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Resolves the caller of a request from its {@code Authorization: Bearer <Letta API key>} header (or a key given
@@ -41,7 +41,7 @@ public class Callers {
 
     /** The caller of the current request; blocks while an unknown key is checked with Letta (see {@link #fromAuthorizationAsync}). */
     public Caller fromAuthorization(@Nullable String authorization) {
-        return join(fromAuthorizationAsync(authorization, clientAddress()));
+        return Failures.join(fromAuthorizationAsync(authorization, clientAddress()));
     }
 
     /**
@@ -69,7 +69,7 @@ public class Callers {
 
     /** The caller a key names (a key given in the body); blocks while an unknown key is checked with Letta. */
     public Caller fromKey(@Nullable String apiKey) {
-        return join(fromKeyAsync(apiKey, clientAddress()));
+        return Failures.join(fromKeyAsync(apiKey, clientAddress()));
     }
 
     private CompletableFuture<Caller> fromKeyAsync(@Nullable String apiKey, String clientAddress) {
@@ -97,14 +97,6 @@ public class Callers {
         }
         rateLimiter.acquire(tenant);
         return new Caller(apiKey, tenant);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.Failures;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.SharedConfig;
@@ -20,7 +21,6 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -84,11 +84,7 @@ public class LettaKeyVerifier {
      * Blocks while Letta is asked: call off the event loop, or use {@link #isValidAsync}.
      */
     public boolean isValid(String apiKey, String tenant, String clientAddress) {
-        try {
-            return isValidAsync(apiKey, tenant, clientAddress).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return Failures.join(isValidAsync(apiKey, tenant, clientAddress));
     }
 
     /**
@@ -161,7 +157,7 @@ public class LettaKeyVerifier {
             if (error == null) {
                 verdict.complete(valid);
             } else {
-                verdict.completeExceptionally(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+                verdict.completeExceptionally(Failures.unwrap(error));
             }
         });
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.messaging.exceptions.MessagingClientException;
 import io.punctual.gateway.GatewayConfig;
 import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.Failures;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.ScheduleCommand;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -88,15 +88,10 @@ public class CommandGateway {
                             .register(meters)
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 })
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.unwrap(e) instanceof TimeoutException
                         ? new ApiProblem(ProblemType.PLANNER_TIMEOUT, "The planner did not answer within " + timeout.toMillis()
                         + " ms; the command may still be applied. Read the schedule before retrying.")
-                        : unwrap(e)));
-    }
-
-    /** The failure itself: a stage after a failed one sees it wrapped in a {@link CompletionException}. */
-    public static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        : Failures.unwrap(e)));
     }
 
     /** True while this replica waits for the planner's result of {@code commandId} (a write it published). */
@@ -144,7 +139,7 @@ public class CommandGateway {
 
     /** Kafka's own error: micronaut-kafka wraps a failed send in a {@link MessagingClientException} naming the method. */
     private static Throwable sendFailure(Throwable error) {
-        Throwable e = unwrap(error);
+        Throwable e = Failures.unwrap(error);
         return e instanceof MessagingClientException && e.getCause() != null ? e.getCause() : e;
     }
 }

@@ -2,6 +2,7 @@ package io.punctual.gateway.command;
 
 import io.punctual.gateway.auth.Caller;
 import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.Failures;
 import io.punctual.gateway.problem.ProblemType;
 import io.punctual.gateway.view.GatewayViews;
 import io.punctual.schemas.CreateSchedule;
@@ -20,7 +21,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -88,7 +88,7 @@ public class ScheduleCommands {
     }
 
     public ScheduleState create(Caller caller, String scheduleId, ScheduleSpec spec, boolean paused, String pausedNote) {
-        return join(createAsync(caller, scheduleId, spec, paused, pausedNote));
+        return Failures.join(createAsync(caller, scheduleId, spec, paused, pausedNote));
     }
 
     /** {@link #create} without holding the caller's thread while the planner answers (the planner enforces the quota). */
@@ -98,7 +98,7 @@ public class ScheduleCommands {
 
     /** Sends a command and waits for the planner's answer: the state after it, or the problem explaining the refusal. */
     public ScheduleState send(Caller caller, String scheduleId, Long expectedVersion, Object action) {
-        return join(sendAsync(caller, scheduleId, expectedVersion, action));
+        return Failures.join(sendAsync(caller, scheduleId, expectedVersion, action));
     }
 
     /**
@@ -117,7 +117,7 @@ public class ScheduleCommands {
         CompletableFuture<ScheduleState> answer = new CompletableFuture<>();
         gateway.submit(command).whenComplete((result, error) -> {
             if (error != null) {
-                answer.completeExceptionally(CommandGateway.unwrap(error));
+                answer.completeExceptionally(Failures.unwrap(error));
             } else if (result.getAccepted()) {
                 answer.complete(result.getState());
             } else {
@@ -127,12 +127,4 @@ public class ScheduleCommands {
         return answer;
     }
 
-    /** The value, or the problem itself rather than the {@link CompletionException} around it. */
-    public static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
 }

@@ -3,8 +3,7 @@ package io.punctual.gateway.v1;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.punctual.gateway.GatewayConfig;
-import io.punctual.gateway.command.CommandGateway;
-import io.punctual.gateway.command.ScheduleCommands;
+import io.punctual.gateway.problem.Failures;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -40,7 +39,7 @@ public class IdempotentCreates {
 
     /** The first answer for this tenant and key, computing it with {@code create} if there is none. */
     CreatedSchedule once(String tenant, String key, Supplier<CreatedSchedule> create) {
-        return ScheduleCommands.join(onceAsync(tenant, key, () -> CompletableFuture.completedFuture(create.get())));
+        return Failures.join(onceAsync(tenant, key, () -> CompletableFuture.completedFuture(create.get())));
     }
 
     /**
@@ -63,7 +62,7 @@ public class IdempotentCreates {
                     mine.complete(created);
                 } else {
                     entries.asMap().remove(id, mine);
-                    mine.completeExceptionally(CommandGateway.unwrap(error));
+                    mine.completeExceptionally(Failures.unwrap(error));
                 }
             });
         }

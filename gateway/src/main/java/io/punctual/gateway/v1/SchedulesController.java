@@ -28,10 +28,10 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.punctual.gateway.command.CommandGateway;
 import io.punctual.gateway.command.CreateThreads;
 import io.punctual.gateway.command.ScheduleCommands;
 import io.punctual.gateway.problem.ApiProblem;
+import io.punctual.gateway.problem.Failures;
 import io.punctual.gateway.problem.FieldError;
 import io.punctual.gateway.problem.JsonBodies;
 import io.punctual.gateway.problem.ProblemType;
@@ -124,7 +124,7 @@ public class SchedulesController {
         // The planner's answer arrives on the gateway's answer threads (AnswerThreads), which must not wait: the wait
         // for the view runs on the blocking pool.
         return createNow(caller, json, scheduleId).exceptionallyComposeAsync(e -> {
-            if (!(CommandGateway.unwrap(e) instanceof ApiProblem problem) || problem.type() != ProblemType.CONFLICT) {
+            if (!(Failures.unwrap(e) instanceof ApiProblem problem) || problem.type() != ProblemType.CONFLICT) {
                 return CompletableFuture.failedFuture(e instanceof CompletionException c ? c : new CompletionException(e));
             }
             ScheduleState existing = schedules.awaitVisible(caller, scheduleId, EXISTING_SCHEDULE_WAIT);
