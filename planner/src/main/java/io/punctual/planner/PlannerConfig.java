@@ -54,6 +54,10 @@ public class PlannerConfig {
     private Duration completedRetention = LifecycleSettings.DEFAULT_COMPLETED_RETENTION;
     /** Most active and paused schedules one tenant may hold (0: no limit). */
     private int maxSchedulesPerTenant = LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT;
+    /** Places of a busy tenant's quota a planner task asks for in advance, so its creates skip the quota's hops (0: none). */
+    private int quotaCredit = LifecycleSettings.DEFAULT_QUOTA_CREDIT;
+    /** How long a planner task holds such places unused before it gives them back. */
+    private Duration quotaCreditIdle = LifecycleSettings.DEFAULT_QUOTA_CREDIT_IDLE;
     /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
     private Duration censusInterval = Duration.ofSeconds(60);
     /** Whether the planner checks that a command's ciphertexts decrypt for its schedule and the key belongs to its tenant. */
@@ -66,7 +70,7 @@ public class PlannerConfig {
     }
 
     public LifecycleSettings lifecycle() {
-        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant);
+        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle);
     }
 
     public String getApplicationId() {
@@ -155,6 +159,22 @@ public class PlannerConfig {
 
     public void setMaxSchedulesPerTenant(int maxSchedulesPerTenant) {
         this.maxSchedulesPerTenant = maxSchedulesPerTenant;
+    }
+
+    public int getQuotaCredit() {
+        return quotaCredit;
+    }
+
+    public void setQuotaCredit(int quotaCredit) {
+        this.quotaCredit = quotaCredit;
+    }
+
+    public Duration getQuotaCreditIdle() {
+        return quotaCreditIdle;
+    }
+
+    public void setQuotaCreditIdle(Duration quotaCreditIdle) {
+        this.quotaCreditIdle = quotaCreditIdle;
     }
 
     public Duration getCensusInterval() {

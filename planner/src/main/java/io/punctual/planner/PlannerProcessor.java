@@ -23,6 +23,7 @@ import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
 import io.punctual.planner.quota.AwaitingAdmission;
 import io.punctual.planner.quota.LiveCounts;
+import io.punctual.planner.quota.QuotaCredits;
 import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
@@ -46,6 +47,7 @@ import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -67,7 +69,8 @@ import java.util.Optional;
  * The single writer of schedule state. Applies each command, and each execution result, to the schedules store and
  * the timeline, and on a wall-clock punctuation emits the retries and fires that are due and deletes the completed
  * schedules whose retention is over. "Now" is always the task's wall clock. A command that would make a schedule
- * live first asks the tenant's quota (the {@code QuotaProcessor}) and is applied when it comes back admitted.
+ * live first asks the tenant's quota (the {@code QuotaProcessor}) and is applied when it comes back admitted, or at
+ * once when the quota granted this task places of a busy tenant in advance ({@link QuotaCredits}).
  *
  * <p>Why one class of about 450 lines: it is the task's single writer, the one holder of its stores and its
  * {@code ProcessorContext}. What can stand apart already does ({@link CommandHandler} decides, {@link Firing} fires,
@@ -102,6 +105,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private AppliedResults appliedResults;
     private Purges purges;
     private KeyValueStore<String, String> meta;
+    /** Places of busy tenants' quotas granted to this task in advance: their creates are applied without the quota's hops. */
+    private QuotaCredits credits;
     private boolean upgraded;
     /**
      * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
@@ -139,6 +144,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         KeyValueStore<Bytes, byte[]> purgeStore = context.getStateStore(PlannerTopology.PURGES_STORE);
         this.purges = new Purges(purgeStore);
         this.meta = context.getStateStore(PlannerTopology.META_STORE);
+        this.credits = new QuotaCredits(context.getStateStore(PlannerTopology.QUOTA_CREDITS_STORE), lifecycle.quotaCredit(),
+                lifecycle.quotaCreditIdle().toMillis(), context.currentSystemTimeMs());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
     }
 
@@ -214,6 +221,10 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         long now = context.currentSystemTimeMs();
+        if (admitted) {
+            // A credit granted with the admission is the tenant's, whatever becomes of this command.
+            credits.received(command.getTenant(), record.headers(), now);
+        }
         if (commandCommits.handled(record.timestamp(), now)) {
             // Its writer waits for its result (and the quota for its request): not until the next commit interval.
             context.commit();
@@ -234,20 +245,28 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         decision = stamped(decision, now);
         boolean revives = decision.change() instanceof Change.Upsert upsert && LiveCounts.revives(upsert.previous(), upsert.state());
+        // Whether the quota counted this command's place already: admitted by it, or taken from a credit it granted.
+        boolean placed = admitted;
         if (revives && !admitted && lifecycle.maxSchedulesPerTenant() > 0) {
-            // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
-            // Stamped with the command's own time, not now: the quota hop stays as fresh as the command (CommandCommits),
-            // so a backlog's admissions are not taken for writes someone waits for.
-            forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now));
-            awaitingAdmission.sent(command.getScheduleId(), record.value(), command);
-            return;
+            Headers request = credits.takeOrRequest(command.getTenant(), now);
+            if (request != null) {
+                // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
+                // Stamped with the command's own time, not now: the quota hop stays as fresh as the command
+                // (CommandCommits), so a backlog's admissions are not taken for writes someone waits for.
+                QuotaEvent event = LiveCounts.request(command, record.value());
+                context.forward(new Record<>(event.getTenant(), event, commandCommits.hopTimestamp(record.timestamp(), now), request),
+                        PlannerTopology.QUOTA_SINK);
+                awaitingAdmission.sent(command.getScheduleId(), record.value(), command);
+                return;
+            }
+            placed = true;
         }
         Saved saved = apply(command.getScheduleId(), decision.change(), now);
         if (admitted && !revives) {
             // Refused or changed meanwhile: the place the admission took is not used.
             forwardQuota(LiveCounts.release(command), now);
         }
-        if (!admitted || !revives) {
+        if (!placed || !revives) {
             count(decision.change(), now);
         }
         for (DueEvent fire : decision.fires()) {
@@ -376,6 +395,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             context.commit();
         }
         deleteCompleted(now, nowMs);
+        for (Map.Entry<String, Long> unused : credits.idle(nowMs)) {
+            punctuationDeltas.merge(unused.getKey(), -Math.toIntExact(unused.getValue()), Integer::sum);
+        }
         punctuationDeltas.forEach((tenant, delta) -> {
             if (delta != 0) {
                 forwardQuota(LiveCounts.delta(tenant, delta), nowMs);

@@ -42,6 +42,8 @@ public final class PlannerTopology {
     static final String PURGES_STORE = "purges";
     /** Facts about the task's stores themselves (which one-time upgrades ran). */
     static final String META_STORE = "planner-meta";
+    /** Tenant to the places its quota granted this task in advance ({@code QuotaCredits}). */
+    static final String QUOTA_CREDITS_STORE = "quota-credits";
     /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
     static final String TENANT_COUNTS_STORE = "tenant-counts";
 
@@ -91,6 +93,9 @@ public final class PlannerTopology {
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
                 Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
+        // Cached like the counts: a busy tenant's credit is put once per create, its changelog written once per commit.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_CREDITS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), PLANNER_PROCESSOR);
 
         // A second sub-topology, keyed by tenant: the one place a tenant's live schedules are counted.
         topology.addSource(QUOTA_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA.name());

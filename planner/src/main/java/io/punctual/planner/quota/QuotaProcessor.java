@@ -6,6 +6,8 @@ import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,13 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The single writer of each tenant's count of live (active and paused) schedules. Reads {@code punctual.quota},
  * keyed by tenant, so every event of one tenant reaches this one task in order: an admission and the count it checks
- * are one step, and two gateways (or two planner tasks) racing cannot both take the last place.
+ * are one step, and two gateways (or two planner tasks) racing cannot both take the last place. The count includes
+ * the places granted in advance to planner tasks ({@link QuotaCredits}) until they are used or given back.
  */
 public final class QuotaProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaProcessor.class);
@@ -95,9 +99,26 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
             context.forward(new Record<>(event.getScheduleId(), refusal(event, now), now), resultsSink);
             return;
         }
-        set(tenant, count + 1);
+        Headers answer = new RecordHeaders();
+        long granted = 0;
+        if (record.headers().lastHeader(QuotaCredits.WANTED_HEADER) != null) {
+            granted = grant(count, QuotaCredits.number(record.headers(), QuotaCredits.WANTED_HEADER));
+            answer.add(QuotaCredits.GRANTED_HEADER, Long.toString(granted).getBytes(StandardCharsets.US_ASCII));
+        }
+        set(tenant, count + 1 + granted);
         // With the command's time (see the planner's request): only a command written moments ago asks for a commit.
-        context.forward(new Record<>(event.getScheduleId(), bytes(event.getCommand()), commits.hopTimestamp(record.timestamp(), now)), admittedSink);
+        context.forward(new Record<>(event.getScheduleId(), bytes(event.getCommand()), commits.hopTimestamp(record.timestamp(), now), answer),
+                admittedSink);
+    }
+
+    /**
+     * The places granted in advance with an admission (see {@link QuotaCredits}): what was asked while the tenant
+     * stays at least twice that below its limit after it, none otherwise. Near the limit every create asks on its own,
+     * so the last places go one by one, and a small limit is never reserved in advance.
+     */
+    private long grant(long count, long wanted) {
+        long asked = Math.min(Math.max(wanted, 0), QuotaCredits.MAX_WANTED);
+        return maxSchedulesPerTenant > 0 && count + 1 + 3 * asked <= maxSchedulesPerTenant ? asked : 0;
     }
 
     private long countOf(String tenant) {

@@ -1,0 +1,163 @@
+package io.punctual.planner.quota;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Places in a tenant's quota that its quota task counted already and granted to this planner task in advance, so
+ * the task's next creates of that tenant are applied at once instead of each taking two more hops through Kafka
+ * ({@code punctual.quota}, then {@code punctual.quota.admitted}) and a transaction of the quota task's. Those hops were
+ * about a quarter of the planner's work per create (11,700 against 15,500 commands/s without the quota).
+ *
+ * <p>How a credit comes: a tenant is "busy" on this task when it made a create here within the idle time; a busy
+ * tenant's next request to the quota asks for a credit ({@link #WANTED_HEADER}), at most one such ask outstanding at a
+ * time. The quota admits the create as always and, while the tenant stays well below its limit, grants the credit too
+ * ({@link #GRANTED_HEADER} on the admitted copy), counting it as taken places. A credit that has not been used for the
+ * idle time goes back (a negative count change), so the tenant's count is its live schedules plus the credit
+ * outstanding, and it never exceeds the limit.
+ *
+ * <p>Credits are kept in the task's changelogged store ({@code quota-credits}), written in the transaction that takes
+ * or receives them, so a crash loses or doubles none; an in-heap copy, in the order the tenants were last seen,
+ * answers the per-create question and finds the idle ones without scanning every tenant.
+ */
+public final class QuotaCredits {
+    /** On a request to the quota: how many places in advance this task would like (a decimal number). */
+    public static final String WANTED_HEADER = "punctual.quota.credit-wanted";
+    /** On an admitted copy: how many places in advance the quota granted with it (a decimal number). */
+    public static final String GRANTED_HEADER = "punctual.quota.credit-granted";
+    /** The most a request may ask for, whatever the header says: a bad header cannot reserve a whole quota. */
+    public static final int MAX_WANTED = 10_000;
+
+    private static final class Tenant {
+        long credit;
+        long lastSeenMs;
+        /** When a credit was last asked for and has not come yet; -1: none outstanding. */
+        long askedMs = -1;
+    }
+
+    private final KeyValueStore<String, Long> store;
+    private final int batch;
+    private final long idleMs;
+    /** Tenants seen within the idle time or holding credit, least recently seen first (access order). */
+    private final LinkedHashMap<String, Tenant> tenants = new LinkedHashMap<>(16, 0.75f, true);
+
+    /**
+     * @param store  tenant to credit held, the task's changelogged store
+     * @param batch  places asked for at a time; 0: never ask (credit granted before is still used and given back)
+     * @param idleMs how long an unused credit is held, and how long a tenant counts as busy after a create
+     */
+    public QuotaCredits(KeyValueStore<String, Long> store, int batch, long idleMs, long nowMs) {
+        this.store = store;
+        this.batch = batch;
+        this.idleMs = idleMs;
+        try (KeyValueIterator<String, Long> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                Tenant tenant = new Tenant();
+                tenant.credit = entry.value;
+                // Restored with the task: held for a full idle time from now, as the clock of its last use is gone.
+                tenant.lastSeenMs = nowMs;
+                tenants.put(entry.key, tenant);
+            }
+        }
+    }
+
+    /**
+     * For one of the tenant's creates, applied now if it can be: takes one place of the tenant's credit and returns
+     * null, or, when it holds none, returns the headers of its request to the quota. The request asks for a credit
+     * when the tenant is busy here (a create within the idle time) and no ask is outstanding: a one-off create
+     * reserves nothing.
+     */
+    public Headers takeOrRequest(String tenant, long nowMs) {
+        Tenant held = tenants.get(tenant);
+        boolean busy = held != null && nowMs - held.lastSeenMs < idleMs;
+        if (held == null) {
+            held = new Tenant();
+            tenants.put(tenant, held);
+        }
+        held.lastSeenMs = nowMs;
+        if (held.credit > 0) {
+            held.credit--;
+            if (held.credit == 0) {
+                store.delete(tenant);
+            } else {
+                store.put(tenant, held.credit);
+            }
+            return null;
+        }
+        RecordHeaders headers = new RecordHeaders();
+        boolean outstanding = held.askedMs >= 0 && nowMs - held.askedMs < idleMs;
+        if (batch > 0 && busy && !outstanding) {
+            held.askedMs = nowMs;
+            headers.add(WANTED_HEADER, Long.toString(batch).getBytes(StandardCharsets.US_ASCII));
+        }
+        return headers;
+    }
+
+    /**
+     * Takes what the quota answered, with an admitted copy of the tenant's create, to an ask for a credit (its
+     * {@link #GRANTED_HEADER}, present, 0 or more, exactly when the request asked).
+     */
+    public void received(String tenant, Headers headers, long nowMs) {
+        if (headers == null || headers.lastHeader(GRANTED_HEADER) == null) {
+            return;
+        }
+        long granted = number(headers, GRANTED_HEADER);
+        Tenant held = tenants.get(tenant);
+        if (held == null) {
+            held = new Tenant();
+            tenants.put(tenant, held);
+        }
+        held.lastSeenMs = nowMs;
+        held.askedMs = -1;
+        if (granted > 0) {
+            held.credit += granted;
+            store.put(tenant, held.credit);
+        }
+    }
+
+    /**
+     * Gives back the credits not used for the idle time and forgets tenants not seen for as long.
+     *
+     * @return per tenant, the places given back (to send to the quota as negative count changes)
+     */
+    public List<Map.Entry<String, Long>> idle(long nowMs) {
+        List<Map.Entry<String, Long>> returned = new ArrayList<>();
+        Iterator<Map.Entry<String, Tenant>> oldestFirst = tenants.entrySet().iterator();
+        while (oldestFirst.hasNext()) {
+            Map.Entry<String, Tenant> entry = oldestFirst.next();
+            if (nowMs - entry.getValue().lastSeenMs < idleMs) {
+                break;
+            }
+            oldestFirst.remove();
+            if (entry.getValue().credit > 0) {
+                store.delete(entry.getKey());
+                returned.add(Map.entry(entry.getKey(), entry.getValue().credit));
+            }
+        }
+        return returned;
+    }
+
+    /** A header's decimal number, 0 when it is missing or not a number. */
+    public static long number(Headers headers, String name) {
+        Header header = headers == null ? null : headers.lastHeader(name);
+        if (header == null || header.value() == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
