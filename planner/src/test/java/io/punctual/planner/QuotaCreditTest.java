@@ -62,15 +62,21 @@ class QuotaCreditTest extends PlannerTestBase {
 
     @Test
     void theLimitIsReachedExactlyAndNeverPassedWithCredits() {
-        PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(1_000)
-                .withQuotaCredit(100, IDLE), START);
+        PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(200)
+                .withQuotaCredit(20, IDLE), START);
+        TestOutputTopic<String, QuotaEvent> quota = quotaTopic(planner);
 
-        List<CommandResult> results = IntStream.range(0, 1_100).mapToObj(i -> planner.send(create("l-" + i, TENANT))).toList();
+        // Credits of 20 are granted while the count stays at most 200 - 3 × 20 after the create, then the last
+        // places go one create at a time.
+        List<CommandResult> results = IntStream.range(0, 220).mapToObj(i -> planner.send(create("l-" + i, TENANT))).toList();
 
-        assertThat(results.stream().filter(CommandResult::getAccepted)).hasSize(1_000);
-        assertThat(results.subList(1_000, 1_100)).allSatisfy(r -> assertThat(r.getReason()).isEqualTo("quota_exceeded"));
-        assertThat(counts(planner).get(TENANT)).isEqualTo(1_000L);
+        assertThat(results.stream().filter(CommandResult::getAccepted)).hasSize(200);
+        assertThat(results.subList(200, 220)).allSatisfy(r -> assertThat(r.getReason()).isEqualTo("quota_exceeded"));
+        assertThat(counts(planner).get(TENANT)).isEqualTo(200L);
         assertThat(credits(planner).get(TENANT)).as("near the limit the last places go one by one").isNull();
+        // 140 creates used 7 credits of 20; the other 60 accepted (7 of them brought the credits) and the 20
+        // refused asked the quota: 80 requests for 220 creates.
+        assertThat(quota.readValuesToList().stream().filter(e -> e.getCommand() != null)).hasSize(80);
         // Other tenants are untouched by this one's credit.
         assertThat(planner.send(create("l-other", OTHER_TENANT)).getAccepted()).isTrue();
         assertThat(counts(planner).get(OTHER_TENANT)).isEqualTo(1L);
