@@ -16,6 +16,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -183,16 +184,35 @@ public final class KafkaFixture {
     /** Creates topics (replication factor: the cluster default) and waits for them; existing ones are kept. */
     void createTopics(NewTopic... topics) {
         try {
-            admin.createTopics(Arrays.asList(topics)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Could not create topics " + Arrays.toString(topics), e.getCause());
+            try {
+                admin.createTopics(Arrays.asList(topics)).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Could not create topics " + Arrays.toString(topics), e.getCause());
+                }
             }
+            awaitVisible(Arrays.stream(topics).map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not list topics after creating " + Arrays.toString(topics), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + Arrays.toString(topics), e);
+        }
+    }
+
+    /**
+     * Waits until the broker's metadata lists the topics: the controller acknowledges a creation before the broker
+     * has applied it, and a test that listed its new topic at once found it missing now and then.
+     */
+    private void awaitVisible(List<String> names) throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Topics " + names + " not listed 30 s after their creation");
+            }
+            Thread.sleep(10);
         }
     }
 
