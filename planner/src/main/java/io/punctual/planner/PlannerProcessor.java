@@ -48,6 +48,7 @@ import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -253,9 +254,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                 // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
                 // Stamped with the command's own time, not now: the quota hop stays as fresh as the command
                 // (CommandCommits), so a backlog's admissions are not taken for writes someone waits for.
-                QuotaEvent event = LiveCounts.request(command, record.value());
-                context.forward(new Record<>(event.getTenant(), event, commandCommits.hopTimestamp(record.timestamp(), now), request),
-                        PlannerTopology.QUOTA_SINK);
+                forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now), request);
                 awaitingAdmission.sent(command.getScheduleId(), record.value(), command);
                 return;
             }
@@ -308,7 +307,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     }
 
     private void forwardQuota(QuotaEvent event, long timestamp) {
-        context.forward(new Record<>(event.getTenant(), event, timestamp), PlannerTopology.QUOTA_SINK);
+        forwardQuota(event, timestamp, new RecordHeaders());
+    }
+
+    private void forwardQuota(QuotaEvent event, long timestamp, Headers headers) {
+        context.forward(new Record<>(event.getTenant(), event, timestamp, headers), PlannerTopology.QUOTA_SINK);
     }
 
     /** The decision with its state's {@code completed_at} set (or cleared) as its status says, in the store and the answer. */

@@ -9,11 +9,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -184,36 +186,27 @@ public final class KafkaFixture {
     /** Creates topics (replication factor: the cluster default) and waits for them; existing ones are kept. */
     void createTopics(NewTopic... topics) {
         try {
-            try {
-                admin.createTopics(Arrays.asList(topics)).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Could not create topics " + Arrays.toString(topics), e.getCause());
-                }
-            }
-            awaitVisible(Arrays.stream(topics).map(NewTopic::name).toList());
+            admin.createTopics(Arrays.asList(topics)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not list topics after creating " + Arrays.toString(topics), e.getCause());
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Could not create topics " + Arrays.toString(topics), e.getCause());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + Arrays.toString(topics), e);
         }
+        awaitVisible(Arrays.stream(topics).map(NewTopic::name).toList());
     }
 
     /**
      * Waits until the broker's metadata lists the topics: the controller acknowledges a creation before the broker
      * has applied it, and a test that listed its new topic at once found it missing now and then.
      */
-    private void awaitVisible(List<String> names) throws ExecutionException, InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names)) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Topics " + names + " not listed 30 s after their creation");
-            }
-            Thread.sleep(10);
-        }
+    private void awaitVisible(List<String> names) {
+        Awaitility.await("topics " + names + " listed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names));
     }
 
     /** Creates a topic with the given partition count and the cluster's default replication factor. */

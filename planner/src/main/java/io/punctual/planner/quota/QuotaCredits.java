@@ -99,7 +99,7 @@ public final class QuotaCredits {
         boolean outstanding = held.askedMs >= 0 && nowMs - held.askedMs < idleMs;
         if (batch > 0 && busy && !outstanding) {
             held.askedMs = nowMs;
-            headers.add(WANTED_HEADER, Long.toString(batch).getBytes(StandardCharsets.US_ASCII));
+            withNumber(headers, WANTED_HEADER, batch);
         }
         return headers;
     }
@@ -146,6 +146,11 @@ public final class QuotaCredits {
             }
         }
         return returned;
+    }
+
+    /** Adds a header holding {@code value} as a decimal number (what {@link #number} reads). */
+    public static Headers withNumber(Headers headers, String name, long value) {
+        return headers.add(name, Long.toString(value).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A header's decimal number, 0 when it is missing or not a number. */

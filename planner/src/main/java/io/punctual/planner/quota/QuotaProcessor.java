@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -103,7 +102,7 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
         long granted = 0;
         if (record.headers().lastHeader(QuotaCredits.WANTED_HEADER) != null) {
             granted = grant(count, QuotaCredits.number(record.headers(), QuotaCredits.WANTED_HEADER));
-            answer.add(QuotaCredits.GRANTED_HEADER, Long.toString(granted).getBytes(StandardCharsets.US_ASCII));
+            QuotaCredits.withNumber(answer, QuotaCredits.GRANTED_HEADER, granted);
         }
         set(tenant, count + 1 + granted);
         // With the command's time (see the planner's request): only a command written moments ago asks for a commit.
