@@ -28,6 +28,7 @@ import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
 import io.punctual.planner.state.ScheduleStates;
+import io.punctual.planner.state.IndexSession;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
@@ -102,6 +103,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private ProcessorContext<String, Object> context;
     private ScheduleStore schedules;
     private Timeline timeline;
+    private IndexSession indexSession;
+    /** Whether this task's indexes (timeline, deletions) were found current, or rebuilt, since {@link #init}. */
+    private boolean indexesChecked;
     private RetryTimers retries;
     private AppliedResults appliedResults;
     private Purges purges;
@@ -145,6 +149,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         KeyValueStore<Bytes, byte[]> purgeStore = context.getStateStore(PlannerTopology.PURGES_STORE);
         this.purges = new Purges(purgeStore);
         this.meta = context.getStateStore(PlannerTopology.META_STORE);
+        this.indexSession = new IndexSession(meta, context.getStateStore(PlannerTopology.LOCAL_META_STORE));
+        this.indexesChecked = false;
         this.credits = new QuotaCredits(context.getStateStore(PlannerTopology.QUOTA_CREDITS_STORE), lifecycle.quotaCredit(),
                 lifecycle.quotaCreditIdle().toMillis(), context.currentSystemTimeMs());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
@@ -152,6 +158,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     @Override
     public void process(Record<String, byte[]> record) {
+        indexesOnce();
         upgradeOnce(context.currentSystemTimeMs());
         if (record.value() == null) {
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
@@ -388,6 +395,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private void punctuate() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
+        indexesOnce();
         upgradeOnce(nowMs);
         long freshestDueMs = emitDueFires(now, nowMs);
         if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
@@ -407,6 +415,43 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
         });
         punctuationDeltas.clear();
+    }
+
+    /**
+     * Before this task changes anything: the timeline and the deletions have no changelog, so unless
+     * {@link IndexSession} finds this instance's copy current, both are rebuilt from the schedules store (every active
+     * schedule with a fire left at its due time, every completed one at its deletion date) and a new session begins.
+     * After a crash or a move that is a pass over the task's schedules, where two changelogs would have been restored.
+     */
+    private void indexesOnce() {
+        if (indexesChecked) {
+            return;
+        }
+        if (!indexSession.current()) {
+            long started = System.nanoTime();
+            long cleared = timeline.clear() + purges.clear();
+            long fires = 0;
+            long deletions = 0;
+            try (var it = schedules.all()) {
+                while (it.hasNext()) {
+                    ScheduleState state = it.next().value;
+                    if (onTimeline(state)) {
+                        timeline.add(firing.dueAt(state), state.getScheduleId());
+                        fires++;
+                    }
+                    if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() != null) {
+                        purges.add(Completion.deleteAt(state, lifecycle.completedRetention()), state.getScheduleId(), state.getCompletedAt());
+                        deletions++;
+                    }
+                }
+            }
+            indexSession.begin();
+            if (fires + deletions + cleared > 0) {
+                LOG.info("Indexes of task {} rebuilt from its schedules in {} ms: {} fires, {} deletions ({} stale entries removed)",
+                        context.taskId(), (System.nanoTime() - started) / 1_000_000, fires, deletions, cleared);
+            }
+        }
+        indexesChecked = true;
     }
 
     /**

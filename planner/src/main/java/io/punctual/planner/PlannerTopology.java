@@ -32,16 +32,21 @@ public final class PlannerTopology {
 
     /** Schedule id to {@code ScheduleState}, as its encoded bytes (read it through {@code ScheduleStore}). */
     public static final String SCHEDULES_STORE = "schedules";
-    /** Time-ordered index of next fires, keyed by {@code TimelineKey}. */
+    /**
+     * Time-ordered index of next fires, keyed by {@code TimelineKey}. Not logged: it is rebuilt from the schedules
+     * store when it may not match it ({@code IndexSession}).
+     */
     public static final String TIMELINE_STORE = "timeline";
     /** Durable retry timers, keyed like the timeline by time then {@code fire id#attempt}. */
     static final String RETRIES_STORE = "retries";
     /** Schedule id to the fire id#attempt of the last results applied, so a result read twice counts once. */
     static final String APPLIED_RESULTS_STORE = "applied-results";
-    /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id. */
+    /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id; not logged either. */
     static final String PURGES_STORE = "purges";
-    /** Facts about the task's stores themselves (which one-time upgrades ran). */
+    /** Facts about the task's stores themselves (which one-time upgrades ran, which session last rebuilt the indexes). */
     static final String META_STORE = "planner-meta";
+    /** Facts about this instance's copy of the unlogged stores (which session's indexes it holds); not logged either. */
+    static final String LOCAL_META_STORE = "planner-local-meta";
     /** Tenant to the places its quota granted this task in advance ({@code QuotaCredits}). */
     static final String QUOTA_CREDITS_STORE = "quota-credits";
     /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
@@ -83,14 +88,20 @@ public final class PlannerTopology {
         // Schedule states as the bytes published on punctual.schedules (see ScheduleStore): encoded once, not per write.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
                 Serdes.String(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+        // Every entry of the timeline and of the deletions follows from a schedule's state, so neither is logged: a
+        // changelog record fewer per create, two fewer per one-time fire, and two changelogs' partitions fewer in
+        // the transactions. IndexSession says when the local copies may lag the schedules store (a crash wipes
+        // every store, a task that moved here or back has only the logged ones restored); the processor rebuilds them then.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), PLANNER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LOCAL_META_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled(), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRIES_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_RESULTS_STORE),
                 Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PURGES_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
                 Serdes.String(), Serdes.String()), PLANNER_PROCESSOR);
         // Cached like the counts: a busy tenant's credit is put once per create, its changelog written once per commit.

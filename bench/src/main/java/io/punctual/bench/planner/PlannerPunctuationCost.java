@@ -1,8 +1,6 @@
 package io.punctual.bench.planner;
 
-import io.punctual.planner.PlannerSettings;
 import io.punctual.planner.PlannerTopology;
-import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DeliveryMode;
@@ -16,20 +14,14 @@ import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * (c) The cost of one punctuation with few fires due, as the number of stored schedules grows: the planner's
@@ -55,31 +47,22 @@ public final class PlannerPunctuationCost {
     }
 
     private static void measure(TopicSerdes serdes, int stored) throws Exception {
-        Path state = Files.createTempDirectory("punctual-bench-punctuation");
-        PlannerSettings settings = PlannerSettings.defaults().withStateDir(state).withApplicationId("bench-punctuation-" + stored);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings), props, START)) {
+        try (TopologyTestDriver driver = PlannerDriver.open(serdes, "punctuation-" + stored, START)) {
             TestOutputTopic<String, ?> due = driver.createOutputTopic(Topics.DUE.name(), new StringDeserializer(), serdes.valueSerde(Topics.DUE).deserializer());
             ScheduleStore schedules = new ScheduleStore(driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE), serdes.valueSerde(Topics.SCHEDULES));
-            KeyValueStore<Bytes, byte[]> timeline = driver.getKeyValueStore(PlannerTopology.TIMELINE_STORE);
             long seedStart = System.nanoTime();
             Instant nextYear = Instant.parse("2026-03-02T08:00:00Z");
             for (int i = 0; i < stored; i++) {
                 String id = "idle-" + i;
                 schedules.put(state(id, new CronCadence("0 9 2 3 *", "Europe/Berlin"), nextYear));
-                timeline.put(new TimelineKey(nextYear, id).toBytes(), new byte[0]);
             }
             for (int i = 0; i < DUE_EVERY_SECOND; i++) {
                 String id = "busy-" + i;
                 schedules.put(state(id, new IntervalCadence(1000L, START), START.plusSeconds(1)));
-                timeline.put(new TimelineKey(START.plusSeconds(1), id).toBytes(), new byte[0]);
             }
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
-            // Warm up, then measure: each step is one punctuation (100 ms apart); every tenth has 10 fires due.
+            // Warm up, then measure: each step is one punctuation (100 ms apart); every tenth has 10 fires due. The
+            // first one indexes the schedules (the timeline has no changelog and is rebuilt from them: IndexSession).
             for (int i = 0; i < 100; i++) {
                 driver.advanceWallClockTime(Duration.ofMillis(100));
             }

@@ -1,5 +1,6 @@
 package io.punctual.planner.lifecycle;
 
+import io.punctual.planner.state.IndexSession;
 import io.punctual.planner.timeline.DueScan;
 import io.punctual.planner.timeline.TimelineKey;
 import org.apache.kafka.common.utils.Bytes;
@@ -28,6 +29,11 @@ public final class Purges {
         Bytes key = new TimelineKey(deleteAt, scheduleId).toBytes();
         store.put(key, ByteBuffer.allocate(Long.BYTES).putLong(completedAt.toEpochMilli()).array());
         scan.added(key);
+    }
+
+    /** Removes every entry, before a rebuild. Returns how many there were. */
+    public long clear() {
+        return IndexSession.clear(store);
     }
 
     public void remove(Due entry) {

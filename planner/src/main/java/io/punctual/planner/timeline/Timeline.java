@@ -1,5 +1,6 @@
 package io.punctual.planner.timeline;
 
+import io.punctual.planner.state.IndexSession;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -30,6 +31,11 @@ public final class Timeline {
 
     public void remove(Instant fireAt, String scheduleId) {
         store.delete(new TimelineKey(fireAt, scheduleId).toBytes());
+    }
+
+    /** Removes every entry, before a rebuild. Returns how many there were. */
+    public long clear() {
+        return IndexSession.clear(store);
     }
 
     /**

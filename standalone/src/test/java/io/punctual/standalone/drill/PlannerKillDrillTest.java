@@ -29,8 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drill 2: the planner, a process of its own ({@link PlannerApplication}), killed with SIGKILL in the middle of a
- * burst and started again with its state directory wiped, so it must restore every schedule and the time index
- * from its changelog topics. The broker, registry and executor (this JVM) the test owns keep running. Every fire
+ * burst and started again with its state directory wiped, so it must restore every schedule from its changelog
+ * topics and rebuild the time index from them. The broker, registry and executor (this JVM) the test owns keep running. Every fire
  * ends with exactly one final result ({@code DELIVERED}), none is missing, and no fire is emitted twice in a way
  * that reaches Letta twice unnoticed: duplicates are counted and printed.
  */

@@ -1,0 +1,171 @@
+package io.punctual.planner;
+
+import io.punctual.planner.command.SpecGuard;
+import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.state.ScheduleStore;
+import io.punctual.planner.timeline.TimelineKey;
+import io.punctual.schemas.DueEvent;
+import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The timeline and the deletions have no changelog: a planner instance whose copy may lag the restored schedules
+ * rebuilds both before it applies anything, and one whose copy is current keeps it. Each "instance" here is a
+ * processor over the stores a task would have there: the logged ones as restored from their changelogs (shared, as
+ * the changelogs are), the indexes and their local meta store of its own.
+ */
+class IndexRebuildTest extends PlannerTestBase {
+    private static final Instant START = PlannerHarness.START;
+    private static final Instant ONCE_AT = START.plus(Duration.ofHours(1));
+
+    /** The logged stores, as every instance restores them. */
+    private final Map<String, KeyValueStore<?, ?>> logged = Map.of(
+            PlannerTopology.SCHEDULES_STORE, store(PlannerTopology.SCHEDULES_STORE, Serdes.String(), Serdes.ByteArray()),
+            PlannerTopology.RETRIES_STORE, store(PlannerTopology.RETRIES_STORE, Serdes.Bytes(), Serdes.ByteArray()),
+            PlannerTopology.APPLIED_RESULTS_STORE, store(PlannerTopology.APPLIED_RESULTS_STORE, Serdes.String(), Serdes.String()),
+            PlannerTopology.META_STORE, store(PlannerTopology.META_STORE, Serdes.String(), Serdes.String()),
+            PlannerTopology.QUOTA_CREDITS_STORE, store(PlannerTopology.QUOTA_CREDITS_STORE, Serdes.String(), Serdes.Long()));
+
+    @Test
+    void anInstanceWhoseCopyMayLagRebuildsItAndOneWhoseCopyIsCurrentKeepsIt() {
+        Local first = new Local();
+        Instance a = new Instance(first, START);
+        a.apply(TestCommands.createOnce("s-0", "agent-0", START.plusSeconds(1)));
+        a.apply(TestCommands.createOnce("s-1", "agent-1", ONCE_AT));
+        a.apply(TestCommands.createCron("s-2", "agent-2", "0 9 * * MON-FRI", "Europe/Berlin"));
+        // s-0 fires and completes: its deletion is indexed.
+        a.context.setCurrentSystemTimeMs(START.plusSeconds(1).toEpochMilli());
+        a.punctuate();
+        List<String> atFirst = first.entries();
+        assertThat(atFirst).hasSize(2).anyMatch(e -> e.endsWith("s-1")).anyMatch(e -> e.endsWith("s-2"));
+        List<String> deletions = first.deletions();
+        Instant deleteAt = START.plusSeconds(1).plus(LifecycleSettings.DEFAULT_COMPLETED_RETENTION);
+        assertThat(deletions).containsExactly(deleteAt + " s-0");
+
+        // The task moves: the new instance has the schedules (restored) and no indexes. It rebuilds the same ones.
+        Local second = new Local();
+        Instance b = new Instance(second, START.plusSeconds(2));
+        b.punctuate();
+        assertThat(second.entries()).isEqualTo(atFirst);
+        assertThat(second.deletions()).isEqualTo(deletions);
+        b.apply(TestCommands.delete("s-1", TestCommands.TENANT, null));
+        b.apply(TestCommands.createOnce("s-3", "agent-3", ONCE_AT));
+        List<String> atSecond = second.entries();
+        assertThat(atSecond).hasSize(2).anyMatch(e -> e.endsWith("s-2")).anyMatch(e -> e.endsWith("s-3"));
+
+        // And back: the first instance's copy still has s-1 and lacks s-3; its token is not the committed one.
+        assertThat(first.entries()).isEqualTo(atFirst);
+        Instance aAgain = new Instance(first, START.plusSeconds(3));
+        aAgain.apply(TestCommands.pause("s-2", "a break"));
+        assertThat(first.entries()).hasSize(1).allMatch(e -> e.endsWith("s-3"));
+
+        // A clean restart on the same instance trusts its copy: an entry only that copy has survives the first
+        // punctuation (a rebuild would drop it, as it has no schedule).
+        Bytes onlyInTheCopy = new TimelineKey(START.plus(Duration.ofDays(30)), "not-a-schedule").toBytes();
+        first.timeline.put(onlyInTheCopy, new byte[0]);
+        Instance restarted = new Instance(first, START.plusSeconds(4));
+        restarted.punctuate();
+        assertThat(first.timeline.get(onlyInTheCopy)).isNotNull();
+        first.timeline.delete(onlyInTheCopy);
+
+        // The rebuilt timeline fires: s-3 at its time, from the instance that rebuilt last.
+        restarted.context.setCurrentSystemTimeMs(ONCE_AT.toEpochMilli());
+        restarted.context.resetForwards();
+        restarted.punctuate();
+        List<String> fired = new ArrayList<>();
+        restarted.context.forwarded(PlannerTopology.DUE_SINK).forEach(f -> fired.add(((DueEvent) f.record().value()).getScheduleId()));
+        assertThat(fired).containsExactly("s-3");
+
+        // And the rebuilt deletions delete: s-0 a retention after it completed.
+        restarted.context.setCurrentSystemTimeMs(deleteAt.toEpochMilli());
+        assertThat(restarted.schedules().get("s-0")).isNotNull();
+        restarted.punctuate();
+        assertThat(restarted.schedules().get("s-0")).isNull();
+        assertThat(restarted.schedules().get("s-3")).isNotNull();
+    }
+
+    /** The stores one instance keeps for itself: the indexes and their local meta store. */
+    private static final class Local {
+        final KeyValueStore<Bytes, byte[]> timeline = store(PlannerTopology.TIMELINE_STORE, Serdes.Bytes(), Serdes.ByteArray());
+        final KeyValueStore<Bytes, byte[]> purges = store(PlannerTopology.PURGES_STORE, Serdes.Bytes(), Serdes.ByteArray());
+        final KeyValueStore<String, String> meta = store(PlannerTopology.LOCAL_META_STORE, Serdes.String(), Serdes.String());
+
+        /** The timeline's entries as "fire time schedule id", in order. */
+        List<String> entries() {
+            return keys(timeline);
+        }
+
+        /** The deletions' entries as "deletion time schedule id", in order. */
+        List<String> deletions() {
+            return keys(purges);
+        }
+
+        private static List<String> keys(KeyValueStore<Bytes, byte[]> store) {
+            List<String> entries = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+                it.forEachRemaining(kv -> {
+                    TimelineKey key = TimelineKey.fromBytes(kv.key);
+                    entries.add(key.fireAt() + " " + key.scheduleId());
+                });
+            }
+            return entries;
+        }
+    }
+
+    /** A processor as initialised on one instance, over its own local stores and the shared logged ones. */
+    private final class Instance {
+        final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        final PlannerProcessor processor = new PlannerProcessor(serdes,
+                PlannerSettings.defaults().withStateDir(stateDir).withFireLead(Duration.ZERO), SpecGuard.none(),
+                // No quota, so a create is applied at once rather than sent to the quota's task.
+                LifecycleSettings.defaults().withMaxSchedulesPerTenant(0));
+        private long offset;
+
+        Instance(Local local, Instant now) {
+            logged.values().forEach(context::addStateStore);
+            context.addStateStore(local.timeline);
+            context.addStateStore(local.purges);
+            context.addStateStore(local.meta);
+            context.setCurrentSystemTimeMs(now.toEpochMilli());
+            processor.init(context);
+        }
+
+        void apply(ScheduleCommand command) {
+            context.setRecordMetadata(Topics.COMMANDS.name(), 0, offset++);
+            byte[] bytes = serdes.valueSerde(Topics.COMMANDS).serializer().serialize(Topics.COMMANDS.name(), command);
+            processor.process(new Record<>(command.getScheduleId(), bytes, context.currentSystemTimeMs()));
+        }
+
+        ScheduleStore schedules() {
+            return new ScheduleStore(context.getStateStore(PlannerTopology.SCHEDULES_STORE), serdes.valueSerde(Topics.SCHEDULES));
+        }
+
+        void punctuate() {
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+        }
+    }
+
+    private static <K, V> KeyValueStore<K, V> store(String name, Serde<K> keys, Serde<V> values) {
+        KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
+                .withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+}
