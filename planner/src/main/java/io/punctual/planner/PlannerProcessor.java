@@ -27,8 +27,8 @@ import io.punctual.planner.quota.QuotaCredits;
 import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
-import io.punctual.planner.state.ScheduleStates;
 import io.punctual.planner.state.IndexSession;
+import io.punctual.planner.state.ScheduleStates;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.Timeline;
 import io.punctual.planner.timeline.TimelineKey;
@@ -360,9 +360,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         // Encoded once: the store, its changelog and punctual.schedules get the same bytes.
         byte[] encoded = schedules.put(state);
         context.forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
-        if (onTimeline(state)) {
-            timeline.add(firing.dueAt(state), state.getScheduleId());
-        }
+        index(state);
         if (state.getCompletedAt() != null) {
             Instant deleteAt = Completion.deleteAt(state, lifecycle.completedRetention());
             boolean known = previous != null && state.getCompletedAt().equals(previous.getCompletedAt())
@@ -373,6 +371,15 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
         }
         return new Saved(state, encoded);
+    }
+
+    /** Puts the state's next fire on the timeline if it has one to be there; true when it did. */
+    private boolean index(ScheduleState state) {
+        if (!onTimeline(state)) {
+            return false;
+        }
+        timeline.add(firing.dueAt(state), state.getScheduleId());
+        return true;
     }
 
     private void unindex(ScheduleState state) {
@@ -435,8 +442,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             try (var it = schedules.all()) {
                 while (it.hasNext()) {
                     ScheduleState state = it.next().value;
-                    if (onTimeline(state)) {
-                        timeline.add(firing.dueAt(state), state.getScheduleId());
+                    if (index(state)) {
                         fires++;
                     }
                     if (state.getStatus() == ScheduleStatus.COMPLETED && state.getCompletedAt() != null) {
