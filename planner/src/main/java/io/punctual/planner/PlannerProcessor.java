@@ -27,7 +27,8 @@ import io.punctual.planner.quota.QuotaCredits;
 import io.punctual.planner.notify.Notifications;
 import io.punctual.planner.retry.RetryTimer;
 import io.punctual.planner.retry.RetryTimers;
-import io.punctual.planner.state.IndexSession;
+import io.punctual.planner.state.LocalCopySession;
+import io.punctual.planner.state.ScheduleReload;
 import io.punctual.planner.state.ScheduleStates;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.Timeline;
@@ -101,11 +102,14 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private final TopicSerdes serdes;
 
     private ProcessorContext<String, Object> context;
+    private final ScheduleReload.Opener schedulesLog;
+
     private ScheduleStore schedules;
+    private KeyValueStore<String, byte[]> scheduleBytes;
     private Timeline timeline;
-    private IndexSession indexSession;
-    /** Whether this task's indexes (timeline, deletions) were found current, or rebuilt, since {@link #init}. */
-    private boolean indexesChecked;
+    private LocalCopySession localCopy;
+    /** Whether this task's unlogged stores (schedules, timeline, deletions) were found current, or reloaded, since {@link #init}. */
+    private boolean localCopyChecked;
     private RetryTimers retries;
     private AppliedResults appliedResults;
     private Purges purges;
@@ -123,8 +127,11 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     /** Commits asked for by commands a writer may be waiting for, rather than left to the commit interval. */
     private final CommandCommits commandCommits;
 
-    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
+    /** @param schedulesLog opens punctual.schedules, from which the schedules store is reloaded ({@link ScheduleReload}) */
+    PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle,
+                     ScheduleReload.Opener schedulesLog) {
         this.settings = settings;
+        this.schedulesLog = schedulesLog;
         this.lifecycle = lifecycle;
         this.serdes = serdes;
         this.decoder = new CommandDecoder(serdes.valueSerde(Topics.COMMANDS).deserializer());
@@ -138,8 +145,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        KeyValueStore<String, byte[]> scheduleStore = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
-        this.schedules = new ScheduleStore(scheduleStore, serdes.valueSerde(Topics.SCHEDULES));
+        this.scheduleBytes = context.getStateStore(PlannerTopology.SCHEDULES_STORE);
+        this.schedules = new ScheduleStore(scheduleBytes, serdes.valueSerde(Topics.SCHEDULES));
         KeyValueStore<Bytes, byte[]> timelineStore = context.getStateStore(PlannerTopology.TIMELINE_STORE);
         this.timeline = new Timeline(timelineStore);
         KeyValueStore<Bytes, byte[]> retryStore = context.getStateStore(PlannerTopology.RETRIES_STORE);
@@ -149,8 +156,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         KeyValueStore<Bytes, byte[]> purgeStore = context.getStateStore(PlannerTopology.PURGES_STORE);
         this.purges = new Purges(purgeStore);
         this.meta = context.getStateStore(PlannerTopology.META_STORE);
-        this.indexSession = new IndexSession(meta, context.getStateStore(PlannerTopology.LOCAL_META_STORE));
-        this.indexesChecked = false;
+        this.localCopy = new LocalCopySession(meta, context.getStateStore(PlannerTopology.LOCAL_META_STORE));
+        this.localCopyChecked = false;
         this.credits = new QuotaCredits(context.getStateStore(PlannerTopology.QUOTA_CREDITS_STORE), lifecycle.quotaCredit(),
                 lifecycle.quotaCreditIdle().toMillis(), context.currentSystemTimeMs());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
@@ -158,7 +165,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
 
     @Override
     public void process(Record<String, byte[]> record) {
-        indexesOnce();
+        localCopyOnce();
         upgradeOnce(context.currentSystemTimeMs());
         if (record.value() == null) {
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
@@ -295,7 +302,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         return null;
     }
 
-    /** A state as stored, and its encoding (the store's, its changelog's and punctual.schedules' bytes). */
+    /** A state as stored, and its encoding (the store's and punctual.schedules' bytes). */
     private record Saved(ScheduleState state, byte[] encoded) {
     }
 
@@ -357,7 +364,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         if (previous != null) {
             unindex(previous);
         }
-        // Encoded once: the store, its changelog and punctual.schedules get the same bytes.
+        // Encoded once: the store and punctual.schedules, its log, get the same bytes.
         byte[] encoded = schedules.put(state);
         context.forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
         index(state);
@@ -402,7 +409,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private void punctuate() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
-        indexesOnce();
+        localCopyOnce();
         upgradeOnce(nowMs);
         long freshestDueMs = emitDueFires(now, nowMs);
         if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
@@ -425,18 +432,21 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     }
 
     /**
-     * Before this task changes anything: the timeline and the deletions have no changelog, so unless
-     * {@link IndexSession} finds this instance's copy current, both are rebuilt from the schedules store (every active
-     * schedule with a fire left at its due time, every completed one at its deletion date) and a new session begins.
-     * After a crash or a move that is a pass over the task's schedules, where two changelogs would have been restored.
+     * Before this task changes anything: the schedules store, the timeline and the deletions have no changelog, so
+     * unless {@link LocalCopySession} finds this instance's copy current, the schedules are reloaded from the task's
+     * partition of punctual.schedules and both indexes rebuilt from them (every active schedule with a fire left at
+     * its due time, every completed one at its deletion date), and a new session begins. After a crash or a move
+     * that is one read of the partition, where Kafka Streams would have restored three changelogs.
      */
-    private void indexesOnce() {
-        if (indexesChecked) {
+    private void localCopyOnce() {
+        if (localCopyChecked) {
             return;
         }
-        if (!indexSession.current()) {
+        if (!localCopy.current()) {
             long started = System.nanoTime();
-            long cleared = timeline.clear() + purges.clear();
+            long cleared = LocalCopySession.clear(scheduleBytes) + timeline.clear() + purges.clear();
+            long read = ScheduleReload.reload(schedulesLog, context.appConfigs(), context.taskId().partition(), scheduleBytes);
+            long reloaded = System.nanoTime();
             long fires = 0;
             long deletions = 0;
             try (var it = schedules.all()) {
@@ -451,13 +461,14 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                     }
                 }
             }
-            indexSession.begin();
-            if (fires + deletions + cleared > 0) {
-                LOG.info("Indexes of task {} rebuilt from its schedules in {} ms: {} fires, {} deletions ({} stale entries removed)",
-                        context.taskId(), (System.nanoTime() - started) / 1_000_000, fires, deletions, cleared);
+            localCopy.begin();
+            if (read + cleared > 0) {
+                LOG.info("Task {} reloaded {} records of {} in {} ms and rebuilt its indexes in {} ms: {} fires, {} deletions ({} stale local entries removed)",
+                        context.taskId(), read, Topics.SCHEDULES.name(), (reloaded - started) / 1_000_000, (System.nanoTime() - reloaded) / 1_000_000,
+                        fires, deletions, cleared);
             }
         }
-        indexesChecked = true;
+        localCopyChecked = true;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.metrics.PlannerGauges;
 import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.planner.state.RocksDbMemory;
+import io.punctual.planner.state.ScheduleReload;
 import io.punctual.kernel.config.ConfigKeys;
 import io.punctual.kernel.config.InfrastructureFactory;
 import io.punctual.kernel.config.KafkaSettings;
@@ -128,7 +129,7 @@ public class PlannerService implements ReadinessCheck {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard, lifecycle), streamsProperties());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard, lifecycle, ScheduleReload.FROM_KAFKA), streamsProperties());
         RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
             if (SchemaRegistryException.isUnavailable(e)) {

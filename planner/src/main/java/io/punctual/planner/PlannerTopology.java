@@ -5,6 +5,7 @@ import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.quota.QuotaProcessor;
 import io.punctual.planner.metrics.MeteredProcessor;
 import io.punctual.planner.metrics.PlannerMeters;
+import io.punctual.planner.state.ScheduleReload;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.TopicDef;
 import io.punctual.schemas.topic.Topics;
@@ -30,11 +31,14 @@ public final class PlannerTopology {
     static final String PLANNER_PROCESSOR = "planner";
     static final String QUOTA_PROCESSOR = "quota";
 
-    /** Schedule id to {@code ScheduleState}, as its encoded bytes (read it through {@code ScheduleStore}). */
+    /**
+     * Schedule id to {@code ScheduleState}, as its encoded bytes (read it through {@code ScheduleStore}). Not logged:
+     * punctual.schedules gets every state in the same transaction and is its log ({@code ScheduleReload}).
+     */
     public static final String SCHEDULES_STORE = "schedules";
     /**
      * Time-ordered index of next fires, keyed by {@code TimelineKey}. Not logged: it is rebuilt from the schedules
-     * store when it may not match it ({@code IndexSession}).
+     * store when the local copy may not match what is committed ({@code LocalCopySession}).
      */
     public static final String TIMELINE_STORE = "timeline";
     /** Durable retry timers, keyed like the timeline by time then {@code fire id#attempt}. */
@@ -43,9 +47,9 @@ public final class PlannerTopology {
     static final String APPLIED_RESULTS_STORE = "applied-results";
     /** Time-ordered index of completed schedules' deletions, keyed like the timeline by time then schedule id; not logged either. */
     static final String PURGES_STORE = "purges";
-    /** Facts about the task's stores themselves (which one-time upgrades ran, which session last rebuilt the indexes). */
+    /** Facts about the task's stores themselves (which one-time upgrades ran, which session last reloaded the unlogged ones). */
     static final String META_STORE = "planner-meta";
-    /** Facts about this instance's copy of the unlogged stores (which session's indexes it holds); not logged either. */
+    /** Facts about this instance's copy of the unlogged stores (which session it holds); not logged either. */
     static final String LOCAL_META_STORE = "planner-local-meta";
     /** Tenant to the places its quota granted this task in advance ({@code QuotaCredits}). */
     static final String QUOTA_CREDITS_STORE = "quota-credits";
@@ -67,31 +71,40 @@ public final class PlannerTopology {
     private PlannerTopology() {
     }
 
-    /** The topology with Kafka targets refused (the deployment default); tests and benchmarks use it. */
-    public static Topology build(TopicSerdes serdes, PlannerSettings settings) {
-        return build(serdes, settings, SpecGuard.none(), LifecycleSettings.defaults());
+    /**
+     * The topology with Kafka targets refused (the deployment default); benchmarks without a broker use it.
+     *
+     * @param schedulesLog where a task reloads its schedules store from (punctual.schedules)
+     */
+    public static Topology build(TopicSerdes serdes, PlannerSettings settings, ScheduleReload.Opener schedulesLog) {
+        return build(serdes, settings, SpecGuard.none(), LifecycleSettings.defaults(), schedulesLog);
     }
 
     /**
-     * @param guard     the re-checks of commands produced straight to Kafka
-     * @param lifecycle completion retention and the per-tenant quota
+     * @param guard        the re-checks of commands produced straight to Kafka
+     * @param lifecycle    completion retention and the per-tenant quota
+     * @param schedulesLog where a task reloads its schedules store from (punctual.schedules)
      */
-    static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle) {
+    static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle,
+                          ScheduleReload.Opener schedulesLog) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
         topology.addSource(ADMITTED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA_ADMITTED.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle),
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle, schedulesLog),
                 PlannerMeters.global(), DUE_SINK, COMMAND_RESULTS_SINK, COMMANDS_DLQ_SINK), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
         // Schedule states as the bytes published on punctual.schedules (see ScheduleStore): encoded once, not per write.
+        // Not logged: that topic gets each of them in the same transaction, so a changelog was a second copy of it,
+        // a record more per create and two more per one-time fire (ScheduleReload reloads the store from the topic).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
-                Serdes.String(), Serdes.ByteArray()), PLANNER_PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), PLANNER_PROCESSOR);
         // Every entry of the timeline and of the deletions follows from a schedule's state, so neither is logged: a
         // changelog record fewer per create, two fewer per one-time fire, and two changelogs' partitions fewer in
-        // the transactions. IndexSession says when the local copies may lag the schedules store (a crash wipes
-        // every store, a task that moved here or back has only the logged ones restored); the processor rebuilds them then.
+        // the transactions. LocalCopySession says when the local copies may lag what is committed (a crash wipes
+        // every store, a task that moved here or back has only the logged ones restored); the processor reloads
+        // the schedules and rebuilds the indexes then.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), PLANNER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LOCAL_META_STORE),

@@ -11,6 +11,7 @@ import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.SchedulesTopicCopy;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +50,8 @@ final class PlannerHarness implements AutoCloseable {
     final TestOutputTopic<String, DueEvent> due;
     final TestOutputTopic<String, byte[]> commandsOut;
     final TestOutputTopic<String, byte[]> deadLetters;
+    /** punctual.schedules as the task reloads its schedules store from it when it starts without a session. */
+    final SchedulesTopicCopy schedulesLog = new SchedulesTopicCopy();
     private Instant now;
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start) {
@@ -71,7 +74,10 @@ final class PlannerHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
-        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard, lifecycle), props, start);
+        // A new driver's task finds no session and reloads its schedules from punctual.schedules (schedulesLog, empty
+        // unless a test puts records there first); a driver opened again over the same state directory finds its own
+        // session and keeps its stores.
+        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard, lifecycle, config -> schedulesLog.consumer()), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
         executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),
@@ -128,7 +134,15 @@ final class PlannerHarness implements AutoCloseable {
         return new ScheduleStore(rawScheduleStore(), serdes.valueSerde(Topics.SCHEDULES));
     }
 
-    /** The schedules store's encoded values, as in its changelog. */
+    /**
+     * Puts a state on punctual.schedules as a planner of an earlier run left it: the task reloads its store from there
+     * before it first applies or scans (call before anything is sent).
+     */
+    void published(ScheduleState state) {
+        schedulesLog.add(state.getScheduleId(), serdes.valueSerde(Topics.SCHEDULES).serializer().serialize(Topics.SCHEDULES.name(), state));
+    }
+
+    /** The schedules store's encoded values, as published on punctual.schedules. */
     KeyValueStore<String, byte[]> rawScheduleStore() {
         return driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE);
     }

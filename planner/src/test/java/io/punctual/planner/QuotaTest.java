@@ -93,10 +93,10 @@ class QuotaTest extends PlannerTestBase {
     @Test
     void schedulesStoredBeforeTheQuotaExistedAreCountedAndDatedOnce() {
         PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(3), START);
-        // What a planner of the previous version left in its store: no counts, completed schedules without a date.
-        planner.scheduleStore().put(stored("old-1", ScheduleStatus.ACTIVE));
-        planner.scheduleStore().put(stored("old-2", ScheduleStatus.PAUSED));
-        planner.scheduleStore().put(stored("old-done", ScheduleStatus.COMPLETED));
+        // What a planner of the previous version left: no counts, completed schedules without a date.
+        planner.published(stored("old-1", ScheduleStatus.ACTIVE));
+        planner.published(stored("old-2", ScheduleStatus.PAUSED));
+        planner.published(stored("old-done", ScheduleStatus.COMPLETED));
 
         assertThat(planner.send(TestCommands.createCron("q-new", "agent-1", "0 9 * * *", "UTC")).getAccepted()).isTrue();
         assertThat(counts(planner).get(TENANT)).isEqualTo(3L);

@@ -76,14 +76,13 @@ class RegistryOutageTest {
         TopicSerdes writer = new TopicSerdes(KafkaFixture.shared().schemaRegistryUrl());
         String url = startSwitchableProxy(KafkaFixture.shared().schemaRegistryUrl());
         planner = new PlannerHarness(new TopicSerdes(url), PlannerSettings.defaults().withStateDir(stateDir), PlannerHarness.START);
-        // A schedule the planner has in its store (restored from its changelog after a restart) but whose schema it
-        // has not fetched yet, and a command of a schema it knows already.
+        // A schedule the planner has in its store (reloaded from punctual.schedules after a restart) but whose schema
+        // it has not fetched yet, and a command of a schema it knows already.
         ScheduleState state = ScheduleState.newBuilder()
                 .setScheduleId("s-restored").setSpec(TestCommands.spec(TestCommands.TENANT, "agent-1", new OnceCadence(PlannerHarness.START.plusSeconds(3600))))
                 .setStatus(ScheduleStatus.ACTIVE).setVersion(1L).setCreatedAt(PlannerHarness.START).setUpdatedAt(PlannerHarness.START)
                 .setNextFireAt(PlannerHarness.START.plusSeconds(3600)).build();
-        planner.rawScheduleStore().put("s-restored",
-                writer.valueSerde(Topics.SCHEDULES).serializer().serialize(Topics.SCHEDULES.name(), state));
+        planner.schedulesLog.add("s-restored", writer.valueSerde(Topics.SCHEDULES).serializer().serialize(Topics.SCHEDULES.name(), state));
         registryUp = true;
         assertThat(planner.send(TestCommands.pause("s-unknown", "warms the command schema")).getAccepted()).isFalse();
 

@@ -1,7 +1,5 @@
 package io.punctual.bench.planner;
 
-import io.punctual.planner.PlannerTopology;
-import io.punctual.planner.state.ScheduleStore;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DeliveryMode;
 import io.punctual.schemas.IntervalCadence;
@@ -13,6 +11,8 @@ import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
+import io.punctual.testkit.SchedulesTopicCopy;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,22 +47,24 @@ public final class PlannerPunctuationCost {
     }
 
     private static void measure(TopicSerdes serdes, int stored) throws Exception {
-        try (TopologyTestDriver driver = PlannerDriver.open(serdes, "punctuation-" + stored, START)) {
+        // The schedules as punctual.schedules holds them: the task's first punctuation reloads them into its store.
+        SchedulesTopicCopy topic = new SchedulesTopicCopy();
+        Serializer<ScheduleState> encoder = serdes.valueSerde(Topics.SCHEDULES).serializer();
+        long seedStart = System.nanoTime();
+        Instant nextYear = Instant.parse("2026-03-02T08:00:00Z");
+        for (int i = 0; i < stored; i++) {
+            String id = "idle-" + i;
+            topic.add(id, encoder.serialize(Topics.SCHEDULES.name(), state(id, new CronCadence("0 9 2 3 *", "Europe/Berlin"), nextYear)));
+        }
+        for (int i = 0; i < DUE_EVERY_SECOND; i++) {
+            String id = "busy-" + i;
+            topic.add(id, encoder.serialize(Topics.SCHEDULES.name(), state(id, new IntervalCadence(1000L, START), START.plusSeconds(1))));
+        }
+        double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+        try (TopologyTestDriver driver = PlannerDriver.open(serdes, "punctuation-" + stored, START, config -> topic.consumer())) {
             TestOutputTopic<String, ?> due = driver.createOutputTopic(Topics.DUE.name(), new StringDeserializer(), serdes.valueSerde(Topics.DUE).deserializer());
-            ScheduleStore schedules = new ScheduleStore(driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE), serdes.valueSerde(Topics.SCHEDULES));
-            long seedStart = System.nanoTime();
-            Instant nextYear = Instant.parse("2026-03-02T08:00:00Z");
-            for (int i = 0; i < stored; i++) {
-                String id = "idle-" + i;
-                schedules.put(state(id, new CronCadence("0 9 2 3 *", "Europe/Berlin"), nextYear));
-            }
-            for (int i = 0; i < DUE_EVERY_SECOND; i++) {
-                String id = "busy-" + i;
-                schedules.put(state(id, new IntervalCadence(1000L, START), START.plusSeconds(1)));
-            }
-            double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
             // Warm up, then measure: each step is one punctuation (100 ms apart); every tenth has 10 fires due. The
-            // first one indexes the schedules (the timeline has no changelog and is rebuilt from them: IndexSession).
+            // first one reloads the schedules and indexes them (LocalCopySession).
             for (int i = 0; i < 100; i++) {
                 driver.advanceWallClockTime(Duration.ofMillis(100));
             }

@@ -1,6 +1,6 @@
 package io.punctual.planner.lifecycle;
 
-import io.punctual.planner.state.IndexSession;
+import io.punctual.planner.state.LocalCopySession;
 import io.punctual.planner.timeline.DueScan;
 import io.punctual.planner.timeline.TimelineKey;
 import org.apache.kafka.common.utils.Bytes;
@@ -33,7 +33,7 @@ public final class Purges {
 
     /** Removes every entry, before a rebuild. Returns how many there were. */
     public long clear() {
-        return IndexSession.clear(store);
+        return LocalCopySession.clear(store);
     }
 
     public void remove(Due entry) {

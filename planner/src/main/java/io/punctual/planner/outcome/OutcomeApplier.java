@@ -29,7 +29,7 @@ public final class OutcomeApplier {
                     // The run of a delivered fire completed (or its end is unknown): the delivery was counted already.
                     if (state.getConsecutiveFailures() == 0 && outcomeName(result).equals(String.valueOf(state.getLastOutcome()))) {
                         // Nothing a reader sees would change (the usual run end): no new state, so no write to the
-                        // store, its changelog and punctual.schedules, and nothing for every gateway to read.
+                        // store and punctual.schedules, and nothing for every gateway to read.
                         return new Applied(null, Optional.empty());
                     }
                     ScheduleState next = ScheduleStates.copy(state);

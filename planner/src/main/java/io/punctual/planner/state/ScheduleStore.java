@@ -11,10 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The schedules store, schedule id to state, holding each state as the bytes published on punctual.schedules, so a
- * new state is encoded once for the store, its changelog and the topic ({@link #put} returns those bytes).
+ * new state is encoded once for the store and the topic, which is the store's log ({@link #put} returns those bytes).
  * <p>The bytes are those the store held when its values were typed: the same serde (Confluent wire format), and the
  * same schema id, since the registry gives a schema one global id whatever the subject (the typed store's subject
- * was its changelog topic's, {@code punctual.schedules} is this one's). A store or changelog written before restores
+ * was its changelog topic's, {@code punctual.schedules} is this one's). A store, changelog or topic written before reads
  * unchanged; a value of any registered schema id is read, as before.
  */
 public final class ScheduleStore {

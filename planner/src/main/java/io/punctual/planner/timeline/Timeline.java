@@ -1,6 +1,6 @@
 package io.punctual.planner.timeline;
 
-import io.punctual.planner.state.IndexSession;
+import io.punctual.planner.state.LocalCopySession;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -35,7 +35,7 @@ public final class Timeline {
 
     /** Removes every entry, before a rebuild. Returns how many there were. */
     public long clear() {
-        return IndexSession.clear(store);
+        return LocalCopySession.clear(store);
     }
 
     /**

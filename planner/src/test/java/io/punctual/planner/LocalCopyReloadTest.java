@@ -6,7 +6,9 @@ import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.topic.Topics;
+import io.punctual.testkit.SchedulesTopicCopy;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,27 +26,32 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The timeline and the deletions have no changelog: a planner instance whose copy may lag the restored schedules
- * rebuilds both before it applies anything, and one whose copy is current keeps it. Each "instance" here is a
- * processor over the stores a task would have there: the logged ones as restored from their changelogs (shared, as
- * the changelogs are), the indexes and their local meta store of its own.
+ * The schedules store, the timeline and the deletions have no changelog: a planner instance whose copy may lag what
+ * is committed reloads the schedules from punctual.schedules and rebuilds both indexes before it applies anything,
+ * and one whose copy is current keeps it. Each "instance" here is a processor over the stores a task would have
+ * there: the logged ones as restored from their changelogs (shared, as the changelogs are), the schedules, the
+ * indexes and their local meta store of its own; what any instance publishes on punctual.schedules is one shared
+ * topic, read back by a {@code MockConsumer}.
  */
-class IndexRebuildTest extends PlannerTestBase {
+class LocalCopyReloadTest extends PlannerTestBase {
     private static final Instant START = PlannerHarness.START;
     private static final Instant ONCE_AT = START.plus(Duration.ofHours(1));
 
     /** The logged stores, as every instance restores them. */
     private final Map<String, KeyValueStore<?, ?>> logged = Map.of(
-            PlannerTopology.SCHEDULES_STORE, store(PlannerTopology.SCHEDULES_STORE, Serdes.String(), Serdes.ByteArray()),
             PlannerTopology.RETRIES_STORE, store(PlannerTopology.RETRIES_STORE, Serdes.Bytes(), Serdes.ByteArray()),
             PlannerTopology.APPLIED_RESULTS_STORE, store(PlannerTopology.APPLIED_RESULTS_STORE, Serdes.String(), Serdes.String()),
             PlannerTopology.META_STORE, store(PlannerTopology.META_STORE, Serdes.String(), Serdes.String()),
             PlannerTopology.QUOTA_CREDITS_STORE, store(PlannerTopology.QUOTA_CREDITS_STORE, Serdes.String(), Serdes.Long()));
 
+    /** punctual.schedules, as every instance publishes to it and reads it back. */
+    private final SchedulesTopicCopy topic = new SchedulesTopicCopy();
+
     @Test
-    void anInstanceWhoseCopyMayLagRebuildsItAndOneWhoseCopyIsCurrentKeepsIt() {
+    void anInstanceWhoseCopyMayLagReloadsItAndOneWhoseCopyIsCurrentKeepsIt() {
         Local first = new Local();
         Instance a = new Instance(first, START);
         a.apply(TestCommands.createOnce("s-0", "agent-0", START.plusSeconds(1)));
@@ -59,10 +66,11 @@ class IndexRebuildTest extends PlannerTestBase {
         Instant deleteAt = START.plusSeconds(1).plus(LifecycleSettings.DEFAULT_COMPLETED_RETENTION);
         assertThat(deletions).containsExactly(deleteAt + " s-0");
 
-        // The task moves: the new instance has the schedules (restored) and no indexes. It rebuilds the same ones.
+        // The task moves: the new instance has no schedules and no indexes. It reloads and rebuilds the same ones.
         Local second = new Local();
         Instance b = new Instance(second, START.plusSeconds(2));
         b.punctuate();
+        assertThat(second.schedules()).isEqualTo(first.schedules()).containsExactly("s-0", "s-1", "s-2");
         assertThat(second.entries()).isEqualTo(atFirst);
         assertThat(second.deletions()).isEqualTo(deletions);
         b.apply(TestCommands.delete("s-1", TestCommands.TENANT, null));
@@ -70,24 +78,33 @@ class IndexRebuildTest extends PlannerTestBase {
         List<String> atSecond = second.entries();
         assertThat(atSecond).hasSize(2).anyMatch(e -> e.endsWith("s-2")).anyMatch(e -> e.endsWith("s-3"));
 
-        // And back: the first instance's copy still has s-1 and lacks s-3; its token is not the committed one.
+        // And back: the first instance's copy still has s-1 and lacks s-3; its token is not the committed one. The
+        // reload takes each schedule's last record: s-1's tombstone deletes it.
         assertThat(first.entries()).isEqualTo(atFirst);
+        assertThat(first.schedules()).containsExactly("s-0", "s-1", "s-2");
         Instance aAgain = new Instance(first, START.plusSeconds(3));
         aAgain.apply(TestCommands.pause("s-2", "a break"));
+        assertThat(first.schedules()).containsExactly("s-0", "s-2", "s-3");
+        assertThat(aAgain.schedules().get("s-2").getStatus()).isEqualTo(ScheduleStatus.PAUSED);
         assertThat(first.entries()).hasSize(1).allMatch(e -> e.endsWith("s-3"));
 
         // A clean restart on the same instance trusts its copy: an entry only that copy has survives the first
-        // punctuation (a rebuild would drop it, as it has no schedule).
+        // punctuation (a reload would drop it, as the topic does not have it), and the topic is not read.
         Bytes onlyInTheCopy = new TimelineKey(START.plus(Duration.ofDays(30)), "not-a-schedule").toBytes();
         first.timeline.put(onlyInTheCopy, new byte[0]);
+        first.schedules.put("not-a-schedule", new byte[0]);
+        int opened = topic.opened();
         Instance restarted = new Instance(first, START.plusSeconds(4));
         restarted.punctuate();
         assertThat(first.timeline.get(onlyInTheCopy)).isNotNull();
+        assertThat(first.schedules.get("not-a-schedule")).isNotNull();
+        assertThat(topic.opened()).isEqualTo(opened);
         first.timeline.delete(onlyInTheCopy);
+        first.schedules.delete("not-a-schedule");
 
         // The rebuilt timeline fires: s-3 at its time, from the instance that rebuilt last.
         restarted.context.setCurrentSystemTimeMs(ONCE_AT.toEpochMilli());
-        restarted.context.resetForwards();
+        restarted.resetForwards();
         restarted.punctuate();
         List<String> fired = new ArrayList<>();
         restarted.context.forwarded(PlannerTopology.DUE_SINK).forEach(f -> fired.add(((DueEvent) f.record().value()).getScheduleId()));
@@ -101,11 +118,29 @@ class IndexRebuildTest extends PlannerTestBase {
         assertThat(restarted.schedules().get("s-3")).isNotNull();
     }
 
-    /** The stores one instance keeps for itself: the indexes and their local meta store. */
+    @Test
+    void aSchedulesTopicOfAnotherWidthThanTheCommandsIsRefused() {
+        topic.withCommandPartitions(3);
+        Instance instance = new Instance(new Local(), START);
+        assertThatThrownBy(instance::punctuate).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("punctual.schedules has 1 partitions and punctual.commands 3");
+    }
+
+    /** The stores one instance keeps for itself: the schedules, the indexes and their local meta store. */
     private static final class Local {
+        final KeyValueStore<String, byte[]> schedules = store(PlannerTopology.SCHEDULES_STORE, Serdes.String(), Serdes.ByteArray());
         final KeyValueStore<Bytes, byte[]> timeline = store(PlannerTopology.TIMELINE_STORE, Serdes.Bytes(), Serdes.ByteArray());
         final KeyValueStore<Bytes, byte[]> purges = store(PlannerTopology.PURGES_STORE, Serdes.Bytes(), Serdes.ByteArray());
         final KeyValueStore<String, String> meta = store(PlannerTopology.LOCAL_META_STORE, Serdes.String(), Serdes.String());
+
+        /** The ids of the schedules stored, in order. */
+        List<String> schedules() {
+            List<String> ids = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = schedules.all()) {
+                it.forEachRemaining(kv -> ids.add(kv.key));
+            }
+            return ids;
+        }
 
         /** The timeline's entries as "fire time schedule id", in order. */
         List<String> entries() {
@@ -135,11 +170,14 @@ class IndexRebuildTest extends PlannerTestBase {
         final PlannerProcessor processor = new PlannerProcessor(serdes,
                 PlannerSettings.defaults().withStateDir(stateDir).withFireLead(Duration.ZERO), SpecGuard.none(),
                 // No quota, so a create is applied at once rather than sent to the quota's task.
-                LifecycleSettings.defaults().withMaxSchedulesPerTenant(0));
+                LifecycleSettings.defaults().withMaxSchedulesPerTenant(0), config -> topic.consumer());
         private long offset;
+        /** How many of the records forwarded to punctual.schedules are on the shared topic already. */
+        private int published;
 
         Instance(Local local, Instant now) {
             logged.values().forEach(context::addStateStore);
+            context.addStateStore(local.schedules);
             context.addStateStore(local.timeline);
             context.addStateStore(local.purges);
             context.addStateStore(local.meta);
@@ -151,6 +189,22 @@ class IndexRebuildTest extends PlannerTestBase {
             context.setRecordMetadata(Topics.COMMANDS.name(), 0, offset++);
             byte[] bytes = serdes.valueSerde(Topics.COMMANDS).serializer().serialize(Topics.COMMANDS.name(), command);
             processor.process(new Record<>(command.getScheduleId(), bytes, context.currentSystemTimeMs()));
+            publish();
+        }
+
+        /** Puts what the processor forwarded to punctual.schedules since the last call on the shared topic. */
+        private void publish() {
+            List<MockProcessorContext.CapturedForward<? extends String, ?>> forwarded = context.forwarded(PlannerTopology.SCHEDULES_SINK);
+            for (; published < forwarded.size(); published++) {
+                Record<? extends String, ?> record = forwarded.get(published).record();
+                topic.add(record.key(), (byte[]) record.value());
+            }
+        }
+
+        void resetForwards() {
+            publish();
+            context.resetForwards();
+            published = 0;
         }
 
         ScheduleStore schedules() {
@@ -159,6 +213,7 @@ class IndexRebuildTest extends PlannerTestBase {
 
         void punctuate() {
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+            publish();
         }
     }
 
