@@ -2,6 +2,7 @@ package io.punctual.planner.state;
 
 import io.punctual.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +33,7 @@ public final class ScheduleReload {
     private static final int BATCH = 1_000;
     /** How long a reload may go without reading a record before it fails the task (Kafka Streams then retries it). */
     private static final Duration STALL_LIMIT = Duration.ofMinutes(2);
+    private static final int FETCH_MAX_WAIT_MS = 10;
 
     /** Opens a consumer of committed records only, in no group, from the Kafka Streams application's configuration. */
     @FunctionalInterface
@@ -43,9 +45,19 @@ public final class ScheduleReload {
      * A consumer configured as Kafka Streams' own restore consumer (read_committed under exactly-once, any
      * {@code restore.consumer.} override applies).
      */
-    public static final Opener FROM_KAFKA = config -> new KafkaConsumer<>(
-            new StreamsConfig(config).getRestoreConsumerConfigs(config.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-schedule-reload"),
-            new StringDeserializer(), new ByteArrayDeserializer());
+    public static final Opener FROM_KAFKA = config -> new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
+
+    /** The reload's consumer settings, from the Kafka Streams application's configuration. */
+    public static Map<String, Object> consumerConfig(Map<String, Object> streamsConfig) {
+        Map<String, Object> config = new StreamsConfig(streamsConfig)
+                .getRestoreConsumerConfigs(streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-schedule-reload");
+        if (!streamsConfig.containsKey(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))) {
+            // The fetch at the partition's end waits this long for records that do not come: Kafka's 500 ms made a
+            // reload of 100 schedules take 0.55 s instead of 0.08 s, and 10,000 0.75 s instead of 0.31 s.
+            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        }
+        return config;
+    }
 
     private ScheduleReload() {
     }
