@@ -14,9 +14,12 @@ import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.KafkaFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,8 +36,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * What a task pays when its unlogged stores are reloaded (after a crash, or when the task moved): the planner's
@@ -90,28 +94,20 @@ public final class LocalCopyReloadCost {
     }
 
     /**
-     * Writes the schedules to a new punctual.schedules of one partition on the embedded broker (deleted first, with
-     * punctual.commands, which the reload checks for the same width), in transactions of 10,000 as the planner commits.
+     * Writes the schedules to punctual.schedules of one partition on the embedded broker (created with
+     * punctual.commands, which the reload checks for the same width; an earlier size's records deleted first, so the
+     * partition starts where this size's begin), in transactions of 10,000 as the planner commits.
      */
     private static ScheduleReload.Opener onBroker(Serializer<ScheduleState> encoder, int stored, Instant next) throws Exception {
         KafkaFixture kafka = KafkaFixture.shared();
-        try (Admin admin = kafka.admin()) {
-            admin.deleteTopics(List.of(Topics.SCHEDULES.name(), Topics.COMMANDS.name())).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            // Not there yet: the first size measured.
-        }
-        for (int attempt = 0; ; attempt++) {
-            try (Admin admin = kafka.admin()) {
-                admin.createTopics(List.of(new NewTopic(Topics.SCHEDULES.name(), 1, (short) 1), new NewTopic(Topics.COMMANDS.name(), 1, (short) 1)))
-                        .all().get(30, TimeUnit.SECONDS);
-                break;
-            } catch (ExecutionException e) {
-                if (attempt == 50) {
-                    throw e;
-                }
-                Thread.sleep(200); // the deletion is still under way
-            }
-        }
+        Admin admin = kafka.admin();
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = Stream.of(Topics.SCHEDULES.name(), Topics.COMMANDS.name()).filter(t -> !existing.contains(t))
+                .map(t -> new NewTopic(t, 1, (short) 1)).toList();
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        TopicPartition partition = new TopicPartition(Topics.SCHEDULES.name(), 0);
+        long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
+        admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(end))).all().get(30, TimeUnit.SECONDS);
         Map<String, Object> props = new HashMap<>(kafka.producerProps());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reload-cost-" + stored);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);

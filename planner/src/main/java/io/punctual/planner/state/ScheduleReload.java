@@ -31,7 +31,7 @@ import java.util.Map;
 public final class ScheduleReload {
     /** Records put into the store at once; about 1 KB each. */
     private static final int BATCH = 1_000;
-    /** How long a reload may go without reading a record before it fails the task (Kafka Streams then retries it). */
+    /** How long a reload may go without moving on in the partition before it fails the task (Kafka Streams then retries it). */
     private static final Duration STALL_LIMIT = Duration.ofMinutes(2);
     private static final int FETCH_MAX_WAIT_MS = 10;
 
@@ -84,23 +84,28 @@ public final class ScheduleReload {
         long end = consumer.endOffsets(List.of(topic)).get(topic);
         long read = 0;
         long lastProgress = System.nanoTime();
+        long position = consumer.position(topic);
         List<KeyValue<String, byte[]>> batch = new ArrayList<>(BATCH);
-        while (consumer.position(topic) < end) {
+        while (position < end) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(topic)) {
                 if (record.offset() >= end) {
                     break;
                 }
                 batch.add(KeyValue.pair(record.key(), record.value()));
                 read++;
-                lastProgress = System.nanoTime();
                 if (batch.size() == BATCH) {
                     store.putAll(batch);
                     batch.clear();
                 }
             }
-            if (System.nanoTime() - lastProgress > STALL_LIMIT.toNanos()) {
-                throw new IllegalStateException("Reloading " + topic + " read nothing for " + STALL_LIMIT.toSeconds() + " s at offset "
-                        + consumer.position(topic) + " of " + end);
+            long now = consumer.position(topic);
+            if (now > position) {
+                // Progress counts by position, not records: aborted transactions and markers are skipped, not returned.
+                position = now;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL_LIMIT.toNanos()) {
+                throw new IllegalStateException("Reloading " + topic + " made no progress for " + STALL_LIMIT.toSeconds() + " s at offset "
+                        + position + " of " + end);
             }
         }
         store.putAll(batch);
