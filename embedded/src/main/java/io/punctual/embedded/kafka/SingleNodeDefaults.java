@@ -35,6 +35,11 @@ final class SingleNodeDefaults {
         p.put("num.io.threads", "4");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("background.threads", "4");
+        // After a kill, the restarted node's controller still holds the dead broker's registration and refuses the new
+        // one (DUPLICATE_BROKER_REGISTRATION) until that session expires: 9 s by default, most of a restart. Broker and
+        // controller share this process, so a shorter session costs nothing; heartbeats every 500 ms leave 6 per session.
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
         PROPERTIES = Map.copyOf(p);
     }
 
