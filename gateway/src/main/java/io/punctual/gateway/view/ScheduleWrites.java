@@ -121,13 +121,19 @@ final class ScheduleWrites implements AutoCloseable {
         batch.delete(store.deleted, Keys.of(id));
     }
 
-    /** Stores the state and its index entries in place of what the schedule held (whose entries it removes). */
+    /**
+     * Stores the state and its index entries in place of what the schedule held. An entry the new one replaces under
+     * the same key (same tenant, same agent: every fire and result of a schedule) is overwritten, not deleted first:
+     * the deletes were two tombstones per record for RocksDB to write and compact away.
+     */
     void put(ScheduleHead head, byte[] raw) throws RocksDBException {
         ScheduleHead before = current(head.scheduleId());
-        if (before != null) {
-            unindex(before);
-        } else {
+        if (before == null) {
             addToCount(head.tenant(), 1);
+        } else if (!before.tenant().equals(head.tenant())) {
+            unindex(before);
+        } else if (before.summary().agentId() != null && !before.summary().agentId().equals(head.summary().agentId())) {
+            batch.delete(store.byAgent, Keys.of(before.tenant(), before.summary().agentId(), before.scheduleId()));
         }
         byte[] key = Keys.of(head.scheduleId());
         batch.put(store.schedules, key, raw);

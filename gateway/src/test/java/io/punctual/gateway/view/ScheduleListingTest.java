@@ -121,4 +121,25 @@ class ScheduleListingTest {
         assertThat(open.view().countOf("t4")).isZero();
         assertThat(open.view().page("t4", "agent-1", null, 10, s -> true).items()).isEmpty();
     }
+
+    @Test
+    void aNewStateKeepsOneEntryPerIndexAndAMovedScheduleLeavesItsOldAgent() {
+        put(List.of(schedule("sch_a", "t6", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of()),
+                schedule("sch_b", "t6", "agent-1", true, ScheduleStatus.ACTIVE, 1, Map.of())));
+        // In one batch and across batches: a state of the same agent (a fire, a result), then a move to another agent.
+        put(List.of(schedule("sch_a", "t6", "agent-1", true, ScheduleStatus.PAUSED, 2, Map.of()),
+                schedule("sch_a", "t6", "agent-2", true, ScheduleStatus.PAUSED, 3, Map.of())));
+        put(List.of(schedule("sch_b", "t6", "agent-1", true, ScheduleStatus.PAUSED, 2, Map.of("k", "v"))));
+
+        assertThat(ids(open.view().page("t6", "agent-1", null, 10, s -> true))).containsExactly("sch_b");
+        assertThat(ids(open.view().page("t6", "agent-2", null, 10, s -> true))).containsExactly("sch_a");
+        assertThat(ids(open.view().page("t6", null, null, 10, s -> true))).containsExactly("sch_a", "sch_b");
+        assertThat(open.view().page("t6", "agent-1", null, 10, s -> s.status().equals("paused") && "v".equals(s.labels().get("k"))).items())
+                .as("the agent's entry is the newest state's").hasSize(1);
+        assertThat(open.view().countOf("t6")).isEqualTo(2);
+    }
+
+    private static List<String> ids(ScheduleView.Page page) {
+        return page.items().stream().map(ScheduleState::getScheduleId).toList();
+    }
 }
