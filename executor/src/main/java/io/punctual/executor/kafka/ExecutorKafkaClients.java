@@ -100,6 +100,10 @@ class ExecutorKafkaClients {
      */
     Map<TopicPartition, Long> highWatermarks(Collection<TopicPartition> partitions) {
         try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(readerProperties("-ends", "read_uncommitted"))) {
+            // Assigned first: Kafka 4.1 logs a WARN per partition when the answer names partitions the consumer has
+            // not assigned ("Not updating high watermark ... no longer assigned", KAFKA-20131; DEBUG from 4.4 on,
+            // KAFKA-20449), 18 lines at every executor start. Assigning fetches nothing until a poll, which never comes.
+            ends.assign(partitions);
             return new HashMap<>(ends.endOffsets(partitions));
         }
     }

@@ -75,8 +75,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
-        ENCODERS.set(encoder);
+        BinaryEncoder reused = ENCODERS.get();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, reused);
+        if (encoder != reused) {
+            ENCODERS.set(encoder); // once per thread: a set per record was ThreadLocalMap probing and clean-up in the burst's leaf frames
+        }
         try {
             writer.write(value, encoder);
             encoder.flush();
@@ -118,8 +121,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** This thread's decoder, pointed at the Avro binary after the header (for a reader of its own, such as a projection). */
     public static BinaryDecoder payloadDecoder(byte[] data) {
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, DECODERS.get());
-        DECODERS.set(decoder);
+        BinaryDecoder reused = DECODERS.get();
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, reused);
+        if (decoder != reused) {
+            DECODERS.set(decoder);
+        }
         return decoder;
     }
 
