@@ -496,7 +496,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
             live.forEach((tenant, count) -> forwardQuota(LiveCounts.delta(tenant, count), nowMs));
             unstamped.forEach(state -> save(state, state, nowMs));
-            LOG.info("Planner store upgraded: {} tenants' live schedules counted, {} completed schedules dated", live.size(), unstamped.size());
+            if (live.isEmpty() && unstamped.isEmpty()) {
+                // A new task (every task of a first start): nothing to upgrade, nothing worth a line per task at INFO.
+                LOG.debug("Planner store of task {} had nothing to upgrade", context.taskId());
+            } else {
+                LOG.info("Planner store of task {} upgraded: {} tenants' live schedules counted, {} completed schedules dated",
+                        context.taskId(), live.size(), unstamped.size());
+            }
             meta.put(UPGRADED, Instant.ofEpochMilli(nowMs).toString());
         }
         upgraded = true;

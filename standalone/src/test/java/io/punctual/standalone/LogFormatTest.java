@@ -7,6 +7,8 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -38,9 +40,22 @@ class LogFormatTest {
         assertThat(encodeOneEvent(null)).contains(" fire=f-1 - delivering 3 fires").doesNotStartWith("{");
     }
 
+    @Test
+    void anUnknownFormatIsText() throws Exception {
+        assertThat(encodeOneEvent("yaml", "text")).contains(" fire=f-1 - delivering 3 fires").doesNotStartWith("{");
+    }
+
     /** Configures a fresh logback context from the jar's logback.xml and encodes one event with its root appender. */
-    @SuppressWarnings("unchecked")
     private static String encodeOneEvent(String format) throws Exception {
+        return encodeOneEvent(format, format == null ? "text" : format);
+    }
+
+    /**
+     * Also checks that the configuration leaves no warning in logback's status: one (an appender defined but not
+     * referenced) made logback print its whole status, a dozen lines, at every start of the jar.
+     */
+    @SuppressWarnings("unchecked")
+    private static String encodeOneEvent(String format, String appenderName) throws Exception {
         LoggerContext context = new LoggerContext();
         if (format == null) {
             System.clearProperty("PUNCTUAL_LOG_FORMAT");
@@ -51,8 +66,11 @@ class LogFormatTest {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+            assertThat(new StatusUtil(context).getHighestLevel(0)).as("logback's status: %s",
+                    context.getStatusManager().getCopyOfStatusList()).isLessThan(Status.WARN);
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-            OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender(format == null ? "text" : format);
+            assertThat(root.getLevel()).isEqualTo(Level.WARN);
+            OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender(appenderName);
             assertThat(appender).as("root appender for format %s", format).isNotNull();
             Logger logger = context.getLogger("io.punctual.executor.Test");
             LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "delivering {} fires", null, new Object[]{3});
