@@ -6,6 +6,8 @@ import io.punctual.testkit.CapturedLogs;
 import io.punctual.testkit.LettaStandIn;
 import io.punctual.testkit.PlaintextScan;
 import io.punctual.testkit.RecordedRequest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +124,8 @@ class StandaloneEndToEndTest {
     void anotherTenantSeesNothing() throws Exception {
         letta = new LettaStandIn();
         punctual = startPunctual();
+        assertThat(partitionsOf("punctual.commands", "punctual.due", "punctual.schedules", "punctual.results"))
+                .as("a new standalone's topics (its own default, not the services' six)").containsOnly(Standalone.DEFAULT_PARTITIONS);
         HttpResponse<String> created = post("/v1/schedules", "{\"agent_id\": \"agent-x\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}],"
                 + " \"schedule\": {\"type\": \"cron\", \"expression\": \"*/5 * * * *\", \"timezone\": \"Europe/Berlin\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -145,6 +149,13 @@ class StandaloneEndToEndTest {
         HttpResponse<String> past = post("/v1/schedules", createBody("agent-x", "late", Instant.now().minus(Duration.ofHours(1))));
         assertThat(past.statusCode()).as(past.body()).isEqualTo(400);
         assertThat(JSON.readTree(past.body()).get("errors").get(0).get("field").asText()).isEqualTo("schedule.at");
+    }
+
+    private List<Integer> partitionsOf(String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, punctual.bootstrapServers()))) {
+            return admin.describeTopics(List.of(topics)).allTopicNames().get().values().stream()
+                    .map(description -> description.partitions().size()).toList();
+        }
     }
 
     private Standalone startPunctual() {
