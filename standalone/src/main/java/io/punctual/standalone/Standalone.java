@@ -1,6 +1,8 @@
 package io.punctual.standalone;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.EnvironmentPropertySource;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.punctual.embedded.kafka.EmbeddedKafka;
 import io.punctual.embedded.registry.EmbeddedSchemaRegistry;
@@ -13,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -75,23 +76,19 @@ public final class Standalone implements AutoCloseable {
         props.put(ConfigKeys.GATEWAY_STATE_DIR, data.resolve("gateway").toString());
         // A single broker holds one copy of everything.
         props.put(ConfigKeys.TOPIC_REPLICATION_FACTOR, 1);
-        if (!partitionsConfigured()) {
-            props.put(ConfigKeys.TOPIC_PARTITIONS, DEFAULT_PARTITIONS); // topics created before keep their count
-        }
         // Micronaut takes -1 as "any free port".
         props.put("micronaut.server.port", config.httpPort() == 0 ? -1 : config.httpPort());
         props.putAll(config.extra());
-        context = ApplicationContext.builder().deduceEnvironment(false).properties(props).start();
+        // The standalone's own defaults sit below the environment and system properties (Micronaut's sources
+        // of order -200 and -100), so PUNCTUAL_TOPICS_PARTITIONS and the property still choose; topics that exist
+        // keep their count.
+        PropertySource defaults = PropertySource.of("standalone-defaults", Map.of(ConfigKeys.TOPIC_PARTITIONS, DEFAULT_PARTITIONS),
+                EnvironmentPropertySource.POSITION - 100);
+        context = ApplicationContext.builder().deduceEnvironment(false).propertySources(defaults).properties(props).start();
         server = context.getBean(EmbeddedServer.class);
         server.start();
         LOG.info("Punctual is up. REST API http://localhost:{} | Kafka {} | schema registry {} | data {}",
                 server.getPort(), kafka.bootstrapServers(), registry.url(), data);
-    }
-
-    /** Whether the partitions are set where Micronaut would read them: this config, a system property or the environment. */
-    private boolean partitionsConfigured() {
-        return config.extra().containsKey(ConfigKeys.TOPIC_PARTITIONS) || System.getProperty(ConfigKeys.TOPIC_PARTITIONS) != null
-                || System.getenv(ConfigKeys.TOPIC_PARTITIONS.toUpperCase(Locale.ROOT).replace('.', '_')) != null;
     }
 
     int httpPort() {

@@ -133,7 +133,7 @@ final class ScheduleWrites implements AutoCloseable {
         } else if (!before.tenant().equals(head.tenant())) {
             unindex(before);
         } else if (before.summary().agentId() != null && !before.summary().agentId().equals(head.summary().agentId())) {
-            batch.delete(store.byAgent, Keys.of(before.tenant(), before.summary().agentId(), before.scheduleId()));
+            unindexAgent(before);
         }
         byte[] key = Keys.of(head.scheduleId());
         batch.put(store.schedules, key, raw);
@@ -159,6 +159,10 @@ final class ScheduleWrites implements AutoCloseable {
 
     private void unindex(ScheduleHead state) throws RocksDBException {
         batch.delete(store.byTenant, Keys.of(state.tenant(), state.scheduleId()));
+        unindexAgent(state);
+    }
+
+    private void unindexAgent(ScheduleHead state) throws RocksDBException {
         String agent = state.summary().agentId();
         if (agent != null) {
             batch.delete(store.byAgent, Keys.of(state.tenant(), agent, state.scheduleId()));
