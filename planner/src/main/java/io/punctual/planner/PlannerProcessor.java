@@ -124,8 +124,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private final Map<String, Integer> punctuationDeltas = new HashMap<>();
     /** Commands waiting for the quota's admission, so their admitted copies are not decoded and checked again. */
     private final AwaitingAdmission awaitingAdmission = new AwaitingAdmission(AWAITING_ADMISSION_CAPACITY);
-    /** Commits asked for by commands a writer may be waiting for, rather than left to the commit interval. */
+    /**
+     * Commits asked for by commands a writer may be waiting for, rather than left to the commit interval, and for
+     * any other work once per commit interval (Kafka Streams' own interval is longer, see {@link CommandCommits}).
+     */
     private final CommandCommits commandCommits;
+    /** Records forwarded so far; a punctuation that moved it did work to commit. Stream thread only. */
+    private long forwarded;
 
     /** @param schedulesLog opens punctual.schedules, from which the schedules store is reloaded ({@link ScheduleReload}) */
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle,
@@ -171,6 +176,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
             return;
         }
+        // Before a command's own ask, which then carries it: its outputs are written after the ask, in the same commit.
+        commandCommits.worked(context.currentSystemTimeMs());
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(Topics.COMMANDS.name());
         if (Topics.RESULTS.name().equals(topic)) {
             processResult(record);
@@ -287,7 +294,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         // The result carries the state just saved: written as the bytes the store got, not encoded a second time.
         try (EncodedOnce ignored = saved == null ? EncodedOnce.reuse(null, null) : EncodedOnce.reuse(saved.state(), saved.encoded())) {
-            context.forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
+            forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
         }
     }
 
@@ -325,7 +332,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     }
 
     private void forwardQuota(QuotaEvent event, long timestamp, Headers headers) {
-        context.forward(new Record<>(event.getTenant(), event, timestamp, headers), PlannerTopology.QUOTA_SINK);
+        forward(new Record<>(event.getTenant(), event, timestamp, headers), PlannerTopology.QUOTA_SINK);
     }
 
     /** The decision with its state's {@code completed_at} set (or cleared) as its status says, in the store and the answer. */
@@ -351,8 +358,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         unindex(previous);
         schedules.delete(scheduleId);
         appliedResults.forget(scheduleId);
-        context.forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
-        context.forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
+        forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
+        forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
     }
 
     /**
@@ -366,7 +373,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         // Encoded once: the store and punctual.schedules, its log, get the same bytes.
         byte[] encoded = schedules.put(state);
-        context.forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
+        forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
         index(state);
         if (state.getCompletedAt() != null) {
             Instant deleteAt = Completion.deleteAt(state, lifecycle.completedRetention());
@@ -409,9 +416,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private void punctuate() {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
+        long forwardedBefore = forwarded;
         localCopyOnce();
         upgradeOnce(nowMs);
         long freshestDueMs = emitDueFires(now, nowMs);
+        if (forwarded != forwardedBefore) {
+            commandCommits.worked(nowMs);
+        }
         if (ScanCommits.shouldAsk(freshestDueMs, nowMs, settings.commitInterval())) {
             // They are due: the executor sees them once this transaction commits, so not at the next commit interval.
             commandCommits.asked(nowMs);
@@ -419,6 +430,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         } else if (commandCommits.takePending(nowMs)) {
             context.commit();
         }
+        long forwardedByScan = forwarded;
         deleteCompleted(now, nowMs);
         for (Map.Entry<String, Long> unused : credits.idle(nowMs)) {
             punctuationDeltas.merge(unused.getKey(), -Math.toIntExact(unused.getValue()), Integer::sum);
@@ -429,6 +441,16 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             }
         });
         punctuationDeltas.clear();
+        if (forwarded != forwardedByScan) {
+            // After this punctuation's ask: a later punctuation asks for it, within a commit interval.
+            commandCommits.worked(nowMs);
+        }
+    }
+
+    /** Every output goes through here, counted, so that a punctuation knows whether it wrote anything to commit. */
+    private <V> void forward(Record<String, V> record, String sink) {
+        forwarded++;
+        context.forward(record, sink);
     }
 
     /**
@@ -596,7 +618,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     }
 
     private void emit(DueEvent event, long nowMs) {
-        context.forward(new Record<>(DueKeys.of(event.getTarget(), event.getScheduleId()), event, nowMs), PlannerTopology.DUE_SINK);
+        forward(new Record<>(DueKeys.of(event.getTarget(), event.getScheduleId()), event, nowMs), PlannerTopology.DUE_SINK);
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
@@ -605,7 +627,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         int partition = source.map(RecordMetadata::partition).orElse(-1);
         long offset = source.map(RecordMetadata::offset).orElse(-1L);
         LOG.warn("Command record at {}-{}@{} set aside: {}", topic, partition, offset, reason);
-        context.forward(new Record<String, Object>(record.key(), record.value(), context.currentSystemTimeMs(),
+        forward(new Record<String, Object>(record.key(), record.value(), context.currentSystemTimeMs(),
                 DeadLetterHeaders.of(record.headers(), reason, topic, partition, offset)), PlannerTopology.COMMANDS_DLQ_SINK);
     }
 }

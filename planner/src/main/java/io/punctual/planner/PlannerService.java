@@ -57,6 +57,8 @@ public class PlannerService implements ReadinessCheck {
     private final TopicDurability durability;
     private final LifecycleSettings lifecycle;
     private volatile KafkaStreams streams;
+    /** Kafka Streams' own commit interval, unless the planner's is longer: what an idle stream thread commits at (see streamsProperties). */
+    static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(1);
     private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
     private Duration censusInterval = new PlannerConfig().getCensusInterval();
     private PlannerGauges gauges;
@@ -183,6 +185,18 @@ public class PlannerService implements ReadinessCheck {
         return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
     }
 
+    /** Commits of this instance's stream threads so far (Kafka Streams' {@code commit-total}); 0 when not running. */
+    long commits() {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return 0;
+        }
+        return current.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("commit-total") && e.getKey().group().equals("stream-thread-metrics"))
+                .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                .sum();
+    }
+
     /** The Kafka Streams state, or NOT_RUNNING before start and after stop. */
     KafkaStreams.State state() {
         KafkaStreams current = streams;
@@ -202,7 +216,12 @@ public class PlannerService implements ReadinessCheck {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // Kafka Streams marks a task as needing a commit after every wall-clock punctuation, so at its own interval an
+        // idle planner committed a transaction of offsets alone per stream thread (20 a second with two threads and
+        // 100 ms). The planner asks for its commits itself while it works (CommandCommits: within the commit
+        // interval, sooner for what a writer or the executor waits for); Kafka Streams' interval is what an idle
+        // thread commits at.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(settings.commitInterval().toMillis(), IDLE_COMMIT_INTERVAL.toMillis()));
         // Wall-clock punctuations run only between polls, and an idle stream thread blocks in poll for poll.ms
         // (Kafka Streams' 100 ms). A command's pending ask for a commit (CommandCommits) then waited for it: eight
         // creates in flight, each waiting for its answer, sent nothing new, and were answered after p50 114 ms

@@ -248,6 +248,53 @@ class PlannerServiceTest {
         }
     }
 
+    /**
+     * Kafka Streams marks a task as needing a commit after every wall-clock punctuation, so with the 25 ms scan a
+     * planner that had read anything committed a transaction of offsets alone at every commit interval (100 ms: ten a
+     * second per stream thread) for as long as it stayed idle. Its own asks commit its work; Kafka Streams' interval,
+     * what an idle thread commits at, is a second ({@link PlannerService#IDLE_COMMIT_INTERVAL}).
+     */
+    @Test
+    void anIdlePlannerCommitsAboutOnceASecond() {
+        KafkaFixture kafka = KafkaFixture.shared();
+        Map<String, Object> properties = plannerProperties(kafka, kafka.uniqueName("planner-idle-commit-test"));
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            PlannerService planner = context.getBean(PlannerService.class);
+            await().atMost(Duration.ofSeconds(30)).until(planner::isReady);
+            assertThat(planner.settings().commitInterval()).isEqualTo(Duration.ofMillis(100));
+            assertThat(planner.settings().punctuateInterval()).isEqualTo(Duration.ofMillis(25));
+            TopicSerdes serdes = context.getBean(TopicSerdes.class);
+            String scheduleId = kafka.uniqueName("s-idle-commit");
+            try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+                consumer.subscribe(List.of(Topics.COMMAND_RESULTS.name()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
+                send(kafka, serdes, TestCommands.createOnce(scheduleId, "agent-" + scheduleId, Instant.now().plus(1, ChronoUnit.HOURS)));
+                // Read and answered: the thread has offsets to commit from now on.
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        if (scheduleId.equals(record.key())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+            }
+            // Once the commands of earlier tests on the shared topic are behind it: two seconds, at most four commits
+            // (two, give or take the window's edges); it was twenty.
+            List<Long> windows = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                long before = planner.commits();
+                Thread.sleep(2_000);
+                windows.add(planner.commits() - before);
+                return windows.get(windows.size() - 1) <= 4;
+            });
+            assertThat(windows.get(windows.size() - 1)).as("commits in two idle seconds, windows %s", windows).isBetween(1L, 4L);
+        }
+    }
+
     /** A running planner of its own whose commit interval (a minute) is far longer than any test waits. */
     private ApplicationContext readyWithACommitIntervalOfAMinute(KafkaFixture kafka, String applicationId, int maxSchedulesPerTenant) {
         Map<String, Object> properties = plannerProperties(kafka, kafka.uniqueName(applicationId));

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * When a command someone may be waiting for asks Kafka Streams to commit ({@code ProcessorContext#commit}) instead of
- * waiting for the commit interval.
+ * When a stream thread asks Kafka Streams to commit ({@code ProcessorContext#commit}): at once for a command someone
+ * may be waiting for, and at most once per commit interval for any other work.
  *
  * <p>Under exactly-once a command's result and its schedule's state are visible only once the planner's transaction
  * commits, so a gateway's write waited for the commit interval (100 ms) at every hop: once for a create without the
@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  * per command would commit after nearly every record.) A backlog (commands older than the commit interval, as in a
  * planner catching up) commits at the interval as before: each commit holds the stream thread, and a planner
  * committing every 10 ms applied half as many commands through a backlog.
+ *
+ * <p>Any other work (a record handled, an output written by a punctuation) asks at a punctuation once the thread's
+ * last ask is a commit interval old ({@link #worked}), so the planner commits as often as Kafka Streams did with that
+ * interval while it works. Kafka Streams' own interval is longer (see {@code PlannerService}): it marks a task as
+ * needing a commit after every wall-clock punctuation, whether or not it wrote anything, and under exactly-once every
+ * such commit is a transaction (offsets only). With the 25 ms scan an idle planner committed at every interval.
  *
  * <p>One instance per processor (per task), used by its stream thread only.
  */
@@ -40,6 +46,8 @@ public final class CommandCommits {
     private final long gapMs;
     /** When the latest fresh command not yet covered by an ask was handled; {@link #NONE} if there is none. */
     private long pendingAtMs = NONE;
+    /** When the earliest work not yet covered by an ask was done; {@link #NONE} if there is none. */
+    private long workAtMs = NONE;
 
     /**
      * @param commitInterval the planner's commit interval: what a command older than that waits for anyway
@@ -81,30 +89,45 @@ public final class CommandCommits {
     }
 
     /**
+     * The task did work its thread must commit (handled a record, wrote an output): a punctuation asks for it once the
+     * thread's last ask is a commit interval old ({@link #takePending}). A field write, cheap enough for every record.
+     */
+    public void worked(long nowMs) {
+        if (workAtMs == NONE) {
+            workAtMs = nowMs;
+        }
+    }
+
+    /**
      * At a punctuation: true (once) when a fresh command is still waiting for an ask and the thread's last ask is at
-     * least the gap ago (otherwise it waits for the next punctuation).
+     * least the gap ago, or when other work is waiting and the last ask is at least a commit interval ago (otherwise
+     * they wait for a later punctuation).
      */
     public boolean takePending(long nowMs) {
-        if (pendingAtMs == NONE) {
+        if (pendingAtMs == NONE && workAtMs == NONE) {
             return false;
         }
         long lastAsk = thread.get().lastMs;
         if (lastAsk > pendingAtMs) {
             // Another task of the thread asked after the command was handled: that commit carried it.
             pendingAtMs = NONE;
-            return false;
         }
-        if (nowMs - lastAsk < gapMs) {
-            return false;
+        if (lastAsk > workAtMs) {
+            workAtMs = NONE;
         }
-        asked(nowMs);
-        return true;
+        boolean ask = (pendingAtMs != NONE && nowMs - lastAsk >= gapMs)
+                || (workAtMs != NONE && (lastAsk == NONE || nowMs - lastAsk >= freshMs));
+        if (ask) {
+            asked(nowMs);
+        }
+        return ask;
     }
 
     /** A commit was asked for on this thread (by a scan's fires, or by a command): it carries what is pending. */
     public void asked(long nowMs) {
         thread.get().lastMs = nowMs;
         pendingAtMs = NONE;
+        workAtMs = NONE;
     }
 
     /**

@@ -87,6 +87,8 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
         String tenant = event.getTenant();
         long count = countOf(tenant);
         long now = context.currentSystemTimeMs();
+        // Asked for at a punctuation within a commit interval, unless a fresh command's ask below carries it first.
+        commits.worked(now);
         if (event.getCommand() == null) {
             set(tenant, count + event.getDelta());
             return;

@@ -76,6 +76,56 @@ class CommandCommitsTest {
     }
 
     @Test
+    void otherWorkAsksAtAPunctuationOnceTheLastAskIsACommitIntervalOld() {
+        CommandCommits commits = alone();
+        commits.worked(10_000);
+        assertThat(commits.takePending(10_000)).as("a thread that never asked asks at its first punctuation").isTrue();
+        assertThat(commits.takePending(10_025)).as("nothing left").isFalse();
+        commits.worked(10_030);
+        assertThat(commits.takePending(10_050)).as("the last ask is 50 ms old").isFalse();
+        assertThat(commits.takePending(10_075)).isFalse();
+        assertThat(commits.takePending(10_100)).as("a commit interval after the last ask").isTrue();
+        assertThat(commits.takePending(10_200)).as("asked once").isFalse();
+    }
+
+    @Test
+    void anIdleTaskNeverAsks() {
+        CommandCommits commits = alone();
+        for (long now = 10_000; now < 20_000; now += 25) {
+            assertThat(commits.takePending(now)).isFalse();
+        }
+    }
+
+    @Test
+    void anAskCoversTheWorkBeforeIt() {
+        CommandCommits.ThreadAsks thread = new CommandCommits.ThreadAsks();
+        CommandCommits first = new CommandCommits(INTERVAL, GAP, () -> thread);
+        CommandCommits second = new CommandCommits(INTERVAL, GAP, () -> thread);
+        second.worked(10_000);
+        // A fresh command of another task of the thread asks at once; that commit carries the second task's work.
+        assertThat(first.handled(10_005, 10_005)).isTrue();
+        assertThat(second.takePending(10_200)).as("covered by the first task's ask").isFalse();
+        // A command's own ask carries the work of its record, marked before it.
+        first.worked(10_300);
+        assertThat(first.handled(10_300, 10_300)).isTrue();
+        assertThat(first.takePending(10_500)).isFalse();
+        // Work done after an ask of the same millisecond is not taken as carried by it.
+        first.worked(10_300);
+        assertThat(first.takePending(10_399)).isFalse();
+        assertThat(first.takePending(10_400)).isTrue();
+    }
+
+    @Test
+    void staleCommandsAreWorkAskedForAtTheInterval() {
+        CommandCommits commits = alone();
+        commits.asked(10_000);
+        commits.worked(10_010);
+        assertThat(commits.handled(1_000, 10_010)).as("stale: no ask of its own").isFalse();
+        assertThat(commits.takePending(10_025)).isFalse();
+        assertThat(commits.takePending(10_100)).isTrue();
+    }
+
+    @Test
     void aHopKeepsTheCommandsTimeWithinACommitIntervalOfNow() {
         CommandCommits commits = alone();
         assertThat(commits.hopTimestamp(9_990, 10_000)).isEqualTo(9_990);
