@@ -59,6 +59,9 @@ public final class Headline {
     private final Path out;
     private final RunEndpoint endpoint;
     private final List<String[]> rows = new ArrayList<>();
+
+    /** A step of the system clock larger than this during a row marks its figures as not comparable (see {@link WallClock#systemAheadMillis}). */
+    private static final long CLOCK_STEP_TOLERANCE_MS = 20;
     private final StringBuilder notes = new StringBuilder();
 
     private Headline(Args args, RunEndpoint endpoint) throws IOException {
@@ -113,11 +116,22 @@ public final class Headline {
             return;
         }
         String load = load();
+        int rowsBefore = rows.size();
+        long aheadBefore = WallClock.systemAheadMillis();
         try {
             phase.run();
         } catch (Exception | Error e) {
             e.printStackTrace(System.out);
             row(name, "FAILED: " + e, "", load);
+        }
+        long stepped = WallClock.systemAheadMillis() - aheadBefore;
+        if (Math.abs(stepped) > CLOCK_STEP_TOLERANCE_MS) {
+            // Seen on this machine: a 4.8 s step during a burst made it look 50 % faster and the steady lag negative.
+            String warning = String.format(" **Not comparable: the system clock stepped %+,d ms during this row** (a paused virtual machine, or the clock set); run it again", stepped);
+            System.out.println(warning);
+            for (int i = rowsBefore; i < rows.size(); i++) {
+                rows.get(i)[1] += warning;
+            }
         }
     }
 

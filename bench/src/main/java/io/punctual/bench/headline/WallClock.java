@@ -19,4 +19,14 @@ final class WallClock {
     static long millis() {
         return micros() / 1000;
     }
+
+    /**
+     * How far the system clock is ahead of this clock, in milliseconds: near 0 unless the system clock stepped since
+     * this class was loaded (on a virtual machine, after a pause the guest's clock catches up at once). Due times are
+     * set from the system clock and arrivals read from this one, so a step makes every lag and every rate timed from a
+     * due second off by its size.
+     */
+    static long systemAheadMillis() {
+        return System.currentTimeMillis() - millis();
+    }
 }
