@@ -52,6 +52,8 @@ import java.util.function.LongUnaryOperator;
  */
 public final class Headline {
     private static final String QUOTA = "punctual.planner.max-schedules-per-tenant";
+    /** A step of the system clock larger than this during a row marks its figures as not comparable (see {@link WallClock#systemAheadMillis}). */
+    private static final long CLOCK_STEP_TOLERANCE_MS = 20;
     /** Fires of the warm-up burst of the burst, peer and profile rows (see {@link #warmUp}). */
     private static final int BURST_WARMUP = 100_000;
     private final Args args;
@@ -60,8 +62,6 @@ public final class Headline {
     private final RunEndpoint endpoint;
     private final List<String[]> rows = new ArrayList<>();
 
-    /** A step of the system clock larger than this during a row marks its figures as not comparable (see {@link WallClock#systemAheadMillis}). */
-    private static final long CLOCK_STEP_TOLERANCE_MS = 20;
     private final StringBuilder notes = new StringBuilder();
 
     private Headline(Args args, RunEndpoint endpoint) throws IOException {
