@@ -42,6 +42,7 @@ public final class ReadBarrier implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, ClientIds.next("punctual-gateway-barrier-" + topic));
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "read-barrier-" + topic);
         this.thread.setDaemon(true);
@@ -93,6 +94,11 @@ public final class ReadBarrier implements AutoCloseable {
                     if (partitions == null) {
                         partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        // Assigned, never polled: Kafka 4.1 logs a WARN per partition of every look-up whose answer
+                        // names partitions the consumer has not assigned ("Not updating last stable offset ... no
+                        // longer assigned", KAFKA-20131), one line per partition and read round, up to a thousand
+                        // rounds a second. Assigning fetches nothing: only a poll would.
+                        consumer.assign(partitions);
                     }
                     round.complete(consumer.endOffsets(partitions, Duration.ofSeconds(10)));
                 } catch (RuntimeException e) {
