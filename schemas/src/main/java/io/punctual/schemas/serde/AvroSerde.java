@@ -15,7 +15,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = idByTopic.computeIfAbsent(topic, t -> autoRegister
                 ? registry.register(t + "-value", readerSchema)
                 : registry.lookup(t + "-value", readerSchema));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        WireBuffer out = WireBuffer.forThisThread();
         out.write(MAGIC_BYTE);
         out.write(id >>> 24);
         out.write(id >>> 16);

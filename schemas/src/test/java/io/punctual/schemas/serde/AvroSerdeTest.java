@@ -57,6 +57,24 @@ class AvroSerdeTest {
     }
 
     @Test
+    void aThreadWritesRecordsOfAnySizeOneAfterAnotherWithNothingLeftOverFromTheLast() throws Exception {
+        TopicSerdes serdes = new TopicSerdes(kafka.schemaRegistryUrl());
+        var serde = serdes.valueSerde(Topics.COMMANDS);
+        String topic = kafka.uniqueName("serde-sizes");
+        ScheduleCommand small = command();
+        ScheduleCommand large = command("x".repeat(200_000)); // beyond what a thread's buffer keeps
+        byte[] smallAlone = serde.serializer().serialize(topic, small);
+
+        for (ScheduleCommand value : List.of(large, small, large, large, small)) {
+            byte[] bytes = serde.serializer().serialize(topic, value);
+            assertThat(serde.deserializer().deserialize(topic, bytes)).isEqualTo(value);
+            if (value == small) {
+                assertThat(bytes).isEqualTo(smallAlone);
+            }
+        }
+    }
+
+    @Test
     void readsRecordsWrittenWithAnOlderCompatibleSchema() throws Exception {
         // What an older producer wrote: a cron cadence without the time zone field, which has a default now.
         String topic = kafka.uniqueName("serde-evolution");
@@ -88,8 +106,12 @@ class AvroSerdeTest {
     }
 
     private static ScheduleCommand command() {
+        return command("hello");
+    }
+
+    private static ScheduleCommand command(String content) {
         LettaTarget target = LettaTarget.newBuilder().setAgentId("agent-1")
-                .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("hello").build()))
+                .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent(content).build()))
                 .setApiKeyCiphertext(ByteBuffer.wrap(new byte[]{1, 2, 3})).build();
         ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant("t_1").setTarget(target)
                 .setCadence(CronCadence.newBuilder().setExpression("*/5 * * * *").setTimezone("Europe/Berlin").build())
