@@ -81,9 +81,9 @@ public final class TopicTail implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        // Kafka's own fetch.max.wait.ms (500 ms, or kafka.fetch.max.wait.ms): a waiting fetch is answered as soon as
-        // a commit marker makes records readable, so a longer wait adds no latency; it only sets how often an idle
-        // tail asks (50 ms made three tails send 60 fetches a second per replica, with nothing to read).
+        // fetch.max.wait.ms is left to Kafka (500 ms, or kafka.fetch.max.wait.ms): a waiting fetch is answered as
+        // soon as a commit marker makes records readable, so a longer wait adds no latency; it only sets how often an
+        // idle tail asks (50 ms made three tails send 60 fetches a second per replica, with nothing to read).
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, ClientIds.next("punctual-gateway-tail-" + topic));
         // A stored offset the log no longer has (retention) resumes at the oldest record still there.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -28,10 +28,10 @@ class ViewClientIdsTest {
         KafkaFixture kafka = KafkaFixture.shared();
         String topic = kafka.createTopic(kafka.uniqueName("view-ids"), 1);
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        Logger offsetFetcher = (Logger) LoggerFactory.getLogger("org.apache.kafka.clients.consumer");
+        Logger consumerLogs = (Logger) LoggerFactory.getLogger("org.apache.kafka.clients.consumer");
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
-        offsetFetcher.addAppender(logged);
+        consumerLogs.addAppender(logged);
         try (TopicTail first = new TopicTail(topic, true, props, record -> { }).start();
              TopicTail second = new TopicTail(topic, true, props, record -> { }).start();
              ReadBarrier barrier = new ReadBarrier(topic, first, props, Duration.ofMillis(10))) {
@@ -45,7 +45,7 @@ class ViewClientIdsTest {
                     .filteredOn(id -> id.startsWith("punctual-gateway-barrier-" + topic + "-"))
                     .hasSize(1);
         } finally {
-            offsetFetcher.detachAppender(logged);
+            consumerLogs.detachAppender(logged);
         }
         // Kafka 4.1 logs "Not updating last stable offset ... no longer assigned" at WARN for every partition of a
         // look-up by a consumer that has not assigned them: a line per partition and read round.
