@@ -58,8 +58,6 @@ public class PlannerConfig {
     private int quotaCredit = LifecycleSettings.DEFAULT_QUOTA_CREDIT;
     /** How long a planner task holds such places unused before it gives them back. */
     private Duration quotaCreditIdle = LifecycleSettings.DEFAULT_QUOTA_CREDIT_IDLE;
-    /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
-    private Duration censusInterval = Duration.ofSeconds(60);
     /** Whether the planner checks that a command's ciphertexts decrypt for its schedule and the key belongs to its tenant. */
     private boolean checkKeys = true;
     private Rocksdb rocksdb = new Rocksdb();
@@ -175,14 +173,6 @@ public class PlannerConfig {
 
     public void setQuotaCreditIdle(Duration quotaCreditIdle) {
         this.quotaCreditIdle = quotaCreditIdle;
-    }
-
-    public Duration getCensusInterval() {
-        return censusInterval;
-    }
-
-    public void setCensusInterval(Duration censusInterval) {
-        this.censusInterval = censusInterval;
     }
 
     public boolean isCheckKeys() {

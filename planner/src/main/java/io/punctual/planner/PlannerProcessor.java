@@ -17,6 +17,8 @@ import io.punctual.planner.fire.Firing;
 import io.punctual.planner.lifecycle.Completion;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.lifecycle.Purges;
+import io.punctual.planner.metrics.ScheduleCensus;
+import io.punctual.planner.metrics.TaskCensus;
 import io.punctual.planner.outcome.Applied;
 import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
@@ -91,6 +93,12 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * (a few thousand), and at most a few MB of decoded commands.
      */
     private static final int AWAITING_ADMISSION_CAPACITY = 10_000;
+    /**
+     * Stored states a punctuation counts while a task that kept its local copy learns its census ({@link TaskCensus}):
+     * a few milliseconds of the stream thread (about 2 µs a state), so fires and commands wait no longer than that
+     * for it; a million schedules are counted within about half a minute.
+     */
+    private static final int CENSUS_SLICE = 1_000;
 
     private final PlannerSettings settings;
     private final LifecycleSettings lifecycle;
@@ -131,11 +139,18 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private final CommandCommits commandCommits;
     /** Records forwarded so far; a punctuation that moved it did work to commit. Stream thread only. */
     private long forwarded;
+    /** The instance's schedules by status, and this task's part of them, kept as states change. */
+    private final ScheduleCensus scheduleCensus;
+    private TaskCensus census;
 
-    /** @param schedulesLog opens punctual.schedules, from which the schedules store is reloaded ({@link ScheduleReload}) */
+    /**
+     * @param schedulesLog opens punctual.schedules, from which the schedules store is reloaded ({@link ScheduleReload})
+     * @param census       the instance's count of schedules by status, which this task keeps its part of
+     */
     PlannerProcessor(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle,
-                     ScheduleReload.Opener schedulesLog) {
+                     ScheduleReload.Opener schedulesLog, ScheduleCensus census) {
         this.settings = settings;
+        this.scheduleCensus = census;
         this.schedulesLog = schedulesLog;
         this.lifecycle = lifecycle;
         this.serdes = serdes;
@@ -165,7 +180,13 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         this.localCopyChecked = false;
         this.credits = new QuotaCredits(context.getStateStore(PlannerTopology.QUOTA_CREDITS_STORE), lifecycle.quotaCredit(),
                 lifecycle.quotaCreditIdle().toMillis(), context.currentSystemTimeMs());
+        this.census = scheduleCensus.opened(context.taskId());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
+    }
+
+    @Override
+    public void close() {
+        scheduleCensus.closed(context.taskId(), census);
     }
 
     @Override
@@ -357,6 +378,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private void remove(String scheduleId, ScheduleState previous, long now) {
         unindex(previous);
         schedules.delete(scheduleId);
+        census.changed(scheduleId, previous.getStatus(), null);
         appliedResults.forget(scheduleId);
         forward(new Record<>(scheduleId, null, now), PlannerTopology.SCHEDULES_SINK);
         forward(new Record<>(scheduleId, null, now), PlannerTopology.COMMANDS_SINK);
@@ -373,6 +395,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         // Encoded once: the store and punctual.schedules, its log, get the same bytes.
         byte[] encoded = schedules.put(state);
+        census.changed(state.getScheduleId(), previous == null ? null : previous.getStatus(), state.getStatus());
         forward(new Record<>(state.getScheduleId(), encoded, now), PlannerTopology.SCHEDULES_SINK);
         index(state);
         if (state.getCompletedAt() != null) {
@@ -419,6 +442,9 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         long forwardedBefore = forwarded;
         localCopyOnce();
         upgradeOnce(nowMs);
+        if (!census.known()) {
+            census.scan(scheduleBytes, CENSUS_SLICE);
+        }
         long freshestDueMs = emitDueFires(now, nowMs);
         if (forwarded != forwardedBefore) {
             commandCommits.worked(nowMs);
@@ -465,6 +491,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             return;
         }
         if (!localCopy.current()) {
+            census.reset();
             long started = System.nanoTime();
             long cleared = LocalCopySession.clear(scheduleBytes) + timeline.clear() + purges.clear();
             long read = ScheduleReload.reload(schedulesLog, context.appConfigs(), context.taskId().partition(), scheduleBytes);
@@ -474,6 +501,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             try (var it = schedules.all()) {
                 while (it.hasNext()) {
                     ScheduleState state = it.next().value;
+                    census.counted(state.getStatus());
                     if (index(state)) {
                         fires++;
                     }
@@ -483,6 +511,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
                     }
                 }
             }
+            census.done();
             localCopy.begin();
             if (read + cleared > 0) {
                 LOG.info("Task {} reloaded {} records of {} in {} ms and rebuilt its indexes in {} ms: {} fires, {} deletions ({} stale local entries removed)",

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.metrics.PlannerGauges;
+import io.punctual.planner.metrics.ScheduleCensus;
 import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.planner.state.RocksDbMemory;
 import io.punctual.planner.state.ScheduleReload;
@@ -60,7 +61,6 @@ public class PlannerService implements ReadinessCheck {
     /** Kafka Streams' own commit interval, unless the planner's is longer: what an idle stream thread commits at (see streamsProperties). */
     static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(1);
     private RocksDbMemory rocksDbMemory = RocksDbMemory.DEFAULTS;
-    private Duration censusInterval = new PlannerConfig().getCensusInterval();
     private PlannerGauges gauges;
 
     /**
@@ -75,7 +75,6 @@ public class PlannerService implements ReadinessCheck {
                           SpecGuard guard) {
         this(kafka, serdes, config.settings(), topicsReady.durability(), guard, config.lifecycle());
         boundRocksDbMemory(config.getRocksdb().bound());
-        countSchedulesEvery(config.getCensusInterval());
     }
 
     /**
@@ -121,17 +120,13 @@ public class PlannerService implements ReadinessCheck {
         this.rocksDbMemory = bound;
     }
 
-    /** How often the schedules are counted by status for {@code punctual_planner_schedules}; 0 turns it off. */
-    void countSchedulesEvery(Duration interval) {
-        this.censusInterval = interval;
-    }
-
     @PostConstruct
     public synchronized void start() {
         if (streams != null) {
             return;
         }
-        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard, lifecycle, ScheduleReload.FROM_KAFKA), streamsProperties());
+        ScheduleCensus census = new ScheduleCensus(serdes.registry());
+        KafkaStreams created = new KafkaStreams(PlannerTopology.build(serdes, settings, guard, lifecycle, ScheduleReload.FROM_KAFKA, census), streamsProperties());
         RegistryOutageBackoff outage = new RegistryOutageBackoff();
         created.setUncaughtExceptionHandler(e -> {
             if (SchemaRegistryException.isUnavailable(e)) {
@@ -151,7 +146,7 @@ public class PlannerService implements ReadinessCheck {
         streams = created;
         gauges = new PlannerGauges(created, PlannerMeters.global().registry(), List.of(PlannerTopology.SCHEDULES_STORE,
                 PlannerTopology.TIMELINE_STORE, PlannerTopology.RETRIES_STORE, PlannerTopology.APPLIED_RESULTS_STORE),
-                PlannerTopology.SCHEDULES_STORE, serdes.registry(), censusInterval);
+                census);
         LOG.info("Planner started: application {} on {}, state in {}", settings.applicationId(), kafka.bootstrapServers(), settings.stateDir());
     }
 

@@ -3,6 +3,7 @@ package io.punctual.planner;
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
 import io.punctual.planner.quota.QuotaProcessor;
+import io.punctual.planner.metrics.ScheduleCensus;
 import io.punctual.planner.metrics.MeteredProcessor;
 import io.punctual.planner.metrics.PlannerMeters;
 import io.punctual.planner.state.ScheduleReload;
@@ -77,23 +78,24 @@ public final class PlannerTopology {
      * @param schedulesLog where a task reloads its schedules store from (punctual.schedules)
      */
     public static Topology build(TopicSerdes serdes, PlannerSettings settings, ScheduleReload.Opener schedulesLog) {
-        return build(serdes, settings, SpecGuard.none(), LifecycleSettings.defaults(), schedulesLog);
+        return build(serdes, settings, SpecGuard.none(), LifecycleSettings.defaults(), schedulesLog, new ScheduleCensus(serdes.registry()));
     }
 
     /**
      * @param guard        the re-checks of commands produced straight to Kafka
      * @param lifecycle    completion retention and the per-tenant quota
      * @param schedulesLog where a task reloads its schedules store from (punctual.schedules)
+     * @param census       the instance's schedules by status, each task's part kept by its processor
      */
     static Topology build(TopicSerdes serdes, PlannerSettings settings, SpecGuard guard, LifecycleSettings lifecycle,
-                          ScheduleReload.Opener schedulesLog) {
+                          ScheduleReload.Opener schedulesLog, ScheduleCensus census) {
         Topology topology = new Topology();
         // Values stay bytes so that a record that does not decode reaches the processor, which sets it aside,
         // instead of failing the deserializer and the whole stream thread.
         topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS.name());
         topology.addSource(RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.RESULTS.name());
         topology.addSource(ADMITTED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA_ADMITTED.name());
-        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle, schedulesLog),
+        topology.addProcessor(PLANNER_PROCESSOR, () -> new MeteredProcessor<>(new PlannerProcessor(serdes, settings, guard, lifecycle, schedulesLog, census),
                 PlannerMeters.global(), DUE_SINK, COMMAND_RESULTS_SINK, COMMANDS_DLQ_SINK), COMMANDS_SOURCE, RESULTS_SOURCE, ADMITTED_SOURCE);
         // Schedule states as the bytes published on punctual.schedules (see ScheduleStore): encoded once, not per write.
         // Not logged: that topic gets each of them in the same transaction, so a changelog was a second copy of it,

@@ -2,10 +2,12 @@ package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.metrics.ScheduleCensus;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.DueEvent;
 import io.punctual.schemas.ScheduleCommand;
+import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import io.punctual.schemas.topic.Topics;
 import io.punctual.testkit.SchedulesTopicCopy;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalCopyReloadTest extends PlannerTestBase {
     private static final Instant START = PlannerHarness.START;
     private static final Instant ONCE_AT = START.plus(Duration.ofHours(1));
+    /** Schedules a restarted instance finds in its copy: more than two of a punctuation's slices of its census. */
+    private static final int KEPT = 2_500;
 
     /** The logged stores, as every instance restores them. */
     private final Map<String, KeyValueStore<?, ?>> logged = Map.of(
@@ -119,6 +124,61 @@ class LocalCopyReloadTest extends PlannerTestBase {
     }
 
     @Test
+    void aRestartedInstanceCountsTheCopyItKeptInSlicesWhileCommandsChangeIt() {
+        Local local = new Local();
+        Instance first = new Instance(local, START);
+        first.apply(TestCommands.createCron(id(0), "agent-0", "0 9 * * MON-FRI", "Europe/Berlin"));
+        assertThat(first.census.count(ScheduleStatus.ACTIVE)).as("a new task's census (an empty reload)").isEqualTo(1.0);
+        // More than two punctuations' slices of schedules in the copy, written as stored.
+        ScheduleState template = first.schedules().get(id(0));
+        for (int i = 1; i < KEPT; i++) {
+            ScheduleState state = ScheduleState.newBuilder(template).setScheduleId(id(i)).build();
+            state.setStatus(i % 4 == 0 ? ScheduleStatus.PAUSED : i % 7 == 0 ? ScheduleStatus.COMPLETED : ScheduleStatus.ACTIVE);
+            first.schedules().put(state);
+        }
+
+        Instance restarted = new Instance(local, START.plusSeconds(1));
+        int opened = topic.opened();
+        assertThat(restarted.census.count(ScheduleStatus.ACTIVE)).as("before the first slice").isNaN();
+        restarted.punctuate();
+        assertThat(topic.opened()).as("the copy is kept, not reloaded").isEqualTo(opened);
+        assertThat(restarted.census.count(ScheduleStatus.ACTIVE)).as("after one slice").isNaN();
+        // Between slices: changes behind the scan's cursor (low ids) and ahead of it (high ids).
+        restarted.apply(TestCommands.pause(id(5), "behind"));
+        restarted.apply(TestCommands.delete(id(6), TestCommands.TENANT, null));
+        restarted.apply(TestCommands.createCron(id(5) + "a", "agent-new", "0 9 * * *", "Europe/Berlin"));
+        restarted.apply(TestCommands.pause(id(KEPT - 1), "ahead"));
+        restarted.apply(TestCommands.delete(id(KEPT - 2), TestCommands.TENANT, null));
+        restarted.apply(TestCommands.createCron("z-new", "agent-new", "0 9 * * *", "Europe/Berlin"));
+        restarted.punctuate();
+        restarted.punctuate();
+
+        Map<ScheduleStatus, Double> stored = statuses(local);
+        assertThat(stored.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(KEPT + 2 - 2);
+        for (ScheduleStatus status : ScheduleStatus.values()) {
+            assertThat(restarted.census.count(status)).as(status.name()).isEqualTo(stored.get(status));
+        }
+        restarted.apply(TestCommands.resume(id(5)));
+        assertThat(restarted.census.count(ScheduleStatus.PAUSED)).isEqualTo(stored.get(ScheduleStatus.PAUSED) - 1);
+    }
+
+    private Map<ScheduleStatus, Double> statuses(Local local) {
+        Map<ScheduleStatus, Double> counts = new EnumMap<>(ScheduleStatus.class);
+        for (ScheduleStatus status : ScheduleStatus.values()) {
+            counts.put(status, 0.0);
+        }
+        try (KeyValueIterator<String, byte[]> it = local.schedules.all()) {
+            it.forEachRemaining(kv -> counts.merge(serdes.valueSerde(Topics.SCHEDULES).deserializer()
+                    .deserialize(Topics.SCHEDULES.name(), kv.value).getStatus(), 1.0, Double::sum));
+        }
+        return counts;
+    }
+
+    private static String id(int i) {
+        return String.format("s-%05d", i);
+    }
+
+    @Test
     void aSchedulesTopicOfAnotherWidthThanTheCommandsIsRefused() {
         topic.withCommandPartitions(3);
         Instance instance = new Instance(new Local(), START);
@@ -167,10 +227,11 @@ class LocalCopyReloadTest extends PlannerTestBase {
     /** A processor as initialised on one instance, over its own local stores and the shared logged ones. */
     private final class Instance {
         final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        final ScheduleCensus census = new ScheduleCensus(serdes.registry());
         final PlannerProcessor processor = new PlannerProcessor(serdes,
                 PlannerSettings.defaults().withStateDir(stateDir).withFireLead(Duration.ZERO), SpecGuard.none(),
                 // No quota, so a create is applied at once rather than sent to the quota's task.
-                LifecycleSettings.defaults().withMaxSchedulesPerTenant(0), config -> topic.consumer());
+                LifecycleSettings.defaults().withMaxSchedulesPerTenant(0), config -> topic.consumer(), census);
         private long offset;
         /** How many of the records forwarded to punctual.schedules are on the shared topic already. */
         private int published;

@@ -2,6 +2,7 @@ package io.punctual.planner;
 
 import io.punctual.planner.command.SpecGuard;
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.metrics.ScheduleCensus;
 import io.punctual.planner.state.ScheduleStore;
 import io.punctual.planner.timeline.TimelineKey;
 import io.punctual.schemas.CommandResult;
@@ -52,6 +53,8 @@ final class PlannerHarness implements AutoCloseable {
     final TestOutputTopic<String, byte[]> deadLetters;
     /** punctual.schedules as the task reloads its schedules store from it when it starts without a session. */
     final SchedulesTopicCopy schedulesLog = new SchedulesTopicCopy();
+    /** The driver's schedules by status, as the gauge reads them. */
+    final ScheduleCensus census;
     private Instant now;
 
     PlannerHarness(TopicSerdes serdes, PlannerSettings settings, Instant start) {
@@ -77,7 +80,8 @@ final class PlannerHarness implements AutoCloseable {
         // A new driver's task finds no session and reloads its schedules from punctual.schedules (schedulesLog, empty
         // unless a test puts records there first); a driver opened again over the same state directory finds its own
         // session and keeps its stores.
-        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard, lifecycle, config -> schedulesLog.consumer()), props, start);
+        census = new ScheduleCensus(serdes.registry());
+        driver = new TopologyTestDriver(PlannerTopology.build(serdes, settings, guard, lifecycle, config -> schedulesLog.consumer(), census), props, start);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
         executionResults = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), new StringDeserializer(),

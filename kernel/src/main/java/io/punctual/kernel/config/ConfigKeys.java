@@ -35,8 +35,6 @@ public final class ConfigKeys {
     public static final String PLANNER_ONCE_GRACE = "punctual.planner.once-grace";
     /** Most active and paused schedules one tenant may hold (0: no limit); the planner enforces it. */
     public static final String PLANNER_MAX_SCHEDULES_PER_TENANT = "punctual.planner.max-schedules-per-tenant";
-    /** How often a planner counts its schedules by status for the punctual_planner_schedules gauge (0: never). */
-    public static final String PLANNER_CENSUS_INTERVAL = "punctual.planner.census-interval";
     /** Off-heap bound of all RocksDB stores of a planner process: one shared block cache, memtables included (e.g. 256MB). */
     public static final String PLANNER_ROCKSDB_MEMORY = "punctual.planner.rocksdb.memory";
     /** The part of {@link #PLANNER_ROCKSDB_MEMORY} that memtables may take (e.g. 64MB). */

@@ -78,6 +78,11 @@ class ScheduleStatusesTest {
     }
 
     private static ScheduleState state(ScheduleStatus status) {
+        return state("s-1", status);
+    }
+
+    /** A weekday Letta schedule's state, as stored; for the census tests too. */
+    static ScheduleState state(String id, ScheduleStatus status) {
         LettaTarget target = LettaTarget.newBuilder().setAgentId("agent-1")
                 .setMessages(List.of(LettaMessage.newBuilder().setRole("user").setContent("Time for the stand-up").build()))
                 .setMode(DeliveryMode.ASYNC)
@@ -85,7 +90,7 @@ class ScheduleStatusesTest {
                 .build();
         ScheduleSpec spec = ScheduleSpec.newBuilder().setTenant("t_1").setTarget(target)
                 .setCadence(new CronCadence("0 9 * * 1-5", "Europe/Berlin")).setLabels(Map.of("team", "ops")).build();
-        return ScheduleState.newBuilder().setScheduleId("s-1").setSpec(spec).setStatus(status).setVersion(3)
+        return ScheduleState.newBuilder().setScheduleId(id).setSpec(spec).setStatus(status).setVersion(3)
                 .setCreatedAt(AT).setUpdatedAt(AT).setNextFireAt(AT.plusSeconds(86_400)).setFireCount(7)
                 .setLastOutcome("delivered").build();
     }
