@@ -117,6 +117,8 @@ public final class Headline {
         }
         String load = load();
         int rowsBefore = rows.size();
+        // A step during an earlier row was that row's: this one's lags are measured from the clock as it is now.
+        WallClock.rebase();
         long aheadBefore = WallClock.systemAheadMillis();
         try {
             phase.run();
