@@ -86,6 +86,14 @@ public final class ViewStore implements AutoCloseable {
     final ColumnFamilyHandle counts;
     final ColumnFamilyHandle runs;
     final ColumnFamilyHandle runTenants;
+    /** Runs oldest first by scheduled time (see {@link RunView}): the sweep reads only the runs past their age. */
+    final ColumnFamilyHandle runAges;
+    /** An upper bound of each schedule's runs, so the sweep trims only the schedules past their count. */
+    final ColumnFamilyHandle runCounts;
+    /** The schedules whose count passed the limit since the last sweep. */
+    final ColumnFamilyHandle runTrims;
+    /** Markers of what a store written by an earlier version has been given (the default column family). */
+    final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle offsets;
 
     public ViewStore(Path directory) {
@@ -123,7 +131,8 @@ public final class ViewStore implements AutoCloseable {
         // or the offsets ahead of the views they describe.
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setMaxOpenFiles(256)
                 .setWriteBufferManager(writeBuffers).setAtomicFlush(true);
-        List<String> names = List.of("default", "schedules", "by-tenant", "by-agent", "deleted", "counts", "runs", "run-tenants", "offsets");
+        List<String> names = List.of("default", "schedules", "by-tenant", "by-agent", "deleted", "counts", "runs", "run-tenants", "offsets",
+                "run-ages", "run-counts", "run-trims");
         List<ColumnFamilyDescriptor> descriptors = names.stream()
                 .map(n -> new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions)).toList();
         try {
@@ -139,6 +148,10 @@ public final class ViewStore implements AutoCloseable {
         runs = handles.get(6);
         runTenants = handles.get(7);
         offsets = handles.get(8);
+        runAges = handles.get(9);
+        runCounts = handles.get(10);
+        runTrims = handles.get(11);
+        meta = handles.get(0);
     }
 
     RocksDB db() {
