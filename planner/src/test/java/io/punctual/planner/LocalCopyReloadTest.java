@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -153,25 +152,13 @@ class LocalCopyReloadTest extends PlannerTestBase {
         restarted.punctuate();
         restarted.punctuate();
 
-        Map<ScheduleStatus, Double> stored = statuses(local);
+        Map<ScheduleStatus, Double> stored = ScheduleCensusTest.byStatus(restarted.schedules());
         assertThat(stored.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(KEPT + 2 - 2);
         for (ScheduleStatus status : ScheduleStatus.values()) {
             assertThat(restarted.census.count(status)).as(status.name()).isEqualTo(stored.get(status));
         }
         restarted.apply(TestCommands.resume(id(5)));
         assertThat(restarted.census.count(ScheduleStatus.PAUSED)).isEqualTo(stored.get(ScheduleStatus.PAUSED) - 1);
-    }
-
-    private Map<ScheduleStatus, Double> statuses(Local local) {
-        Map<ScheduleStatus, Double> counts = new EnumMap<>(ScheduleStatus.class);
-        for (ScheduleStatus status : ScheduleStatus.values()) {
-            counts.put(status, 0.0);
-        }
-        try (KeyValueIterator<String, byte[]> it = local.schedules.all()) {
-            it.forEachRemaining(kv -> counts.merge(serdes.valueSerde(Topics.SCHEDULES).deserializer()
-                    .deserialize(Topics.SCHEDULES.name(), kv.value).getStatus(), 1.0, Double::sum));
-        }
-        return counts;
     }
 
     private static String id(int i) {

@@ -1,5 +1,6 @@
 package io.punctual.planner;
 
+import io.punctual.planner.state.ScheduleStore;
 import io.punctual.schemas.ScheduleState;
 import io.punctual.schemas.ScheduleStatus;
 import org.apache.kafka.streams.KeyValue;
@@ -72,18 +73,24 @@ class ScheduleCensusTest extends PlannerTestBase {
     }
 
     private static void assertCensusIsTheStore(PlannerHarness planner) {
-        Map<ScheduleStatus, Double> stored = new EnumMap<>(ScheduleStatus.class);
-        for (ScheduleStatus status : ScheduleStatus.values()) {
-            stored.put(status, 0.0);
-        }
-        try (KeyValueIterator<String, ScheduleState> all = planner.scheduleStore().all()) {
-            all.forEachRemaining((KeyValue<String, ScheduleState> entry) -> stored.merge(entry.value.getStatus(), 1.0, Double::sum));
-        }
+        Map<ScheduleStatus, Double> stored = byStatus(planner.scheduleStore());
         Map<ScheduleStatus, Double> counted = new EnumMap<>(ScheduleStatus.class);
         for (ScheduleStatus status : ScheduleStatus.values()) {
             counted.put(status, planner.census.count(status));
         }
         assertThat(counted).isEqualTo(stored);
+    }
+
+    /** The stored schedules by status, counted by a scan: what a census must equal. */
+    static Map<ScheduleStatus, Double> byStatus(ScheduleStore store) {
+        Map<ScheduleStatus, Double> stored = new EnumMap<>(ScheduleStatus.class);
+        for (ScheduleStatus status : ScheduleStatus.values()) {
+            stored.put(status, 0.0);
+        }
+        try (KeyValueIterator<String, ScheduleState> all = store.all()) {
+            all.forEachRemaining((KeyValue<String, ScheduleState> entry) -> stored.merge(entry.value.getStatus(), 1.0, Double::sum));
+        }
+        return stored;
     }
 
     private static String id(int i) {

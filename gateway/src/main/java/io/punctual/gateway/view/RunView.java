@@ -454,7 +454,7 @@ public final class RunView {
             return;
         }
         flush(batch);
-        byte[] id = Arrays.copyOf(group, group.length - 1);
+        byte[] id = Keys.of(scheduleIdOf(group));
         long bound = Keys.longOf(store.db().get(store.runCounts, id)) + runs;
         store.db().put(store.runCounts, store.writeOptions(), id, Keys.longBytes(bound));
         if (bound > maxPerSchedule + trimSlack) {
@@ -467,7 +467,11 @@ public final class RunView {
     }
 
     private static String scheduleOf(byte[] runKey) {
-        byte[] group = groupOf(runKey);
+        return scheduleIdOf(groupOf(runKey));
+    }
+
+    /** The schedule id of a run key's group (its prefix: the id and a separator). */
+    private static String scheduleIdOf(byte[] group) {
         return new String(group, 0, group.length - 1, StandardCharsets.UTF_8);
     }
 
@@ -487,7 +491,7 @@ public final class RunView {
                 return;
             }
         }
-        String scheduleId = new String(group, 0, group.length - 1, StandardCharsets.UTF_8);
+        String scheduleId = scheduleIdOf(group);
         if (tenant != null) {
             store.db().delete(store.runTenants, store.writeOptions(), Keys.of(tenant, scheduleId));
         }
