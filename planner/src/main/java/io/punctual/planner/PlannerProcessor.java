@@ -93,12 +93,6 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * (a few thousand), and at most a few MB of decoded commands.
      */
     private static final int AWAITING_ADMISSION_CAPACITY = 10_000;
-    /**
-     * Stored states a punctuation counts while a task that kept its local copy learns its census ({@link TaskCensus}):
-     * a few milliseconds of the stream thread (about 2 µs a state), so fires and commands wait no longer than that
-     * for it; a million schedules are counted within about half a minute.
-     */
-    private static final int CENSUS_SLICE = 1_000;
 
     private final PlannerSettings settings;
     private final LifecycleSettings lifecycle;
@@ -443,7 +437,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         localCopyOnce();
         upgradeOnce(nowMs);
         if (!census.known()) {
-            census.scan(scheduleBytes, CENSUS_SLICE);
+            census.scan(scheduleBytes, TaskCensus.SLICE);
         }
         long freshestDueMs = emitDueFires(now, nowMs);
         if (forwarded != forwardedBefore) {

@@ -1,6 +1,9 @@
 package io.punctual.bench.planner;
 
+import io.punctual.planner.PlannerSettings;
 import io.punctual.planner.PlannerTopology;
+import io.punctual.planner.metrics.ScheduleCensus;
+import io.punctual.planner.metrics.TaskCensus;
 import io.punctual.planner.state.ScheduleReload;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.DeliveryMode;
@@ -46,6 +49,7 @@ import java.util.stream.Stream;
  * broker, one partition, written in transactions as the planner commits), read as the planner reads it
  * (read_committed); the first punctuation finds no session, reloads the schedules store from the topic and rebuilds
  * the timeline from it. Reports that punctuation's wall time. The broker runs in this JVM, so its CPU is in the figure.
+ * Then what a clean restart does instead: the census counts that store in its slices; reports their number and cost.
  * Usage: LocalCopyReloadCost [N...=10000 1000000] (the first run also warms the JIT up)
  */
 public final class LocalCopyReloadCost {
@@ -90,7 +94,38 @@ public final class LocalCopyReloadCost {
             }
             System.out.printf("%,9d schedules on punctual.schedules (written in %.1f s): reloaded and timeline rebuilt in %.2f s (%,.1f µs per schedule), %,d entries%n",
                     stored, seedSeconds, seconds, seconds * 1e6 / stored, entries);
+            countKeptCopy(serdes, stored, driver.getKeyValueStore(PlannerTopology.SCHEDULES_STORE));
         }
+    }
+
+    /**
+     * What a task restarted cleanly on the copy it kept does instead of a reload: it counts the copy for
+     * punctual_planner_schedules in slices, one per punctuation (TaskCensus.SLICE states, 25 ms apart), over
+     * the same RocksDB store. A TopologyTestDriver deletes its state directory when it closes, so the restart itself
+     * cannot be driven here; the slices are the census' own scan of the store the reload just filled.
+     */
+    private static void countKeptCopy(TopicSerdes serdes, int stored, KeyValueStore<String, byte[]> kept) {
+        ScheduleCensus instance = new ScheduleCensus(serdes.registry());
+        TaskCensus census = instance.opened(kept);
+        long total = 0;
+        long slowest = 0;
+        int slices = 0;
+        while (!census.known()) {
+            long start = System.nanoTime();
+            census.scan(kept, TaskCensus.SLICE);
+            long took = System.nanoTime() - start;
+            total += took;
+            slowest = Math.max(slowest, took);
+            slices++;
+        }
+        if (instance.count(ScheduleStatus.ACTIVE) != stored) {
+            throw new IllegalStateException("census " + instance.count(ScheduleStatus.ACTIVE) + ", not " + stored);
+        }
+        Duration interval = PlannerSettings.defaults().punctuateInterval();
+        System.out.printf("%,9d schedules kept (a clean restart): counted in %,d slices of %,d, one per punctuation (%.1f s at %d ms), "
+                        + "%.2f s of the stream thread in all, %.2f ms per slice on average (%.2f µs per schedule), slowest %.1f ms%n",
+                stored, slices, TaskCensus.SLICE, slices * interval.toMillis() / 1000.0, interval.toMillis(), total / 1e9,
+                total / 1e6 / slices, total / 1e3 / stored, slowest / 1e6);
     }
 
     /**
