@@ -112,8 +112,9 @@ public class SharedConfig {
             this.commandsMinCompactionLag = commandsMinCompactionLag;
         }
 
+        /** As configured, min.insync.replicas capped at the replication factor (a replication factor of 1 alone means 1 and 1). */
         public TopicDurability durability() {
-            return new TopicDurability(replicationFactor, minInsyncReplicas, commandsMinCompactionLag);
+            return new TopicDurability(replicationFactor, Math.min(minInsyncReplicas, replicationFactor), commandsMinCompactionLag);
         }
     }
 
