@@ -231,6 +231,8 @@ class ConsoleBrowserTest {
         type("jitter", "10s");
         click(By.id("save"));
         await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("flash")).contains("Saved."));
+        // The flash is shown as the detail view starts loading; its spec list follows when the read answers.
+        await().atMost(Duration.ofSeconds(15)).until(() -> text(By.cssSelector("dl.spec")).contains("Version\n3"));
         assertThat(text(By.cssSelector("dl.spec"))).contains("Jitter\n10s").contains("Version\n3");
 
         click(By.id("delete"));
