@@ -26,6 +26,16 @@ import java.util.Map;
  * idle time goes back (a negative count change), so the tenant's count is its live schedules plus the credit
  * outstanding, and it never exceeds the limit.
  *
+ * <p>How much is asked for: the configured batch first; when the tenant's creates ran out of credit here while the
+ * ask was on its way (they then took the hops one by one), twice the larger of that grant and those creates, up to
+ * {@link #MAX_WANTED}; half the last ask, not below the batch, when the quota granted none (the tenant near its
+ * limit). A busy tenant asks again before its credit runs out, at half the last grant left. With a fixed batch of
+ * 100 asked for only once the credit was gone, a backlog's creates nearly all took the hops (the planner row's
+ * warm-up wrote more bytes to {@code punctual.quota} than to {@code punctual.commands}): while one ask went to the
+ * quota and back, the task applied thousands of the tenant's commands, each asking on its own. The quota grants an
+ * ask only while the tenant stays three times it below its limit, so a large ask is granted only to a tenant far
+ * from it.
+ *
  * <p>Credits are kept in the task's changelogged store ({@code quota-credits}), written in the transaction that takes
  * or receives them, so a crash loses or doubles none; an in-heap copy, in the order the tenants were last seen,
  * answers the per-create question and finds the idle ones without scanning every tenant.
@@ -43,6 +53,12 @@ public final class QuotaCredits {
         long lastSeenMs;
         /** When a credit was last asked for and has not come yet; -1: none outstanding. */
         long askedMs = -1;
+        /** How many places the next ask is for (see the class comment). */
+        long nextAsk;
+        /** The last credit granted, 0 before any: a busy tenant asks again when half of it is left. */
+        long lastGranted;
+        /** The creates that found no credit while the outstanding ask was on its way (each took the hops alone). */
+        long ranShort;
     }
 
     private final KeyValueStore<String, Long> store;
@@ -63,7 +79,7 @@ public final class QuotaCredits {
         try (KeyValueIterator<String, Long> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
-                Tenant tenant = new Tenant();
+                Tenant tenant = newTenant();
                 tenant.credit = entry.value;
                 // Restored with the task: held for a full idle time from now, as the clock of its last use is gone.
                 tenant.lastSeenMs = nowMs;
@@ -74,19 +90,22 @@ public final class QuotaCredits {
 
     /**
      * For one of the tenant's creates, applied now if it can be: takes one place of the tenant's credit and returns
-     * null, or, when it holds none, returns the headers of its request to the quota. The request asks for a credit
-     * when the tenant is busy here (a create within the idle time) and no ask is outstanding: a one-off create
-     * reserves nothing.
+     * null, or returns the headers of its request to the quota. The request asks for a credit when the tenant is busy
+     * here (a create within the idle time) and no ask is outstanding: a one-off create reserves nothing. A busy tenant
+     * asks again, on one create that then takes the hops, once its credit is down to half of the last grant, so that
+     * the next grant comes before the credit runs out.
      */
     public Headers takeOrRequest(String tenant, long nowMs) {
         Tenant held = tenants.get(tenant);
         boolean busy = held != null && nowMs - held.lastSeenMs < idleMs;
         if (held == null) {
-            held = new Tenant();
+            held = newTenant();
             tenants.put(tenant, held);
         }
         held.lastSeenMs = nowMs;
-        if (held.credit > 0) {
+        boolean outstanding = held.askedMs >= 0 && nowMs - held.askedMs < idleMs;
+        boolean mayAsk = batch > 0 && busy && !outstanding;
+        if (held.credit > 0 && !(mayAsk && 2 * held.credit <= held.lastGranted)) {
             held.credit--;
             if (held.credit == 0) {
                 store.delete(tenant);
@@ -96,34 +115,63 @@ public final class QuotaCredits {
             return null;
         }
         RecordHeaders headers = new RecordHeaders();
-        boolean outstanding = held.askedMs >= 0 && nowMs - held.askedMs < idleMs;
-        if (batch > 0 && busy && !outstanding) {
+        if (mayAsk) {
             held.askedMs = nowMs;
-            withNumber(headers, WANTED_HEADER, batch);
+            held.ranShort = 0;
+            withNumber(headers, WANTED_HEADER, held.nextAsk);
+        } else if (outstanding) {
+            held.ranShort++;
         }
         return headers;
     }
 
     /**
      * Takes what the quota answered, with an admitted copy of the tenant's create, to an ask for a credit (its
-     * {@link #GRANTED_HEADER}, present, 0 or more, exactly when the request asked).
+     * {@link #GRANTED_HEADER}, present, 0 or more, exactly when the request asked); an admitted copy without one still
+     * counts as the tenant's create here.
      */
     public void received(String tenant, Headers headers, long nowMs) {
         if (headers == null || headers.lastHeader(GRANTED_HEADER) == null) {
+            // An admitted create is the tenant's create here too: while the task works through a backlog of
+            // admissions, its credit is not idle (given back mid-burst, it was granted again at the next ask).
+            Tenant held = tenants.get(tenant);
+            if (held != null) {
+                held.lastSeenMs = Math.max(held.lastSeenMs, nowMs);
+            }
             return;
         }
         long granted = number(headers, GRANTED_HEADER);
         Tenant held = tenants.get(tenant);
         if (held == null) {
-            held = new Tenant();
+            held = newTenant();
             tenants.put(tenant, held);
         }
         held.lastSeenMs = nowMs;
         held.askedMs = -1;
         if (granted > 0) {
             held.credit += granted;
+            held.lastGranted = granted;
             store.put(tenant, held.credit);
+            if (held.ranShort > 0) {
+                held.nextAsk = Math.min(MAX_WANTED, Math.max(held.nextAsk, 2 * Math.max(granted, held.ranShort)));
+            }
+        } else {
+            held.nextAsk = Math.max(batch, held.nextAsk / 2);
+            held.lastGranted = 0;
         }
+        held.ranShort = 0;
+    }
+
+    /** How many places this task's next ask for the tenant is for (tests, and the class comment's rule). */
+    long nextAsk(String tenant) {
+        Tenant held = tenants.get(tenant);
+        return held == null ? batch : held.nextAsk;
+    }
+
+    private Tenant newTenant() {
+        Tenant tenant = new Tenant();
+        tenant.nextAsk = batch;
+        return tenant;
     }
 
     /**

@@ -75,6 +75,72 @@ class QuotaCreditsTest {
         assertThat(credits.idle(10 * IDLE)).isEmpty();
     }
 
+    @Test
+    void anAskGrowsWhileCreatesRunShortAndShrinksWhenTheQuotaGrantsNone() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        credits.takeOrRequest("t", 0);
+        assertThat(wanted(credits.takeOrRequest("t", 1))).isEqualTo(100);
+        // 30 creates find no credit while the ask is out: they took the hops, so the next ask is twice the grant.
+        for (int i = 0; i < 30; i++) {
+            assertThat(wanted(credits.takeOrRequest("t", 2))).isZero();
+        }
+        credits.received("t", granted(100), 3);
+        assertThat(credits.nextAsk("t")).isEqualTo(200);
+        for (int i = 0; i < 50; i++) {
+            assertThat(credits.takeOrRequest("t", 4)).isNull();
+        }
+        // Half the grant left: this create carries the next ask through the quota, the credit stays for the others.
+        assertThat(wanted(credits.takeOrRequest("t", 5))).isEqualTo(200);
+        for (int i = 0; i < 50; i++) {
+            assertThat(credits.takeOrRequest("t", 5)).isNull();
+        }
+        // 700 run short this time: the next ask covers twice those, more than twice the grant.
+        for (int i = 0; i < 700; i++) {
+            assertThat(wanted(credits.takeOrRequest("t", 6))).isZero();
+        }
+        credits.received("t", granted(200), 7);
+        assertThat(credits.nextAsk("t")).isEqualTo(1_400);
+
+        // A grant that came before the credit ran out leaves the ask as it was.
+        credits.received("t", granted(50), 8);
+        assertThat(credits.nextAsk("t")).isEqualTo(1_400);
+        // A refusal (the tenant near its limit) halves it, never below the batch.
+        credits.received("t", granted(0), 9);
+        assertThat(credits.nextAsk("t")).isEqualTo(700);
+        for (int i = 0; i < 10; i++) {
+            credits.received("t", granted(0), 10);
+        }
+        assertThat(credits.nextAsk("t")).isEqualTo(100);
+    }
+
+    @Test
+    void anAskNeverExceedsTheMostAQuotaGrants() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        credits.takeOrRequest("t", 0);
+        credits.takeOrRequest("t", 1);
+        for (int i = 0; i < 3 * QuotaCredits.MAX_WANTED; i++) {
+            credits.takeOrRequest("t", 2);
+        }
+        credits.received("t", granted(100), 3);
+        assertThat(credits.nextAsk("t")).isEqualTo(QuotaCredits.MAX_WANTED);
+        // Forgotten once idle, a tenant starts again from the batch.
+        credits.idle(10 * IDLE);
+        assertThat(credits.nextAsk("t")).isEqualTo(100);
+    }
+
+    @Test
+    void admittedCreatesKeepATenantBusySoItsCreditIsNotGivenBackMidBacklog() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        credits.received("t", granted(100), 0);
+        // The task works through admissions of creates that took the hops, none of them taking a place here.
+        for (long at = 100; at <= 3 * IDLE; at += 100) {
+            credits.received("t", new RecordHeaders(), at);
+            assertThat(credits.idle(at)).isEmpty();
+        }
+        assertThat(store.get("t")).isEqualTo(100L);
+        assertThat(credits.idle(4 * IDLE)).containsExactly(Map.entry("t", 100L));
+    }
+
     private static Headers granted(long places) {
         return new RecordHeaders().add(QuotaCredits.GRANTED_HEADER, Long.toString(places).getBytes(StandardCharsets.US_ASCII));
     }
