@@ -54,7 +54,7 @@ public class PlannerConfig {
     private Duration completedRetention = LifecycleSettings.DEFAULT_COMPLETED_RETENTION;
     /** Most active and paused schedules one tenant may hold (0: no limit). */
     private int maxSchedulesPerTenant = LifecycleSettings.DEFAULT_MAX_SCHEDULES_PER_TENANT;
-    /** Places of a busy tenant's quota a planner task asks for in advance, so its creates skip the quota's hops (0: none). */
+    /** Places of a busy tenant's quota a planner task first asks for in advance, so its creates skip the quota's hops (0: none). */
     private int quotaCredit = LifecycleSettings.DEFAULT_QUOTA_CREDIT;
     /** How long a planner task holds such places unused before it gives them back. */
     private Duration quotaCreditIdle = LifecycleSettings.DEFAULT_QUOTA_CREDIT_IDLE;
