@@ -141,11 +141,7 @@ public final class QuotaCredits {
             return;
         }
         long granted = number(headers, GRANTED_HEADER);
-        Tenant held = tenants.get(tenant);
-        if (held == null) {
-            held = newTenant();
-            tenants.put(tenant, held);
-        }
+        Tenant held = tenants.computeIfAbsent(tenant, ignored -> newTenant());
         held.lastSeenMs = nowMs;
         held.askedMs = -1;
         if (granted > 0) {
