@@ -58,6 +58,8 @@ public class PlannerConfig {
     private int quotaCredit = LifecycleSettings.DEFAULT_QUOTA_CREDIT;
     /** How long a planner task holds such places unused before it gives them back. */
     private Duration quotaCreditIdle = LifecycleSettings.DEFAULT_QUOTA_CREDIT_IDLE;
+    /** Whether a planner task holds a busy tenant's creates while its ask for places is out (off for a rolling upgrade from an earlier version). */
+    private boolean quotaHold = true;
     /** Whether the planner checks that a command's ciphertexts decrypt for its schedule and the key belongs to its tenant. */
     private boolean checkKeys = true;
     private Rocksdb rocksdb = new Rocksdb();
@@ -68,7 +70,7 @@ public class PlannerConfig {
     }
 
     public LifecycleSettings lifecycle() {
-        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle);
+        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle, quotaHold);
     }
 
     public String getApplicationId() {
@@ -173,6 +175,14 @@ public class PlannerConfig {
 
     public void setQuotaCreditIdle(Duration quotaCreditIdle) {
         this.quotaCreditIdle = quotaCreditIdle;
+    }
+
+    public boolean isQuotaHold() {
+        return quotaHold;
+    }
+
+    public void setQuotaHold(boolean quotaHold) {
+        this.quotaHold = quotaHold;
     }
 
     public boolean isCheckKeys() {

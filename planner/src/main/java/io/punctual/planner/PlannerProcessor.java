@@ -24,6 +24,7 @@ import io.punctual.planner.outcome.AppliedResults;
 import io.punctual.planner.outcome.OutcomeApplier;
 import io.punctual.planner.outcome.ResultDecoder;
 import io.punctual.planner.quota.AwaitingAdmission;
+import io.punctual.planner.quota.HeldCreates;
 import io.punctual.planner.quota.LiveCounts;
 import io.punctual.planner.quota.QuotaCredits;
 import io.punctual.planner.notify.Notifications;
@@ -51,6 +52,7 @@ import io.punctual.schemas.serde.SchemaRegistryException;
 import io.punctual.schemas.serde.TopicSerdes;
 import io.punctual.schemas.topic.DueKeys;
 import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -63,6 +65,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +96,18 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
      * (a few thousand), and at most a few MB of decoded commands.
      */
     private static final int AWAITING_ADMISSION_CAPACITY = 10_000;
+    /** Creates a task holds at once while asks for credit are out: as many as the largest ask ({@link QuotaCredits#MAX_WANTED}). */
+    private static final int HELD_CAPACITY = QuotaCredits.MAX_WANTED;
+
+    /** Whether a create that finds no credit while its tenant's ask is out may be held ({@link HeldCreates}). */
+    private enum Holding {
+        /** A command read now: held behind the tenant's held creates. */
+        NEW,
+        /** A held create let go by an answer: stays held, and the rest behind it, if it finds no credit again. */
+        RELEASED,
+        /** A held create let go without a grant: goes to the quota. */
+        FLUSHED
+    }
 
     private final PlannerSettings settings;
     private final LifecycleSettings lifecycle;
@@ -118,6 +133,8 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
     private KeyValueStore<String, String> meta;
     /** Places of busy tenants' quotas granted to this task in advance: their creates are applied without the quota's hops. */
     private QuotaCredits credits;
+    /** A busy tenant's creates waiting for the answer to this task's ask for credit. */
+    private HeldCreates held;
     private boolean upgraded;
     /**
      * Count changes of fires that completed schedules in the running punctuation, per tenant, sent as one record per
@@ -174,6 +191,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         this.localCopyChecked = false;
         this.credits = new QuotaCredits(context.getStateStore(PlannerTopology.QUOTA_CREDITS_STORE), lifecycle.quotaCredit(),
                 lifecycle.quotaCreditIdle().toMillis(), context.currentSystemTimeMs());
+        this.held = new HeldCreates(context.getStateStore(PlannerTopology.QUOTA_HELD_STORE), HELD_CAPACITY);
         this.census = scheduleCensus.opened(context.taskId());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> punctuate());
     }
@@ -188,6 +206,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         localCopyOnce();
         upgradeOnce(context.currentSystemTimeMs());
         if (record.value() == null) {
+            refusedAsk(record);
             // Tombstones on the commands topic are compaction's business, including the ones this processor writes.
             return;
         }
@@ -262,6 +281,65 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             // A credit granted with the admission is the tenant's, whatever becomes of this command.
             credits.received(command.getTenant(), record.headers(), now);
         }
+        applyCommand(record, command, checked, admitted, Holding.NEW);
+        if (admitted) {
+            // Behind the admitted create: the tenant's creates held while its ask was out, from the credit it brought.
+            release(command.getTenant(), Holding.RELEASED);
+        }
+    }
+
+    /**
+     * The quota refused the create that asked for credit and answered the ask (a record without a value on
+     * punctual.quota.admitted, see {@link QuotaCredits#REFUSED_ANSWER}): the tenant's held creates go to the quota.
+     */
+    private void refusedAsk(Record<String, byte[]> record) {
+        Header tenantHeader = record.headers().lastHeader(QuotaCredits.REFUSED_ANSWER);
+        boolean admittedTopic = context.recordMetadata().map(m -> Topics.QUOTA_ADMITTED.name().equals(m.topic())).orElse(false);
+        if (!admittedTopic || tenantHeader == null || tenantHeader.value() == null) {
+            return;
+        }
+        String tenant = new String(tenantHeader.value(), StandardCharsets.UTF_8);
+        credits.received(tenant, record.headers(), context.currentSystemTimeMs());
+        release(tenant, Holding.FLUSHED);
+    }
+
+    /**
+     * Lets the tenant's held creates go, oldest first: applied from a credit, or sent to the quota. {@code RELEASED}
+     * stops at the first that is to be held again (no credit left, and the task's next ask is out).
+     */
+    private void release(String tenant, Holding holding) {
+        HeldCreates.Held next;
+        while ((next = held.first(tenant)) != null) {
+            ScheduleCommand command = next.command();
+            Record<String, byte[]> record = new Record<>(next.key(), next.bytes(), next.timestamp());
+            if (command == null) {
+                // Held before the task restarted: decoded and checked again.
+                try {
+                    command = decoder.decode(next.key(), next.bytes());
+                } catch (PoisonCommandException e) {
+                    held.release(tenant);
+                    deadLetter(record, e.getMessage());
+                    continue;
+                }
+            }
+            // A command held with its decoded form passed the guard when it was read (see applyCommand).
+            ScheduleSpec checked = next.command() == null ? null : specOf(command);
+            if (!applyCommand(record, command, checked, false, holding)) {
+                return;
+            }
+            held.release(tenant);
+        }
+    }
+
+    /**
+     * Applies one decoded command, or sends it to the quota, or holds it (see {@link Holding}).
+     *
+     * @param checked the command's spec when it passed the guard before, else null
+     * @param admitted the command comes back from the quota, which counted it already
+     * @return false when the command is held: a new one added to the tenant's held creates, a released one left there
+     */
+    private boolean applyCommand(Record<String, byte[]> record, ScheduleCommand command, ScheduleSpec checked, boolean admitted, Holding holding) {
+        long now = context.currentSystemTimeMs();
         if (commandCommits.handled(record.timestamp(), now)) {
             // Its writer waits for its result (and the quota for its request): not until the next commit interval.
             context.commit();
@@ -278,21 +356,30 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
             // Nothing has been written yet, so setting the record aside leaves no half-applied command behind.
             LOG.error("Command {} for schedule {} could not be handled", command.getCommandId(), command.getScheduleId(), e);
             deadLetter(record, "unprocessable: " + e);
-            return;
+            return true;
         }
         decision = stamped(decision, now);
         boolean revives = decision.change() instanceof Change.Upsert upsert && LiveCounts.revives(upsert.previous(), upsert.state());
         // Whether the quota counted this command's place already: admitted by it, or taken from a credit it granted.
         boolean placed = admitted;
         if (revives && !admitted && lifecycle.maxSchedulesPerTenant() > 0) {
-            Headers request = credits.takeOrRequest(command.getTenant(), now);
-            if (request != null) {
+            boolean mayHold = holding == Holding.RELEASED || holding == Holding.NEW && lifecycle.quotaHold() && held.hasRoom();
+            // A flushed create asks for nothing: whatever the answers bring, it goes on its own (see QuotaCredits.place).
+            QuotaCredits.Placement placement = credits.place(command.getTenant(), now, mayHold, holding != Holding.FLUSHED);
+            if (placement.outcome() == QuotaCredits.Outcome.HELD) {
+                // Nothing is written but the held create: the answer to the tenant's ask lets it go (release).
+                if (holding == Holding.NEW) {
+                    held.hold(command.getTenant(), record.key(), record.timestamp(), record.value(), command);
+                }
+                return false;
+            }
+            if (placement.outcome() == QuotaCredits.Outcome.REQUEST) {
                 // Nothing is written: the tenant's quota task admits it (back on punctual.quota.admitted) or answers it.
                 // Stamped with the command's own time, not now: the quota hop stays as fresh as the command
                 // (CommandCommits), so a backlog's admissions are not taken for writes someone waits for.
-                forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now), request);
+                forwardQuota(LiveCounts.request(command, record.value()), commandCommits.hopTimestamp(record.timestamp(), now), placement.request());
                 awaitingAdmission.sent(command.getScheduleId(), record.value(), command);
-                return;
+                return true;
             }
             placed = true;
         }
@@ -311,6 +398,7 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         try (EncodedOnce ignored = saved == null ? EncodedOnce.reuse(null, null) : EncodedOnce.reuse(saved.state(), saved.encoded())) {
             forward(new Record<>(command.getScheduleId(), decision.result(), now), PlannerTopology.COMMAND_RESULTS_SINK);
         }
+        return true;
     }
 
     /** @return what was saved, null for a removal or no change */
@@ -452,6 +540,12 @@ final class PlannerProcessor implements Processor<String, byte[], String, Object
         }
         long forwardedByScan = forwarded;
         deleteCompleted(now, nowMs);
+        for (String tenant : held.tenants()) {
+            if (!credits.awaitingGrant(tenant, nowMs)) {
+                // No answer within the idle time (or the task restarted meanwhile): to the quota one by one, as before.
+                release(tenant, Holding.FLUSHED);
+            }
+        }
         for (Map.Entry<String, Long> unused : credits.idle(nowMs)) {
             punctuationDeltas.merge(unused.getKey(), -Math.toIntExact(unused.getValue()), Integer::sum);
         }

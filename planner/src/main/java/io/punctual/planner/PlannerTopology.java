@@ -54,6 +54,8 @@ public final class PlannerTopology {
     static final String LOCAL_META_STORE = "planner-local-meta";
     /** Tenant to the places its quota granted this task in advance ({@code QuotaCredits}). */
     static final String QUOTA_CREDITS_STORE = "quota-credits";
+    /** A busy tenant's creates held while this task's ask for credit is out ({@code HeldCreates}). */
+    static final String QUOTA_HELD_STORE = "quota-held";
     /** Tenant to its number of live (active and paused) schedules; the quota processor's, keyed by tenant. */
     static final String TENANT_COUNTS_STORE = "tenant-counts";
 
@@ -122,6 +124,11 @@ public final class PlannerTopology {
         // Cached like the counts: a busy tenant's credit is put once per create, its changelog written once per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_CREDITS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), PLANNER_PROCESSOR);
+        // In memory, bounded by HeldCreates' capacity, and logged: held creates come and go by the thousand per second
+        // in a backlog, and in RocksDB their compaction took more CPU than the stream thread saved. Cached: a create
+        // held and let go within one commit interval never reaches the changelog.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QUOTA_HELD_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), PLANNER_PROCESSOR);
 
         // A second sub-topology, keyed by tenant: the one place a tenant's live schedules are counted.
         topology.addSource(QUOTA_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.QUOTA.name());

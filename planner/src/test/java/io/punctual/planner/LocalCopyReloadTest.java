@@ -49,7 +49,8 @@ class LocalCopyReloadTest extends PlannerTestBase {
             PlannerTopology.RETRIES_STORE, store(PlannerTopology.RETRIES_STORE, Serdes.Bytes(), Serdes.ByteArray()),
             PlannerTopology.APPLIED_RESULTS_STORE, store(PlannerTopology.APPLIED_RESULTS_STORE, Serdes.String(), Serdes.String()),
             PlannerTopology.META_STORE, store(PlannerTopology.META_STORE, Serdes.String(), Serdes.String()),
-            PlannerTopology.QUOTA_CREDITS_STORE, store(PlannerTopology.QUOTA_CREDITS_STORE, Serdes.String(), Serdes.Long()));
+            PlannerTopology.QUOTA_CREDITS_STORE, store(PlannerTopology.QUOTA_CREDITS_STORE, Serdes.String(), Serdes.Long()),
+            PlannerTopology.QUOTA_HELD_STORE, store(PlannerTopology.QUOTA_HELD_STORE, Serdes.String(), Serdes.ByteArray()));
 
     /** punctual.schedules, as every instance publishes to it and reads it back. */
     private final SchedulesTopicCopy topic = new SchedulesTopicCopy();

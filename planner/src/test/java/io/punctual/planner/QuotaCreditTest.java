@@ -1,16 +1,20 @@
 package io.punctual.planner;
 
 import io.punctual.planner.lifecycle.LifecycleSettings;
+import io.punctual.planner.quota.QuotaCredits;
 import io.punctual.schemas.CommandResult;
 import io.punctual.schemas.CronCadence;
 import io.punctual.schemas.QuotaEvent;
 import io.punctual.schemas.ScheduleCommand;
 import io.punctual.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -105,6 +109,29 @@ class QuotaCreditTest extends PlannerTestBase {
         assertThat(quota.readValuesToList().stream().filter(e -> e.getCommand() != null)).hasSize(20);
         assertThat(counts(planner).get(TENANT)).isEqualTo(20L);
         assertThat(credits(planner).get(TENANT)).isNull();
+    }
+
+    @Test
+    void aRefusedAskIsAnsweredSoTheAskingTaskStopsHoldingTheTenantsCreates() {
+        PlannerHarness planner = planner(UnaryOperator.identity(), LifecycleSettings.defaults().withMaxSchedulesPerTenant(2)
+                .withQuotaCredit(100, IDLE), START);
+        TestOutputTopic<String, byte[]> admitted = planner.driver.createOutputTopic(Topics.QUOTA_ADMITTED.name(),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        for (int i = 0; i < 4; i++) {
+            planner.send(create("r-" + i, TENANT));
+        }
+        // r-0 admitted alone, r-1 admitted with its ask (none granted so near the limit), r-2 and r-3 refused: r-2
+        // asked again (a refusal answers the ask, so the next create may ask), and its refusal is answered by a
+        // record without a value that names the tenant; r-3, asking while no ask is out, too.
+        List<TestRecord<String, byte[]>> records = admitted.readRecordsToList();
+        List<TestRecord<String, byte[]>> answers = records.stream().filter(r -> r.value() == null).toList();
+        assertThat(records.stream().filter(r -> r.value() != null).map(TestRecord::key)).containsExactly("r-0", "r-1");
+        assertThat(answers).extracting(TestRecord::key).containsExactly("r-2", "r-3");
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(new String(answer.headers().lastHeader(QuotaCredits.REFUSED_ANSWER).value(), StandardCharsets.UTF_8)).isEqualTo(TENANT);
+            assertThat(QuotaCredits.number(answer.headers(), QuotaCredits.GRANTED_HEADER)).isZero();
+        });
+        assertThat(counts(planner).get(TENANT)).isEqualTo(2L);
     }
 
     private static ScheduleCommand create(String id, String tenant) {

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  */
 public final class CommandCommits {
     private static final long NONE = Long.MIN_VALUE;
+    /** The oldest a hop's timestamp may be (see {@link #hopTimestamp}): far within every topic's retention (7 days). */
+    public static final Duration HOP_MAX_AGE = Duration.ofHours(1);
     /**
      * Per stream thread, not per task: under exactly_once_v2 one commit covers every task of the thread, and the
      * tasks of one thread run on it alone.
@@ -131,11 +133,17 @@ public final class CommandCommits {
     }
 
     /**
-     * The timestamp a command's next hop (the quota's request, the admitted command) is forwarded with: its own, so
-     * that it stays as fresh or as stale as the command was, within [now - commit interval, now] so that a client's
-     * timestamp far in the past (older than a topic's retention) or in the future does not travel on.
+     * The timestamp a command's next hop (the quota's request, the admitted command, the answer to an ask) is
+     * forwarded with: its own, so that it stays as fresh or as stale as the command was, within
+     * [now - {@link #HOP_MAX_AGE}, now] so that a client's timestamp far in the past (older than a topic's retention)
+     * or in the future does not travel on.
+     *
+     * <p>Not clamped to a commit interval before now, as it was until the thirty-third session: a task reads its
+     * inputs in timestamp order, so an admitted copy stamped later than a backlog of commands waited behind all of
+     * the backlog, and with it the answer to an ask for credit, for which the task holds the tenant's next creates
+     * ({@code HeldCreates}). Stamped with the asking command's time, it comes next.
      */
     public long hopTimestamp(long writtenMs, long nowMs) {
-        return Math.min(nowMs, Math.max(writtenMs, nowMs - freshMs));
+        return Math.min(nowMs, Math.max(writtenMs, nowMs - HOP_MAX_AGE.toMillis()));
     }
 }

@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param maxSchedulesPerTenant most ACTIVE and PAUSED schedules one tenant may hold; 0 for no limit
  * @param quotaCredit           places of a busy tenant's quota a planner task asks for in advance ({@code QuotaCredits}); 0: none
  * @param quotaCreditIdle       how long a task holds such places unused before it gives them back
+ * @param quotaHold             whether a task holds a busy tenant's creates while its ask for such places is out
+ *                              ({@code HeldCreates}); off for a rolling upgrade from, or downgrade to, a planner without it
  */
-public record LifecycleSettings(Duration completedRetention, int maxSchedulesPerTenant, int quotaCredit, Duration quotaCreditIdle) {
+public record LifecycleSettings(Duration completedRetention, int maxSchedulesPerTenant, int quotaCredit, Duration quotaCreditIdle,
+                                boolean quotaHold) {
     public static final Duration DEFAULT_COMPLETED_RETENTION = Duration.ofDays(7);
     public static final int DEFAULT_MAX_SCHEDULES_PER_TENANT = 10_000;
     public static final int DEFAULT_QUOTA_CREDIT = 100;
@@ -38,18 +41,22 @@ public record LifecycleSettings(Duration completedRetention, int maxSchedulesPer
     }
 
     public static LifecycleSettings defaults() {
-        return new LifecycleSettings(DEFAULT_COMPLETED_RETENTION, DEFAULT_MAX_SCHEDULES_PER_TENANT, DEFAULT_QUOTA_CREDIT, DEFAULT_QUOTA_CREDIT_IDLE);
+        return new LifecycleSettings(DEFAULT_COMPLETED_RETENTION, DEFAULT_MAX_SCHEDULES_PER_TENANT, DEFAULT_QUOTA_CREDIT, DEFAULT_QUOTA_CREDIT_IDLE, true);
     }
 
     public LifecycleSettings withCompletedRetention(Duration value) {
-        return new LifecycleSettings(value, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle);
+        return new LifecycleSettings(value, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle, quotaHold);
     }
 
     public LifecycleSettings withMaxSchedulesPerTenant(int value) {
-        return new LifecycleSettings(completedRetention, value, quotaCredit, quotaCreditIdle);
+        return new LifecycleSettings(completedRetention, value, quotaCredit, quotaCreditIdle, quotaHold);
     }
 
     public LifecycleSettings withQuotaCredit(int value, Duration idle) {
-        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, value, idle);
+        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, value, idle, quotaHold);
+    }
+
+    public LifecycleSettings withQuotaHold(boolean value) {
+        return new LifecycleSettings(completedRetention, maxSchedulesPerTenant, quotaCredit, quotaCreditIdle, value);
     }
 }

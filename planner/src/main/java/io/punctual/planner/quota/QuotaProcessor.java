@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -98,6 +99,12 @@ public final class QuotaProcessor implements Processor<String, byte[], String, O
         }
         if (maxSchedulesPerTenant > 0 && count >= maxSchedulesPerTenant) {
             context.forward(new Record<>(event.getScheduleId(), refusal(event, now), now), resultsSink);
+            if (record.headers().lastHeader(QuotaCredits.WANTED_HEADER) != null) {
+                // The asking task holds the tenant's next creates until its ask is answered (HeldCreates): none granted.
+                Headers answer = QuotaCredits.withNumber(new RecordHeaders(), QuotaCredits.GRANTED_HEADER, 0)
+                        .add(QuotaCredits.REFUSED_ANSWER, tenant.getBytes(StandardCharsets.UTF_8));
+                context.forward(new Record<>(event.getScheduleId(), null, commits.hopTimestamp(record.timestamp(), now), answer), admittedSink);
+            }
             return;
         }
         Headers answer = new RecordHeaders();

@@ -126,10 +126,12 @@ class CommandCommitsTest {
     }
 
     @Test
-    void aHopKeepsTheCommandsTimeWithinACommitIntervalOfNow() {
+    void aHopKeepsTheCommandsTimeWithinAnHourOfNow() {
         CommandCommits commits = alone();
         assertThat(commits.hopTimestamp(9_990, 10_000)).isEqualTo(9_990);
-        assertThat(commits.hopTimestamp(5_000, 10_000)).as("stale stays stale, not ancient").isEqualTo(9_900);
+        assertThat(commits.hopTimestamp(5_000, 10_000)).as("stale stays as stale").isEqualTo(5_000);
+        long hour = CommandCommits.HOP_MAX_AGE.toMillis();
+        assertThat(commits.hopTimestamp(1_000, 1_000 + 2 * hour)).as("not ancient").isEqualTo(1_000 + hour);
         assertThat(commits.handled(commits.hopTimestamp(5_000, 10_000), 10_001)).isFalse();
         assertThat(commits.hopTimestamp(20_000, 10_000)).as("not in the future").isEqualTo(10_000);
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,19 +96,25 @@ class QuotaCreditsTest {
         for (int i = 0; i < 50; i++) {
             assertThat(credits.takeOrRequest("t", 5)).isNull();
         }
-        // 700 run short this time: the next ask covers twice those, more than twice the grant.
+        // 700 run short this time: each time as many as the latest ask found no credit, the next create carries
+        // another ask, twice as large, while the first is still out.
+        List<Long> asks = new ArrayList<>();
         for (int i = 0; i < 700; i++) {
-            assertThat(wanted(credits.takeOrRequest("t", 6))).isZero();
+            long wanted = wanted(credits.takeOrRequest("t", 6));
+            if (wanted > 0) {
+                asks.add(wanted);
+            }
         }
+        assertThat(asks).containsExactly(400L, 800L);
         credits.received("t", granted(200), 7);
-        assertThat(credits.nextAsk("t")).isEqualTo(1_400);
+        assertThat(credits.nextAsk("t")).isEqualTo(800);
 
         // A grant that came before the credit ran out leaves the ask as it was.
         credits.received("t", granted(50), 8);
-        assertThat(credits.nextAsk("t")).isEqualTo(1_400);
+        assertThat(credits.nextAsk("t")).isEqualTo(800);
         // A refusal (the tenant near its limit) halves it, never below the batch.
         credits.received("t", granted(0), 9);
-        assertThat(credits.nextAsk("t")).isEqualTo(700);
+        assertThat(credits.nextAsk("t")).isEqualTo(400);
         for (int i = 0; i < 10; i++) {
             credits.received("t", granted(0), 10);
         }
@@ -123,8 +131,10 @@ class QuotaCreditsTest {
         }
         credits.received("t", granted(100), 3);
         assertThat(credits.nextAsk("t")).isEqualTo(QuotaCredits.MAX_WANTED);
-        // Forgotten once idle, a tenant starts again from the batch.
-        credits.idle(10 * IDLE);
+        // Kept while answers to its asks are awaited; forgotten once idle after that, a tenant starts again from the batch.
+        credits.idle(2 + QuotaCredits.ANSWER_PATIENCE.toMillis());
+        assertThat(credits.nextAsk("t")).isEqualTo(QuotaCredits.MAX_WANTED);
+        credits.idle(3 + QuotaCredits.ANSWER_PATIENCE.toMillis() + IDLE);
         assertThat(credits.nextAsk("t")).isEqualTo(100);
     }
 
@@ -139,6 +149,83 @@ class QuotaCreditsTest {
         }
         assertThat(store.get("t")).isEqualTo(100L);
         assertThat(credits.idle(4 * IDLE)).containsExactly(Map.entry("t", 100L));
+    }
+
+    @Test
+    void createsThatFindNoCreditWhileAnAskIsOutAreHeldAndABacklogAsksAgainWithoutWaiting() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        assertThat(credits.place("t", 0, true, true).outcome()).as("a first, lone create").isEqualTo(QuotaCredits.Outcome.REQUEST);
+        assertThat(wanted(credits.place("t", 1, true, true).request())).isEqualTo(100);
+        assertThat(credits.awaitingGrant("t", 2)).isTrue();
+        for (int i = 0; i < 99; i++) {
+            assertThat(credits.place("t", 2, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.HELD);
+        }
+        // As many found no credit as the ask was for: the next create carries another ask, twice as large.
+        assertThat(wanted(credits.place("t", 2, true, true).request())).isEqualTo(200);
+        for (int i = 0; i < 150; i++) {
+            assertThat(credits.place("t", 2, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.HELD);
+        }
+        assertThat(credits.place("t", 2, false, true).outcome()).as("one that may not be held goes to the quota")
+                .isEqualTo(QuotaCredits.Outcome.REQUEST);
+        assertThat(credits.awaitingGrant("t", 1 + IDLE)).as("the idle time is no deadline for an answer").isTrue();
+        assertThat(credits.awaitingGrant("t", 1 + QuotaCredits.ANSWER_PATIENCE.toMillis())).as("no answer within the patience").isFalse();
+
+        // The first answer: its places for the oldest held creates; the second ask's answer is awaited from now.
+        credits.received("t", granted(100), 3);
+        assertThat(credits.awaitingGrant("t", 3 + IDLE - 1)).isTrue();
+        for (int i = 0; i < 100; i++) {
+            assertThat(credits.place("t", 4, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.TAKEN);
+        }
+        assertThat(credits.place("t", 4, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.HELD);
+        credits.received("t", granted(200), 5);
+        assertThat(credits.awaitingGrant("t", 5)).as("every ask answered").isFalse();
+        assertThat(credits.nextAsk("t")).as("twice the last grant: creates ran short while it was out").isEqualTo(400);
+        assertThat(credits.place("t", 6, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.TAKEN);
+    }
+
+    @Test
+    void flushedCreatesTakePlacesOrGoToTheQuotaButNeverAsk() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        credits.place("t", 0, true, true);
+        assertThat(wanted(credits.place("t", 1, true, true).request())).isEqualTo(100);
+        for (int i = 0; i < 99; i++) {
+            assertThat(credits.place("t", 2, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.HELD);
+        }
+        // Let go without a grant (the ask overdue, or the task restarted): busy, past the idle time, and as many ran
+        // short as were asked for, yet none of them asks; each goes to the quota on its own.
+        long overdue = 2 + QuotaCredits.ANSWER_PATIENCE.toMillis();
+        assertThat(credits.awaitingGrant("t", overdue)).isFalse();
+        for (int i = 0; i < 500; i++) {
+            QuotaCredits.Placement placement = credits.place("t", overdue, false, false);
+            assertThat(placement.outcome()).isEqualTo(QuotaCredits.Outcome.REQUEST);
+            assertThat(wanted(placement.request())).as("flushed create %d asks for nothing", i).isZero();
+        }
+        // The late answer's places are taken by flushed creates too, still without asking again.
+        credits.received("t", granted(100), overdue);
+        for (int i = 0; i < 100; i++) {
+            assertThat(credits.place("t", overdue, false, false).outcome()).isEqualTo(QuotaCredits.Outcome.TAKEN);
+        }
+        assertThat(wanted(credits.place("t", overdue, false, false).request())).isZero();
+        // A create read afterwards asks as before.
+        assertThat(wanted(credits.place("t", overdue, true, true).request())).isPositive();
+    }
+
+    @Test
+    void afterARefusedAskATenantsCreatesAreNotHeldUntilAGrant() {
+        QuotaCredits credits = new QuotaCredits(store, 100, IDLE, 0);
+        credits.place("t", 0, true, true);
+        assertThat(wanted(credits.place("t", 1, true, true).request())).isEqualTo(100);
+        credits.received("t", granted(0), 2);
+        // Near its limit, every create goes to the quota on its own: one asks again, none is held, none asks more.
+        assertThat(wanted(credits.place("t", 3, true, true).request())).isEqualTo(100);
+        assertThat(credits.awaitingGrant("t", 3)).isFalse();
+        for (int i = 0; i < 300; i++) {
+            QuotaCredits.Placement placement = credits.place("t", 3, true, true);
+            assertThat(placement.outcome()).isEqualTo(QuotaCredits.Outcome.REQUEST);
+            assertThat(wanted(placement.request())).isZero();
+        }
+        credits.received("t", granted(100), 4);
+        assertThat(credits.place("t", 5, true, true).outcome()).isEqualTo(QuotaCredits.Outcome.TAKEN);
     }
 
     private static Headers granted(long places) {

@@ -70,6 +70,11 @@ final class FireLedger implements AutoCloseable {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // Name the fires, so the drill's child logs and the Letta stand-in can be searched for them.
             List<String> missing = fireIds.stream().filter(id -> !finals.containsKey(id)).sorted().limit(20).toList();
+            try {
+                explainMissing(fireIds.stream().filter(id -> !finals.containsKey(id)).collect(Collectors.toSet()));
+            } catch (RuntimeException failed) {
+                LOG.error("DIAG could not read the topics", failed);
+            }
             throw new AssertionError(e.getMessage() + "; without a final result (at most 20 shown): " + missing
                     + "; their attempts seen as RETRYING: " + missing.stream().filter(retrying::containsKey).toList(), e);
         }
@@ -165,6 +170,104 @@ final class FireLedger implements AutoCloseable {
                         .computeIfAbsent(result.getFireId(), k -> new ArrayList<>()).add(result);
             }
         }
+    }
+
+    /**
+     * Logs (as ERROR lines starting with DIAG) where the missing fires' schedules stopped: whether a due event was
+     * ever committed for them, their last state on punctual.schedules, their partition, the planner's answers to
+     * their creates (a refusal names its reason) and the dead-letter topics. It found the thirty-third session's
+     * drill failure (creates refused as quota_exceeded, all of them) in one run where the child logs showed nothing.
+     */
+    private void explainMissing(Set<String> missingFires) {
+        Set<String> missingSchedules = missingFires.stream().map(f -> f.substring(0, f.lastIndexOf('@'))).collect(Collectors.toSet());
+        Map<String, String> lastState = new HashMap<>();
+        Map<String, Integer> schedPartition = new HashMap<>();
+        Map<String, Integer> stateRecords = new HashMap<>();
+        var states = new TopicSerdes(registryUrl).valueSerde(Topics.SCHEDULES).deserializer();
+        var dues = new TopicSerdes(registryUrl).valueSerde(Topics.DUE).deserializer();
+        for (String isolation : List.of("read_committed", "read_uncommitted")) {
+            Map<String, Integer> dueSeen = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.DUE.name(), isolation)) {
+                var due = dues.deserialize(r.topic(), r.value());
+                if (missingFires.contains(due.getFireId())) {
+                    dueSeen.merge(due.getFireId(), 1, Integer::sum);
+                }
+            }
+            LOG.error("DIAG {}: {} of {} missing fires have a due event on {}", isolation, dueSeen.size(), missingFires.size(), Topics.DUE.name());
+            if (isolation.equals("read_committed")) {
+                for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.SCHEDULES.name(), isolation)) {
+                    String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (missingSchedules.contains(key)) {
+                        schedPartition.put(key, r.partition());
+                        stateRecords.merge(key, 1, Integer::sum);
+                        if (r.value() == null) {
+                            lastState.put(key, "tombstone@" + r.offset());
+                        } else {
+                            var st = states.deserialize(r.topic(), r.value());
+                            lastState.put(key, st.getStatus() + " v" + st.getVersion() + " next=" + st.getNextFireAt() + " last=" + st.getLastFireId()
+                                    + " fires=" + st.getFireCount() + " delivered=" + st.getDeliveredCount() + " created=" + st.getCreatedAt() + " @p" + r.partition() + "/" + r.offset());
+                        }
+                    }
+                }
+            }
+        }
+        Map<Integer, Long> byPartition = schedPartition.values().stream().collect(Collectors.groupingBy(p -> p, Collectors.counting()));
+        LOG.error("DIAG missing schedules {} ; with a state {} ; by partition {}", missingSchedules.size(), lastState.size(), byPartition);
+        Map<String, Long> byKind = lastState.values().stream().collect(Collectors.groupingBy(v -> v.split(" ")[0] + (v.contains("last=null") ? " unfired" : " fired"), Collectors.counting()));
+        LOG.error("DIAG states by kind {}", byKind);
+        Map<String, Integer> commandPartition = new HashMap<>();
+        Map<String, Integer> commandCount = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.COMMANDS.name(), "read_committed")) {
+            String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            if (missingSchedules.contains(key)) {
+                commandPartition.put(key, r.partition());
+                commandCount.merge(key, 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> admittedCount = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.QUOTA_ADMITTED.name(), "read_committed")) {
+            String key = r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            if (missingSchedules.contains(key)) {
+                admittedCount.merge(key, 1, Integer::sum);
+            }
+        }
+        var crs = new TopicSerdes(registryUrl).valueSerde(Topics.COMMAND_RESULTS).deserializer();
+        Map<String, String> cr = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.COMMAND_RESULTS.name(), "read_committed")) {
+            String key = r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            if (missingSchedules.contains(key)) {
+                var c = crs.deserialize(r.topic(), r.value());
+                cr.merge(key, c.getAccepted() + ":" + c.getReason() + "@" + c.getProcessedAt(), (a, b) -> a + "," + b);
+            }
+        }
+        LOG.error("DIAG command results for {} missing: {}", cr.size(), cr.values().stream().map(v -> v.replaceAll("@[^,]*", "")).collect(Collectors.groupingBy(v -> v, Collectors.counting())));
+        LOG.error("DIAG dlq {} commands.dlq {}", readAll(Topics.DLQ.name(), "read_committed").size(), readAll(Topics.COMMANDS_DLQ.name(), "read_committed").size());
+        LOG.error("DIAG commands by partition {}; admitted copies for {} missing schedules",
+                commandPartition.values().stream().collect(Collectors.groupingBy(p -> p, Collectors.counting())), admittedCount.size());
+        missingSchedules.stream().sorted().limit(30).forEach(id -> LOG.error("DIAG {} cmdP={} cmds={} admitted={} states={} last={} cr={}", id, commandPartition.get(id),
+                commandCount.get(id), admittedCount.get(id), stateRecords.get(id), lastState.get(id), cr.get(id)));
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                c.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+            LOG.error("DIAG read {} records of {} ({}), ends {}", all.size(), topic, isolation, end);
+        }
+        return all;
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {
