@@ -83,24 +83,7 @@ final class FireLedger implements AutoCloseable {
 
     /** Committed records on a topic now (e.g. dead letters), read from the beginning. */
     static long committedRecords(String bootstrapServers, String topic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            long count = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
-                count += reader.poll(Duration.ofMillis(200)).count();
-            }
-            return count;
-        }
+        return readAll(bootstrapServers, topic, "read_committed", Duration.ofSeconds(20)).size();
     }
 
     /** Exactly one final result per fire, none missing, none for anything else; prints what it found. */
@@ -183,8 +166,9 @@ final class FireLedger implements AutoCloseable {
         Map<String, String> lastState = new HashMap<>();
         Map<String, Integer> schedPartition = new HashMap<>();
         Map<String, Integer> stateRecords = new HashMap<>();
-        var states = new TopicSerdes(registryUrl).valueSerde(Topics.SCHEDULES).deserializer();
-        var dues = new TopicSerdes(registryUrl).valueSerde(Topics.DUE).deserializer();
+        TopicSerdes serdes = new TopicSerdes(registryUrl);
+        var states = serdes.valueSerde(Topics.SCHEDULES).deserializer();
+        var dues = serdes.valueSerde(Topics.DUE).deserializer();
         for (String isolation : List.of("read_committed", "read_uncommitted")) {
             Map<String, Integer> dueSeen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.DUE.name(), isolation)) {
@@ -231,7 +215,7 @@ final class FireLedger implements AutoCloseable {
                 admittedCount.merge(key, 1, Integer::sum);
             }
         }
-        var crs = new TopicSerdes(registryUrl).valueSerde(Topics.COMMAND_RESULTS).deserializer();
+        var crs = serdes.valueSerde(Topics.COMMAND_RESULTS).deserializer();
         Map<String, String> cr = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.COMMAND_RESULTS.name(), "read_committed")) {
             String key = r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
@@ -248,25 +232,31 @@ final class FireLedger implements AutoCloseable {
                 commandCount.get(id), admittedCount.get(id), stateRecords.get(id), lastState.get(id), cr.get(id)));
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+    /** Every record of the topic now, read from the beginning with {@code isolation}, for at most {@code atMost}. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, String isolation, Duration atMost) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && !end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                c.poll(Duration.ofMillis(200)).forEach(all::add);
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200)).forEach(all::add);
             }
-            LOG.error("DIAG read {} records of {} ({}), ends {}", all.size(), topic, isolation, end);
         }
+        return all;
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+        List<ConsumerRecord<byte[], byte[]>> all = readAll(bootstrapServers, topic, isolation, Duration.ofSeconds(60));
+        LOG.error("DIAG read {} records of {} ({})", all.size(), topic, isolation);
         return all;
     }
 
